@@ -1,0 +1,66 @@
+#pragma once
+/// \file function.hpp
+/// The graph node behind a Tensor, and make_op(): how every op (and a user's own op) records its
+/// forward value together with its backward function.
+///
+/// A backward function receives the gradient of the op's output and returns one gradient per
+/// input, written with differentiable Tensor ops so that create_graph gives higher-order
+/// gradients. It may return a gradient of the output's (broadcast) shape: the engine sums it
+/// back to the input's shape. It reads the op's inputs and output from its arguments and must
+/// not capture Tensors that have inputs of their own (that would keep graphs alive and defeat
+/// the iterative destruction of long chains); capturing plain values, arrays or leaf constants
+/// is fine.
+
+#include <functional>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+#include "xgrad/tensor.hpp"
+
+namespace xgrad {
+
+/// The value of a tensor: an xtensor array of float or double.
+using Array = std::variant<xt::xarray<float>, xt::xarray<double>>;
+
+/// Gradient of every input, given the output's gradient, the output and the inputs. An entry may
+/// be left undefined when that input gets no gradient (or does not require one).
+using BackwardFn = std::function<std::vector<Tensor>(
+    const Tensor& grad_output, const Tensor& output, const std::vector<Tensor>& inputs)>;
+
+/// One node of the graph. Users reach it through Tensor; custom ops build it with make_op().
+struct Node {
+    Array value;
+    std::shared_ptr<Node> grad;
+    std::vector<std::shared_ptr<Node>> inputs;
+    BackwardFn backward;
+    const char* op = "leaf";
+    bool requires_grad = false;
+    /// The backward function was freed by a backward pass without retain_graph.
+    bool released = false;
+
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    /// Iterative: destroying the last handle of a chain of a million nodes does not recurse.
+    ~Node();
+};
+
+/// Wraps `value` as the output of op `name` computed from `inputs`. When grad mode is on and an
+/// input requires grad, the output records the inputs and `backward`; otherwise it is a plain
+/// leaf and nothing is kept. In anomaly mode a non-finite value raises a GraphError naming `name`.
+Tensor make_op(const char* name, Array value, const std::vector<Tensor>& inputs,
+               BackwardFn backward);
+
+/// A leaf tensor holding `value` (no copy).
+Tensor make_leaf(Array value, bool requires_grad = false);
+
+/// The array behind a tensor.
+const Array& array_of(const Tensor& tensor);
+
+/// Throws DTypeError naming `op` unless all tensors share one dtype.
+void check_same_dtype(const char* op, const std::vector<Tensor>& tensors);
+
+}  // namespace xgrad

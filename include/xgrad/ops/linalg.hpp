@@ -1,0 +1,15 @@
+#pragma once
+/// \file linalg.hpp
+/// Matrix products on BLAS.
+
+#include "xgrad/tensor.hpp"
+
+namespace xgrad {
+
+/// Matrix product of 2-D or 3-D tensors: (m,k)@(k,n) -> (m,n); with a 3-D operand the leading axis
+/// is a batch, broadcast when one side is 2-D or has batch 1: (b,m,k)@(k,n), (b,m,k)@(1,k,n),
+/// (m,k)@(b,k,n) -> (b,m,n). transpose_a / transpose_b use the transpose of the last two axes
+/// without copying it (BLAS transpose flags).
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false);
+
+}  // namespace xgrad

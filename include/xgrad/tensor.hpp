@@ -1,0 +1,118 @@
+#pragma once
+/// \file tensor.hpp
+/// The user-facing Tensor: a cheap, shared handle to a node of the autograd graph holding a value
+/// (an xtensor array of float or double), its gradient, requires_grad, the op that made it, its
+/// inputs and its backward function.
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+#include "xgrad/dtype.hpp"
+
+namespace xgrad {
+
+/// A shape: xtensor's small-buffer vector, so reading a tensor's shape never allocates.
+using Shape = xt::dynamic_shape<std::size_t>;
+using Axes = std::vector<std::ptrdiff_t>;
+
+/// "(2, 3)": shapes in error messages.
+std::string shape_str(const Shape& shape);
+
+struct Node;
+
+/// A tensor of float32 (default) or float64 values that records the ops applied to it when
+/// gradients are needed. Copying a Tensor copies the handle, not the data.
+class Tensor {
+public:
+    /// An undefined tensor (no node): the grad of a tensor that never received one.
+    Tensor() = default;
+    explicit Tensor(std::shared_ptr<Node> node);
+
+    /// From nested initializer lists: `Tensor({{1, 2}, {3, 4}})`.
+    explicit Tensor(double scalar, DType dtype = DType::Float32, bool requires_grad = false);
+    Tensor(xt::nested_initializer_list_t<double, 1> values, DType dtype = DType::Float32,
+           bool requires_grad = false);
+    Tensor(xt::nested_initializer_list_t<double, 2> values, DType dtype = DType::Float32,
+           bool requires_grad = false);
+    Tensor(xt::nested_initializer_list_t<double, 3> values, DType dtype = DType::Float32,
+           bool requires_grad = false);
+    Tensor(xt::nested_initializer_list_t<double, 4> values, DType dtype = DType::Float32,
+           bool requires_grad = false);
+    /// From an xtensor array; the dtype is the array's element type.
+    explicit Tensor(xt::xarray<float> values, bool requires_grad = false);
+    explicit Tensor(xt::xarray<double> values, bool requires_grad = false);
+
+    bool defined() const { return node_ != nullptr; }
+    DType dtype() const;
+    const Shape& shape() const;
+    std::size_t dim() const { return shape().size(); }
+    std::size_t numel() const;
+    /// Size of one axis; negative axes count from the end.
+    std::size_t size(std::ptrdiff_t axis) const;
+
+    /// The value as an xtensor array, without a copy. Throws DTypeError if T is not the dtype.
+    template <class T>
+    xt::xarray<T>& value();
+    template <class T>
+    const xt::xarray<T>& value() const;
+    /// The single value of a one-element tensor, as double.
+    double item() const;
+    /// A copy of the values as double, in row-major order (handy in tests and printing).
+    std::vector<double> to_vector() const;
+
+    bool requires_grad() const;
+    /// Marks a leaf as needing a gradient (or not); returns *this.
+    Tensor& requires_grad_(bool requires_grad = true);
+    bool is_leaf() const;
+    /// The accumulated gradient of a leaf; undefined until a backward pass reaches it.
+    Tensor grad() const;
+    void set_grad(const Tensor& grad);
+    /// Drops the gradient (PyTorch's set_to_none=True).
+    void zero_grad();
+    /// Name of the op that produced this tensor ("leaf" for leaves).
+    const char* op_name() const;
+    /// The tensors this one was computed from (empty for leaves and after the graph is released).
+    std::vector<Tensor> inputs() const;
+
+    /// Backpropagates from this tensor into the leaves' grad. A non-scalar tensor needs `gradient`
+    /// of its shape. The graph is released afterwards unless retain_graph (or create_graph).
+    void backward(const Tensor& gradient = Tensor(), bool retain_graph = false,
+                  bool create_graph = false) const;
+    /// The same value, cut from the graph: no grad flows through it.
+    Tensor detach() const;
+    /// A copy converted to `dtype` (differentiable); returns *this when it already has it.
+    Tensor to(DType dtype) const;
+    /// A deep copy of the value as a new leaf.
+    Tensor clone() const;
+
+    /// Identity of the underlying node (two handles to the same tensor compare equal).
+    bool same(const Tensor& other) const { return node_ == other.node_; }
+    const std::shared_ptr<Node>& node() const { return node_; }
+
+private:
+    std::shared_ptr<Node> node_;
+};
+
+/// A new tensor filled with zeros / ones / `value`.
+Tensor zeros(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
+Tensor ones(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
+Tensor full(const Shape& shape, double value, DType dtype = DType::Float32,
+            bool requires_grad = false);
+Tensor zeros_like(const Tensor& like);
+Tensor ones_like(const Tensor& like);
+/// start, start+step, ... up to but excluding stop (1-D).
+Tensor arange(double start, double stop, double step = 1.0, DType dtype = DType::Float32);
+/// Standard normal samples / uniform samples in [0, 1) from xgrad's global generator.
+Tensor randn(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
+Tensor rand(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
+
+/// Prints shape, dtype and values.
+std::ostream& operator<<(std::ostream& out, const Tensor& tensor);
+
+}  // namespace xgrad
