@@ -130,7 +130,7 @@ bool Tensor::is_leaf() const {
 
 Tensor Tensor::grad() const { return Tensor(checked(node_, "grad").grad); }
 
-void Tensor::set_grad(const Tensor& grad) {
+void Tensor::set_grad(const Tensor& grad) const {
     Node& node = checked(node_, "set_grad");
     if (grad.defined() && (grad.shape() != shape() || grad.dtype() != dtype()))
         throw ShapeError("Tensor::set_grad: expected a gradient of shape " + shape_str(shape()) +
@@ -139,7 +139,7 @@ void Tensor::set_grad(const Tensor& grad) {
     node.grad = grad.node();
 }
 
-void Tensor::zero_grad() { checked(node_, "zero_grad").grad.reset(); }
+void Tensor::zero_grad() const { checked(node_, "zero_grad").grad.reset(); }
 
 const char* Tensor::op_name() const { return checked(node_, "op_name").op; }
 

@@ -2,6 +2,7 @@
 /// \file dtype.hpp
 /// Element types of a Tensor and the dispatch from a runtime dtype to a compile-time type.
 
+#include <ostream>
 #include <string>
 #include <type_traits>
 
@@ -12,6 +13,8 @@ enum class DType { Float32, Float64 };
 
 /// "float32" or "float64".
 const char* dtype_name(DType dtype);
+
+inline std::ostream& operator<<(std::ostream& out, DType dtype) { return out << dtype_name(dtype); }
 
 template <class T>
 constexpr DType dtype_of() {

@@ -72,9 +72,10 @@ public:
     bool is_leaf() const;
     /// The accumulated gradient of a leaf; undefined until a backward pass reaches it.
     Tensor grad() const;
-    void set_grad(const Tensor& grad);
+    /// Replaces the gradient (a handle operation: a const Tensor still names a mutable node).
+    void set_grad(const Tensor& grad) const;
     /// Drops the gradient (PyTorch's set_to_none=True).
-    void zero_grad();
+    void zero_grad() const;
     /// Name of the op that produced this tensor ("leaf" for leaves).
     const char* op_name() const;
     /// The tensors this one was computed from (empty for leaves and after the graph is released).

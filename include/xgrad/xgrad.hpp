@@ -1,0 +1,14 @@
+#pragma once
+/// \file xgrad.hpp
+/// Everything of the engine in one include: Tensor, autograd and the ops.
+
+#include "xgrad/autograd.hpp"
+#include "xgrad/error.hpp"
+#include "xgrad/function.hpp"
+#include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/linalg.hpp"
+#include "xgrad/ops/reduce.hpp"
+#include "xgrad/ops/shape.hpp"
+#include "xgrad/state_dict.hpp"
+#include "xgrad/tensor.hpp"

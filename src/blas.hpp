@@ -1,0 +1,15 @@
+#pragma once
+// Row-major general matrix multiply on OpenBLAS: C = alpha * op(A) op(B) + beta * C.
+
+#include <cstddef>
+
+namespace xgrad::detail {
+
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
+          const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+          std::size_t ldc);
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, double alpha,
+          const double* a, std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
+          std::size_t ldc);
+
+}  // namespace xgrad::detail

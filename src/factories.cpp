@@ -1,0 +1,41 @@
+#include <cmath>
+
+#include <xtensor/xbuilder.hpp>
+
+#include "xgrad/error.hpp"
+#include "xgrad/function.hpp"
+
+namespace xgrad {
+
+Tensor full(const Shape& shape, double value, DType dtype, bool requires_grad) {
+    return make_leaf(dispatch(dtype,
+                              [&](auto tag) -> Array {
+                                  using T = decltype(tag);
+                                  xt::xarray<T> a = xt::empty<T>(shape);
+                                  a.fill(T(value));
+                                  return a;
+                              }),
+                     requires_grad);
+}
+
+Tensor zeros(const Shape& shape, DType dtype, bool requires_grad) { return full(shape, 0.0, dtype, requires_grad); }
+Tensor ones(const Shape& shape, DType dtype, bool requires_grad) { return full(shape, 1.0, dtype, requires_grad); }
+Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), like.dtype()); }
+Tensor ones_like(const Tensor& like) { return ones(like.shape(), like.dtype()); }
+
+Tensor arange(double start, double stop, double step, DType dtype) {
+    if (step == 0.0 || !std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step))
+        throw ValueError("arange: expected finite start, stop and a non-zero step, got start " +
+                         std::to_string(start) + ", stop " + std::to_string(stop) + ", step " +
+                         std::to_string(step));
+    const double count = std::ceil((stop - start) / step);
+    const std::size_t n = count > 0 ? static_cast<std::size_t>(count) : 0;
+    return make_leaf(dispatch(dtype, [&](auto tag) -> Array {
+        using T = decltype(tag);
+        xt::xarray<T> a = xt::empty<T>(Shape{n});
+        for (std::size_t i = 0; i < n; ++i) a(i) = T(start + static_cast<double>(i) * step);
+        return a;
+    }));
+}
+
+}  // namespace xgrad

@@ -1,0 +1,53 @@
+// softmax and log_softmax along an axis, shifted by the maximum for stability, forward beside
+// backward (both written with differentiable ops, so they have higher-order gradients).
+#include <xtensor/xmath.hpp>
+#include <xtensor/xreducer.hpp>
+
+#include "ops/common.hpp"
+#include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/reduce.hpp"
+
+namespace xgrad {
+using detail::element_t;
+using detail::Grads;
+using detail::Inputs;
+
+namespace {
+/// log Σ exp(a) along `axis` with keepdims, from the shifted sum.
+template <class A>
+auto log_sum_exp(const A& a, std::size_t axis) {
+    using T = element_t<A>;
+    const std::vector<std::size_t> axes{axis};
+    xt::xarray<T> m = xt::amax(a, axes, xt::evaluation_strategy::immediate);
+    Shape keep = a.shape();
+    keep[axis] = 1;
+    m.reshape(keep);
+    m = xt::where(xt::isfinite(m), m, T(0));
+    xt::xarray<T> s = xt::sum(xt::exp(a - m), axes, xt::evaluation_strategy::immediate);
+    s.reshape(keep);
+    return xt::xarray<T>(xt::log(s) + m);
+}
+}  // namespace
+
+Tensor softmax(const Tensor& x, std::ptrdiff_t axis) {
+    const std::size_t ax = detail::normalize_axis("softmax", axis, x.dim());
+    return make_op("softmax", detail::apply(x, [ax](const auto& a) { return xt::exp(a - log_sum_exp(a, ax)); }),
+                   {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
+                       // J^T g = out * (g - Σ g·out)
+                       const Axes axes{static_cast<std::ptrdiff_t>(ax)};
+                       return Grads{out * (g - sum(g * out, axes, true))};
+                   });
+}
+
+Tensor log_softmax(const Tensor& x, std::ptrdiff_t axis) {
+    const std::size_t ax = detail::normalize_axis("log_softmax", axis, x.dim());
+    return make_op("log_softmax", detail::apply(x, [ax](const auto& a) { return a - log_sum_exp(a, ax); }),
+                   {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
+                       // J^T g = g - softmax * Σ g
+                       const Axes axes{static_cast<std::ptrdiff_t>(ax)};
+                       return Grads{g - exp(out) * sum(g, axes, true)};
+                   });
+}
+
+}  // namespace xgrad

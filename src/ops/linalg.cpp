@@ -1,0 +1,80 @@
+// matmul on BLAS gemm, with transpose flags instead of materialised transposes, forward beside
+// backward. Batched 3-D operands loop over the batch; a batch of 1 (or a 2-D operand) is
+// broadcast, and the engine sums its gradient back over the batch.
+#include "blas.hpp"
+#include "ops/common.hpp"
+#include "xgrad/ops/linalg.hpp"
+
+namespace xgrad {
+using detail::element_t;
+using detail::Grads;
+using detail::Inputs;
+
+namespace {
+/// The matrices behind a 2-D or 3-D operand: `batch` matrices of rows x cols, stored row-major.
+struct Operand {
+    std::size_t batch, rows, cols;
+    bool transposed;
+    std::size_t op_rows() const { return transposed ? cols : rows; }
+    std::size_t op_cols() const { return transposed ? rows : cols; }
+};
+
+Operand operand(const char* side, const Tensor& t, bool transposed, const Tensor& a, const Tensor& b) {
+    if (t.dim() != 2 && t.dim() != 3)
+        throw ShapeError(std::string("matmul: ") + side + " operand has shape " + shape_str(t.shape()) +
+                         " in " + shape_str(a.shape()) + " @ " + shape_str(b.shape()) +
+                         " (expected 2-D or 3-D)");
+    const Shape& s = t.shape();
+    const std::size_t d = s.size();
+    return {d == 3 ? s[0] : 1, s[d - 2], s[d - 1], transposed};
+}
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+    check_same_dtype("matmul", {a, b});
+    const Operand A = operand("left", a, transpose_a, a, b);
+    const Operand B = operand("right", b, transpose_b, a, b);
+    const auto describe = [&] {
+        return shape_str(a.shape()) + (transpose_a ? "^T" : "") + " @ " + shape_str(b.shape()) +
+               (transpose_b ? "^T" : "");
+    };
+    if (A.op_cols() != B.op_rows())
+        throw ShapeError("matmul: inner sizes differ in " + describe() + ": " +
+                         std::to_string(A.op_cols()) + " vs " + std::to_string(B.op_rows()) +
+                         " (expected the left operand's columns to equal the right one's rows)");
+    if (A.batch != B.batch && A.batch != 1 && B.batch != 1)
+        throw ShapeError("matmul: batch sizes " + std::to_string(A.batch) + " and " + std::to_string(B.batch) +
+                         " do not broadcast in " + describe() + " (expected equal sizes or 1)");
+    const std::size_t batch = std::max(A.batch, B.batch), m = A.op_rows(), n = B.op_cols(), k = A.op_cols();
+    const bool batched = a.dim() == 3 || b.dim() == 3;
+    const Shape out_shape = batched ? Shape{batch, m, n} : Shape{m, n};
+
+    Array value = detail::apply("matmul", a, b, [&](const auto& x, const auto& y) {
+        using T = element_t<decltype(x)>;
+        xt::xarray<T> out = xt::zeros<T>(out_shape);
+        if (m == 0 || n == 0) return out;
+        for (std::size_t i = 0; i < batch; ++i) {
+            const T* pa = x.data() + (A.batch == 1 ? 0 : i) * A.rows * A.cols;
+            const T* pb = y.data() + (B.batch == 1 ? 0 : i) * B.rows * B.cols;
+            detail::gemm(transpose_a, transpose_b, m, n, k, T(1), pa, A.cols, pb, B.cols, T(0),
+                         out.data() + i * m * n, n);
+        }
+        return out;
+    });
+    return make_op("matmul", std::move(value), {a, b},
+                   [transpose_a, transpose_b](const Tensor& g, const Tensor&, const Inputs& in) {
+                       const Tensor& x = in[0];
+                       const Tensor& y = in[1];
+                       // C = op(A) op(B): dA = g op(B)^T (or its transpose), dB = op(A)^T g (or its).
+                       Tensor grad_a, grad_b;
+                       if (x.requires_grad())
+                           grad_a = transpose_a ? matmul(y, g, transpose_b, true)
+                                                : matmul(g, y, false, !transpose_b);
+                       if (y.requires_grad())
+                           grad_b = transpose_b ? matmul(g, x, true, transpose_a)
+                                                : matmul(x, g, !transpose_a, false);
+                       return Grads{grad_a, grad_b};
+                   });
+}
+
+}  // namespace xgrad

@@ -1,0 +1,168 @@
+// Reductions and sum_to (the reverse of broadcasting), each forward beside its backward.
+#include <algorithm>
+#include <cmath>
+
+#include <xtensor/xmath.hpp>
+#include <xtensor/xreducer.hpp>
+#include <xtensor/xsort.hpp>
+
+#include "ops/common.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/reduce.hpp"
+#include "xgrad/ops/shape.hpp"
+
+namespace xgrad {
+using detail::apply;
+using detail::constant;
+using detail::element_t;
+using detail::Grads;
+using detail::Inputs;
+
+namespace {
+/// Sorted, unique, non-negative axes; all axes when `axes` is empty.
+std::vector<std::size_t> reduction_axes(const char* op, const Axes& axes, std::size_t ndim) {
+    std::vector<std::size_t> result;
+    if (axes.empty()) {
+        for (std::size_t i = 0; i < ndim; ++i) result.push_back(i);
+        return result;
+    }
+    for (auto axis : axes) result.push_back(detail::normalize_axis(op, axis, ndim));
+    std::sort(result.begin(), result.end());
+    if (std::adjacent_find(result.begin(), result.end()) != result.end())
+        throw ValueError(std::string(op) + ": an axis is repeated in the axis list");
+    return result;
+}
+
+/// `shape` with the reduced axes set to 1 (keepdims) or removed.
+Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdims) {
+    Shape result;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        const bool reduced = std::binary_search(axes.begin(), axes.end(), i);
+        if (!reduced) result.push_back(shape[i]);
+        else if (keepdims) result.push_back(1);
+    }
+    return result;
+}
+
+Array sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, const Shape& out_shape) {
+    return apply(x, [&](const auto& a) {
+        using T = element_t<decltype(a)>;
+        xt::xarray<T> r = xt::sum(a, axes, xt::evaluation_strategy::immediate);
+        r.reshape(out_shape);
+        return r;
+    });
+}
+
+/// Gradient of a reduction: g re-expanded to the input's shape.
+Tensor expand_back(const Tensor& g, const Shape& keep_shape, const Shape& input_shape) {
+    return broadcast_to(reshape(g, keep_shape), input_shape);
+}
+}  // namespace
+
+Tensor sum(const Tensor& x) { return sum(x, {}, false); }
+
+Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) {
+    const auto reduce = reduction_axes("sum", axes, x.dim());
+    const Shape keep_shape = reduced_shape(x.shape(), reduce, true);
+    return make_op("sum", sum_kernel(x, reduce, reduced_shape(x.shape(), reduce, keepdims)), {x},
+                   [keep_shape](const Tensor& g, const Tensor&, const Inputs& in) {
+                       return Grads{expand_back(g, keep_shape, in[0].shape())};
+                   });
+}
+
+Tensor mean(const Tensor& x) { return mean(x, {}, false); }
+
+Tensor mean(const Tensor& x, const Axes& axes, bool keepdims) {
+    const auto reduce = reduction_axes("mean", axes, x.dim());
+    std::size_t count = 1;
+    for (auto axis : reduce) count *= x.shape()[axis];
+    return sum(x, axes, keepdims) / static_cast<double>(count);
+}
+
+Tensor sum_to(const Tensor& x, const Shape& shape) {
+    const Shape& from = x.shape();
+    const std::size_t lead = from.size() >= shape.size() ? from.size() - shape.size() : 0;
+    bool compatible = from.size() >= shape.size();
+    std::vector<std::size_t> reduce;
+    for (std::size_t i = 0; compatible && i < from.size(); ++i) {
+        if (i < lead) reduce.push_back(i);
+        else if (shape[i - lead] == 1 && from[i] != 1) reduce.push_back(i);
+        else compatible = shape[i - lead] == from[i];
+    }
+    if (!compatible)
+        throw ShapeError("sum_to: cannot sum shape " + shape_str(from) + " down to " +
+                         shape_str(shape) + " (expected a shape that broadcasts to " +
+                         shape_str(from) + ")");
+    return make_op("sum_to", sum_kernel(x, reduce, shape), {x},
+                   [](const Tensor& g, const Tensor&, const Inputs& in) {
+                       return Grads{broadcast_to(g, in[0].shape())};
+                   });
+}
+
+Tensor max(const Tensor& x) {
+    if (x.numel() == 0) throw ValueError("max: the tensor is empty, so it has no maximum");
+    return make_op("max", apply(x, [](const auto& a) { return xt::amax(a, xt::evaluation_strategy::immediate); }),
+                   {x}, [](const Tensor& g, const Tensor& out, const Inputs& in) {
+                       // Ties share the gradient evenly, as in PyTorch's max() over all elements.
+                       const Tensor is_max = eq(in[0], out.detach());
+                       return Grads{g * (is_max / sum(is_max).item())};
+                   });
+}
+
+Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
+    const std::size_t ax = detail::normalize_axis("max", axis, x.dim());
+    const Shape& shape = x.shape();
+    const std::size_t outer = detail::product(shape, 0, ax), n = shape[ax],
+                      inner = detail::product(shape, ax + 1, shape.size());
+    if (n == 0) throw ValueError("max: axis " + std::to_string(axis) + " of shape " + shape_str(shape) + " is empty");
+    const std::vector<std::size_t> reduce{ax};
+    const Shape keep_shape = reduced_shape(shape, reduce, true);
+    // The first index of the maximum along the axis, per output element (PyTorch's max(dim)).
+    auto argmax = std::make_shared<std::vector<std::size_t>>(outer * inner);
+    Array value = apply(x, [&](const auto& a) {
+        using T = element_t<decltype(a)>;
+        xt::xarray<T> r = xt::empty<T>(reduced_shape(shape, reduce, keepdims));
+        const T* src = a.data();
+        for (std::size_t o = 0; o < outer; ++o)
+            for (std::size_t i = 0; i < inner; ++i) {
+                std::size_t best = 0;
+                for (std::size_t j = 1; j < n; ++j)
+                    if (src[(o * n + j) * inner + i] > src[(o * n + best) * inner + i]) best = j;
+                (*argmax)[o * inner + i] = best;
+                r.data()[o * inner + i] = src[(o * n + best) * inner + i];
+            }
+        return r;
+    });
+    return make_op("max_axis", std::move(value), {x},
+                   [argmax, keep_shape, outer, n, inner](const Tensor& g, const Tensor&, const Inputs& in) {
+                       const Tensor one_hot = constant(apply(in[0], [&](const auto& a) {
+                           using T = element_t<decltype(a)>;
+                           xt::xarray<T> mask = xt::zeros<T>(a.shape());
+                           for (std::size_t o = 0; o < outer; ++o)
+                               for (std::size_t i = 0; i < inner; ++i)
+                                   mask.data()[(o * n + (*argmax)[o * inner + i]) * inner + i] = T(1);
+                           return mask;
+                       }));
+                       return Grads{expand_back(g, keep_shape, in[0].shape()) * one_hot};
+                   });
+}
+
+Tensor min(const Tensor& x) { return -max(-x); }
+
+Tensor min(const Tensor& x, std::ptrdiff_t axis, bool keepdims) { return -max(-x, axis, keepdims); }
+
+Tensor logsumexp(const Tensor& x, const Axes& axes, bool keepdims) {
+    const auto reduce = reduction_axes("logsumexp", axes, x.dim());
+    // Shift by the (constant) maximum so exp never overflows; the shift does not change the value
+    // or the gradient. An all -inf slice keeps shift 0 so that it yields -inf, not NaN.
+    const Tensor shift = constant(apply(x, [&](const auto& a) {
+        using T = element_t<decltype(a)>;
+        xt::xarray<T> m = xt::amax(a, reduce, xt::evaluation_strategy::immediate);
+        m.reshape(reduced_shape(a.shape(), reduce, true));
+        return xt::xarray<T>(xt::where(xt::isfinite(m), m, T(0)));
+    }));
+    const Tensor result = log(sum(exp(x - shift), axes, true)) + shift;
+    return keepdims ? result : reshape(result, reduced_shape(x.shape(), reduce, false));
+}
+
+}  // namespace xgrad

@@ -1,0 +1,104 @@
+// Reshaping, permuting and broadcasting, each forward beside its backward.
+#include <numeric>
+
+#include <xtensor/xbroadcast.hpp>
+#include <xtensor/xmanipulation.hpp>
+
+#include "ops/common.hpp"
+#include "xgrad/ops/reduce.hpp"
+#include "xgrad/ops/shape.hpp"
+
+namespace xgrad {
+using detail::apply;
+using detail::element_t;
+using detail::Grads;
+using detail::Inputs;
+
+Tensor reshape(const Tensor& x, const Shape& shape) {
+    if (detail::product(shape, 0, shape.size()) != x.numel())
+        throw ShapeError("reshape: cannot reshape " + shape_str(x.shape()) + " (" +
+                         std::to_string(x.numel()) + " elements) to " + shape_str(shape) +
+                         " (expected the same number of elements)");
+    if (shape == x.shape()) return x;
+    return make_op("reshape",
+                   apply(x,
+                         [&](const auto& a) {
+                             auto r = a;
+                             r.reshape(shape);
+                             return r;
+                         }),
+                   {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
+                       return Grads{reshape(g, in[0].shape())};
+                   });
+}
+
+Tensor flatten(const Tensor& x, std::ptrdiff_t start_axis, std::ptrdiff_t end_axis) {
+    if (x.dim() == 0) return reshape(x, {1});
+    const std::size_t start = detail::normalize_axis("flatten", start_axis, x.dim());
+    const std::size_t end = detail::normalize_axis("flatten", end_axis, x.dim());
+    if (start > end)
+        throw ValueError("flatten: start axis " + std::to_string(start_axis) + " comes after end axis " +
+                         std::to_string(end_axis) + " for shape " + shape_str(x.shape()));
+    Shape shape(x.shape().begin(), x.shape().begin() + start);
+    shape.push_back(detail::product(x.shape(), start, end + 1));
+    shape.insert(shape.end(), x.shape().begin() + end + 1, x.shape().end());
+    return reshape(x, shape);
+}
+
+Tensor unsqueeze(const Tensor& x, std::ptrdiff_t axis) {
+    const std::size_t at = detail::normalize_axis("unsqueeze", axis, x.dim() + 1);
+    Shape shape = x.shape();
+    shape.insert(shape.begin() + at, 1);
+    return reshape(x, shape);
+}
+
+Tensor squeeze(const Tensor& x, std::ptrdiff_t axis) {
+    const std::size_t at = detail::normalize_axis("squeeze", axis, x.dim());
+    if (x.shape()[at] != 1)
+        throw ShapeError("squeeze: axis " + std::to_string(axis) + " of shape " + shape_str(x.shape()) +
+                         " has size " + std::to_string(x.shape()[at]) + " (expected 1)");
+    Shape shape = x.shape();
+    shape.erase(shape.begin() + at);
+    return reshape(x, shape);
+}
+
+Tensor permute(const Tensor& x, const Axes& permutation) {
+    if (permutation.size() != x.dim())
+        throw ValueError("permute: got " + std::to_string(permutation.size()) + " axes for shape " +
+                         shape_str(x.shape()) + " (expected one per dimension)");
+    std::vector<std::size_t> perm, inverse(x.dim());
+    std::vector<bool> seen(x.dim(), false);
+    for (auto axis : permutation) {
+        const std::size_t a = detail::normalize_axis("permute", axis, x.dim());
+        if (seen[a]) throw ValueError("permute: axis " + std::to_string(axis) + " is repeated");
+        seen[a] = true;
+        inverse[a] = perm.size();
+        perm.push_back(a);
+    }
+    return make_op("permute", apply(x, [&](const auto& a) { return xt::transpose(a, perm); }), {x},
+                   [inverse](const Tensor& g, const Tensor&, const Inputs&) {
+                       return Grads{permute(g, Axes(inverse.begin(), inverse.end()))};
+                   });
+}
+
+Tensor transpose(const Tensor& x, std::ptrdiff_t axis0, std::ptrdiff_t axis1) {
+    const std::size_t a0 = detail::normalize_axis("transpose", axis0, x.dim());
+    const std::size_t a1 = detail::normalize_axis("transpose", axis1, x.dim());
+    Axes perm(x.dim());
+    std::iota(perm.begin(), perm.end(), 0);
+    std::swap(perm[a0], perm[a1]);
+    return permute(x, perm);
+}
+
+Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+    if (detail::broadcast_shapes("broadcast_to", x.shape(), shape) != shape)
+        throw ShapeError("broadcast_to: cannot broadcast " + shape_str(x.shape()) + " to " +
+                         shape_str(shape));
+    if (shape == x.shape()) return x;
+    return make_op("broadcast_to", apply(x, [&](const auto& a) { return xt::broadcast(a, shape); }),
+                   {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
+                       return Grads{sum_to(g, in[0].shape())};
+                   });
+}
+
+}  // namespace xgrad

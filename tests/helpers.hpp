@@ -1,0 +1,46 @@
+#pragma once
+// Shared by the test files: deterministic float64 inputs and a gradcheck assertion.
+
+#include <boost/test/unit_test.hpp>
+#include <random>
+
+#include "xgrad/xgrad.hpp"
+
+namespace xgrad::testing {
+
+/// A float64 tensor of `shape` with values uniform in [low, high), reproducible from `seed`.
+inline Tensor uniform(const Shape& shape, std::uint64_t seed, double low = -1.0, double high = 1.0,
+                      bool requires_grad = true) {
+    std::mt19937_64 engine(seed);
+    std::uniform_real_distribution<double> dist(low, high);
+    xt::xarray<double> values = xt::empty<double>(shape);
+    for (auto& v : values) v = dist(engine);
+    return Tensor(values, requires_grad);
+}
+
+/// Values away from zero (for |x|, relu, ... whose derivative jumps at 0).
+inline Tensor away_from_zero(const Shape& shape, std::uint64_t seed) {
+    Tensor t = uniform(shape, seed, 0.2, 1.5, false);
+    auto& v = t.value<double>();
+    for (std::size_t i = 0; i < v.size(); ++i) v.data()[i] *= (i % 2 == 0 ? 1.0 : -1.0);
+    return t.requires_grad_(true);
+}
+
+using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
+
+}  // namespace xgrad::testing
+
+/// Gradchecks `fn` at `inputs` (float64) and reports the first mismatch on failure.
+#define XGRAD_CHECK_GRAD(fn, ...)                                                   \
+    do {                                                                            \
+        const auto gradcheck_result = ::xgrad::gradcheck((fn), __VA_ARGS__);        \
+        BOOST_TEST(gradcheck_result.ok, gradcheck_result.report);                   \
+    } while (0)
+
+/// Asserts that `statement` throws `type` with `fragment` in its message.
+#define XGRAD_CHECK_THROWS(statement, type, fragment)                                            \
+    BOOST_CHECK_EXCEPTION(statement, type, [](const type& e) {                                   \
+        const bool found = std::string(e.what()).find(fragment) != std::string::npos;            \
+        if (!found) BOOST_TEST_MESSAGE("message was: " << e.what());                              \
+        return found;                                                                            \
+    })
