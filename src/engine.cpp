@@ -58,24 +58,17 @@ void add_in_place(Array& target, const Array& addend) {
         target);
 }
 
-/// Gradient accumulated for one node during a sweep. `owned` marks a buffer this sweep allocated
-/// itself, which may therefore be added to in place; a gradient handed over by a backward
-/// function may be shared (add returns one tensor for both inputs) and is never mutated.
-struct Pending {
-    Tensor grad;
-    bool owned = false;
-
-    void accumulate(const Tensor& g, bool create_graph) {
-        if (!grad.defined()) {
-            grad = g;
-        } else if (owned && !create_graph) {
-            add_in_place(grad.node()->value, array_of(g));
-        } else {
-            grad = grad + g;
-            owned = true;
-        }
+/// Adds `g` into a node's pending gradient. A buffer nobody else holds is added to in place; a
+/// shared one (add hands one tensor to both inputs; a caller's grad_output) is never mutated.
+void accumulate(Tensor& slot, Tensor g, bool create_graph) {
+    if (!slot.defined()) {
+        slot = std::move(g);
+    } else if (!create_graph && slot.node().use_count() == 1) {
+        add_in_place(slot.node()->value, array_of(g));
+    } else {
+        slot = slot + g;
     }
-};
+}
 
 Tensor checked_gradient(const Tensor& g, const Node& input, const Node& consumer) {
     const Shape& want = std::visit([](const auto& a) -> const Shape& { return a.shape(); }, input.value);
@@ -115,22 +108,21 @@ struct Sweep {
         position.reserve(order.size());
         for (std::size_t i = 0; i < order.size(); ++i) position.emplace(order[i].get(), i);
 
-        std::vector<Pending> pending(order.size());
+        std::vector<Tensor> pending(order.size());
         for (std::size_t r = 0; r < roots.size(); ++r)
-            pending[position.at(roots[r].node().get())].accumulate(root_grads[r], create_graph);
+            accumulate(pending[position.at(roots[r].node().get())], root_grads[r], create_graph);
 
         // Backward functions record a graph only when asked to (higher-order gradients).
         const GradModeGuard mode(create_graph);
         for (std::size_t i = 0; i < order.size(); ++i) {
             const auto& node = order[i];
-            Tensor g = std::move(pending[i].grad);
-            const bool owned = pending[i].owned;
+            Tensor g = std::move(pending[i]);
             if (!g.defined()) continue;
             if (auto it = captured.find(node.get()); it != captured.end()) {
                 captured_grads[it->second] = g;
                 if (!is_interior(*node)) continue;
             } else if (!is_interior(*node)) {
-                if (captured.empty()) accumulate_into_leaf(*node, g, owned);
+                if (captured.empty()) accumulate_into_leaf(*node, std::move(g));
                 continue;
             }
             if (node->released)
@@ -145,7 +137,7 @@ struct Sweep {
 
     void backpropagate(const std::shared_ptr<Node>& node, const Tensor& g,
                        const std::unordered_map<const Node*, std::size_t>& position,
-                       std::vector<Pending>& pending) {
+                       std::vector<Tensor>& pending) {
         std::vector<Tensor> inputs;
         inputs.reserve(node->inputs.size());
         for (const auto& input : node->inputs) inputs.emplace_back(input);
@@ -169,15 +161,16 @@ struct Sweep {
             if (!grads[k].defined() || !input.requires_grad) continue;
             Tensor gk = checked_gradient(grads[k], input, *node);
             if (is_anomaly_enabled()) check_finite(gk, *node);
-            pending[position.at(&input)].accumulate(gk, create_graph);
+            accumulate(pending[position.at(&input)], std::move(gk), create_graph);
         }
     }
 
-    void accumulate_into_leaf(Node& leaf, const Tensor& g, bool owned) {
+    void accumulate_into_leaf(Node& leaf, Tensor g) const {
         if (!leaf.grad) {
-            // A gradient shared with another slot gets its own buffer, so that later in-place
-            // accumulation into this leaf cannot change anything else.
-            leaf.grad = (owned || create_graph) ? g.node() : make_leaf(array_of(g)).node();
+            // Adopt the buffer when nothing else holds it; otherwise copy, so that accumulating
+            // into this leaf later cannot change another tensor.
+            const bool adopt = create_graph || g.node().use_count() == 1;
+            leaf.grad = adopt ? g.node() : make_leaf(array_of(g)).node();
         } else if (create_graph) {
             leaf.grad = (Tensor(leaf.grad) + g).node();
         } else {

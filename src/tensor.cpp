@@ -24,9 +24,14 @@ std::string shape_str(const Shape& shape) {
 const char* dtype_name(DType dtype) { return dtype == DType::Float64 ? "float64" : "float32"; }
 
 namespace {
-template <class T, class Values>
-Array from_values(const Values& values) {
-    return Array(xt::xarray<T>(values));
+Array from_list(std::initializer_list<detail::ListValue> values, DType dtype) {
+    return dispatch(dtype, [&](auto tag) -> Array {
+        using T = decltype(tag);
+        xt::xarray<T> a = xt::empty<T>(Shape{values.size()});
+        std::size_t i = 0;
+        for (const auto& v : values) a(i++) = static_cast<T>(v.value);
+        return a;
+    });
 }
 
 template <std::size_t N>
@@ -46,8 +51,8 @@ Tensor::Tensor(std::shared_ptr<Node> node) : node_(std::move(node)) {}
 
 Tensor::Tensor(double scalar, DType dtype, bool requires_grad)
     : Tensor(make_leaf(from_nested<0>(scalar, dtype), requires_grad)) {}
-Tensor::Tensor(xt::nested_initializer_list_t<double, 1> values, DType dtype, bool requires_grad)
-    : Tensor(make_leaf(from_nested<1>(values, dtype), requires_grad)) {}
+Tensor::Tensor(std::initializer_list<detail::ListValue> values, DType dtype, bool requires_grad)
+    : Tensor(make_leaf(from_list(values, dtype), requires_grad)) {}
 Tensor::Tensor(xt::nested_initializer_list_t<double, 2> values, DType dtype, bool requires_grad)
     : Tensor(make_leaf(from_nested<2>(values, dtype), requires_grad)) {}
 Tensor::Tensor(xt::nested_initializer_list_t<double, 3> values, DType dtype, bool requires_grad)

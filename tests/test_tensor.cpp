@@ -17,6 +17,8 @@ BOOST_AUTO_TEST_CASE(construction_from_nested_lists) {
     BOOST_TEST(m.dtype() == DType::Float64);
     BOOST_TEST(m.requires_grad());
     BOOST_TEST(m.to_vector() == std::vector<double>({1, 2, 3, 4, 5, 6}));
+    const Tensor column({{1}, {2}, {3}});
+    BOOST_TEST(column.shape() == Shape({3, 1}));
     const Tensor c({{{1, 2}, {3, 4}}});
     BOOST_TEST(c.shape() == Shape({1, 2, 2}));
 }

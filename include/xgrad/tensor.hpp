@@ -26,6 +26,15 @@ std::string shape_str(const Shape& shape);
 
 struct Node;
 
+namespace detail {
+/// An element of a 1-D initializer list. Being a class (not double) makes `{{1}, {2}}` resolve
+/// to the 2-D constructor (a column vector) instead of being ambiguous with the 1-D one.
+struct ListValue {
+    ListValue(double v) : value(v) {}  // NOLINT: implicit by design
+    double value;
+};
+}  // namespace detail
+
 /// A tensor of float32 (default) or float64 values that records the ops applied to it when
 /// gradients are needed. Copying a Tensor copies the handle, not the data.
 class Tensor {
@@ -34,9 +43,10 @@ public:
     Tensor() = default;
     explicit Tensor(std::shared_ptr<Node> node);
 
-    /// From nested initializer lists: `Tensor({{1, 2}, {3, 4}})`.
+    /// From nested initializer lists: `Tensor({1, 2})`, `Tensor({{1, 2}, {3, 4}})`, the column
+    /// `Tensor({{1}, {2}})`. Values are given as double and stored as `dtype`.
     explicit Tensor(double scalar, DType dtype = DType::Float32, bool requires_grad = false);
-    Tensor(xt::nested_initializer_list_t<double, 1> values, DType dtype = DType::Float32,
+    Tensor(std::initializer_list<detail::ListValue> values, DType dtype = DType::Float32,
            bool requires_grad = false);
     Tensor(xt::nested_initializer_list_t<double, 2> values, DType dtype = DType::Float32,
            bool requires_grad = false);

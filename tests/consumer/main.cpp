@@ -1,0 +1,13 @@
+// Builds against the installed package and checks one gradient: d/dx sum(x^2) = 2x.
+#include <xgrad/xgrad.hpp>
+
+#include <iostream>
+
+int main() {
+    const xgrad::Tensor x({1.0, -2.0, 3.0}, xgrad::DType::Float64, true);
+    xgrad::sum(x * x).backward();
+    const auto g = x.grad().to_vector();
+    const bool ok = g == std::vector<double>{2.0, -4.0, 6.0};
+    std::cout << (ok ? "consumer: gradient ok\n" : "consumer: wrong gradient\n");
+    return ok ? 0 : 1;
+}
