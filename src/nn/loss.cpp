@@ -1,0 +1,83 @@
+#include "xgrad/nn/loss.hpp"
+
+#include <string>
+
+#include "labels.hpp"
+#include "xgrad/error.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/reduce.hpp"
+#include "xgrad/state_dict.hpp"
+
+namespace xgrad::nn {
+
+namespace {
+void check_same_shape(const char* op, const Tensor& input, const Tensor& target) {
+    if (input.shape() != target.shape())
+        throw ShapeError(std::string(op) + ": expected input and target of one shape, got " +
+                         shape_str(input.shape()) + " and " + shape_str(target.shape()));
+}
+}  // namespace
+
+Tensor reduce_loss(const Tensor& losses, Reduction reduction) {
+    switch (reduction) {
+        case Reduction::Mean:
+            return mean(losses);
+        case Reduction::Sum:
+            return sum(losses);
+        case Reduction::None:
+            return losses;
+    }
+    throw ValueError("reduce_loss: unknown reduction");
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+    check_same_shape("mse_loss", input, target);
+    const Tensor d = input - target;
+    return reduce_loss(d * d, reduction);
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+    check_same_shape("l1_loss", input, target);
+    return reduce_loss(abs(input - target), reduction);
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+    check_same_shape("huber_loss", input, target);
+    if (!(delta > 0.0))
+        throw ValueError("huber_loss: expected delta > 0, got " + format_exact(delta));
+    // With q = min(|d|, delta): 0.5 q^2 + delta (|d| - q) is 0.5 d^2 inside and
+    // delta (|d| - 0.5 delta) outside, one smooth expression without a branch.
+    const Tensor a = abs(input - target);
+    const Tensor q = clamp(a, 0.0, delta);
+    return reduce_loss(0.5 * q * q + delta * (a - q), reduction);
+}
+
+Tensor bce_with_logits(const Tensor& logits, const Tensor& target, Reduction reduction) {
+    check_same_shape("bce_with_logits", logits, target);
+    return reduce_loss(softplus(logits) - target * logits, reduction);
+}
+
+Tensor logistic_loss(const Tensor& scores, const Tensor& labels, Reduction reduction) {
+    check_same_shape("logistic_loss", scores, labels);
+    const std::vector<double> values = labels.to_vector();
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (values[i] != 1.0 && values[i] != -1.0)
+            throw ValueError("logistic_loss: labels must be -1 or +1, got " +
+                             format_exact(values[i]) + " at flat index " + std::to_string(i));
+    return reduce_loss(softplus(-(labels * scores)), reduction);
+}
+
+Tensor nll_loss(const Tensor& log_probs, const IndexArray& labels, Reduction reduction) {
+    const std::size_t n = detail::check_class_inputs("nll_loss", log_probs, labels);
+    IndexArray index = labels;
+    index.reshape({n, 1});
+    const Tensor picked = reshape(gather(log_probs, 1, index), Shape{n});
+    return reduce_loss(-picked, reduction);
+}
+
+Tensor nll_loss(const Tensor& log_probs, const std::vector<std::int64_t>& labels,
+                Reduction reduction) {
+    return nll_loss(log_probs, detail::to_index_array(labels), reduction);
+}
+
+}  // namespace xgrad::nn

@@ -1,0 +1,241 @@
+#include "xgrad/nn/module.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "xgrad/error.hpp"
+#include "xgrad/function.hpp"
+
+namespace xgrad::nn {
+
+void Module::check_name(const std::string& name, const char* what) const {
+    const std::string where = std::string("Module::register_") + what + ": ";
+    if (name.empty()) throw ValueError(where + "the name is empty");
+    if (name.find('.') != std::string::npos)
+        throw ValueError(where + "name '" + name + "' contains '.', which separates submodules");
+    const auto taken = [&](const auto& entries) {
+        for (const auto& entry : entries)
+            if (entry.first == name) return true;
+        return false;
+    };
+    if (taken(parameters_) || taken(buffers_) || taken(children_))
+        throw ValueError(where + "name '" + name + "' is already registered in this module");
+}
+
+Tensor Module::register_parameter(const std::string& name, Tensor tensor, bool requires_grad) {
+    check_name(name, "parameter");
+    if (!tensor.defined())
+        throw ValueError("Module::register_parameter: parameter '" + name + "' is undefined");
+    if (!tensor.is_leaf())
+        throw ValueError("Module::register_parameter: parameter '" + name +
+                         "' is not a leaf (it was produced by '" + tensor.op_name() +
+                         "'); register detach() of it");
+    tensor.requires_grad_(requires_grad);
+    parameters_.emplace_back(name, tensor);
+    return tensor;
+}
+
+Tensor Module::register_buffer(const std::string& name, Tensor tensor) {
+    check_name(name, "buffer");
+    if (!tensor.defined())
+        throw ValueError("Module::register_buffer: buffer '" + name + "' is undefined");
+    buffers_.emplace_back(name, tensor);
+    return tensor;
+}
+
+bool Module::contains(const Module* module) const {
+    if (this == module) return true;
+    for (const auto& [name, child] : children_)
+        if (child->contains(module)) return true;
+    return false;
+}
+
+void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
+    check_name(name, "module");
+    if (!module) throw ValueError("Module::register_module: module '" + name + "' is null");
+    if (module->contains(this))
+        throw ValueError("Module::register_module: registering '" + name +
+                         "' would make the module contain itself");
+    children_.emplace_back(name, std::move(module));
+}
+
+void Module::collect(const std::string& prefix, bool recurse, bool parameters,
+                     NamedTensors& out) const {
+    for (const auto& [name, tensor] : parameters ? parameters_ : buffers_)
+        out.emplace_back(prefix + name, tensor);
+    if (!recurse) return;
+    for (const auto& [name, child] : children_)
+        child->collect(prefix + name + ".", true, parameters, out);
+}
+
+namespace {
+/// Keeps the first name of each tensor: a shared parameter is trained (and counted) once.
+NamedTensors unique(NamedTensors all) {
+    std::set<const Node*> seen;
+    NamedTensors result;
+    for (auto& entry : all)
+        if (seen.insert(entry.second.node().get()).second) result.push_back(std::move(entry));
+    return result;
+}
+
+std::vector<Tensor> tensors_of(const NamedTensors& named) {
+    std::vector<Tensor> result;
+    result.reserve(named.size());
+    for (const auto& entry : named) result.push_back(entry.second);
+    return result;
+}
+}  // namespace
+
+NamedTensors Module::named_parameters(bool recurse) const {
+    NamedTensors all;
+    collect("", recurse, true, all);
+    return unique(std::move(all));
+}
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+    return tensors_of(named_parameters(recurse));
+}
+
+NamedTensors Module::named_buffers(bool recurse) const {
+    NamedTensors all;
+    collect("", recurse, false, all);
+    return unique(std::move(all));
+}
+
+std::vector<Tensor> Module::buffers(bool recurse) const {
+    return tensors_of(named_buffers(recurse));
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<Module>>> Module::named_children() const {
+    return children_;
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+    std::vector<std::shared_ptr<Module>> result;
+    for (const auto& entry : children_) result.push_back(entry.second);
+    return result;
+}
+
+void Module::train(bool mode) {
+    training_ = mode;
+    for (const auto& entry : children_) entry.second->train(mode);
+}
+
+void Module::zero_grad() {
+    for (auto& tensor : parameters()) tensor.zero_grad();
+}
+
+namespace {
+Array converted(const Array& value, DType dtype) {
+    return dispatch(dtype, [&](auto tag) -> Array {
+        using T = decltype(tag);
+        return std::visit([](const auto& a) { return Array(xt::xarray<T>(xt::cast<T>(a))); },
+                          value);
+    });
+}
+}  // namespace
+
+void Module::to(DType dtype) {
+    NamedTensors all;
+    collect("", true, true, all);
+    collect("", true, false, all);
+    for (auto& [name, tensor] : unique(std::move(all))) {
+        if (tensor.dtype() == dtype) continue;
+        tensor.node()->value = converted(tensor.node()->value, dtype);
+        tensor.zero_grad();
+    }
+}
+
+StateDict Module::state_dict() const {
+    StateDict state;
+    NamedTensors all;
+    collect("", true, true, all);
+    collect("", true, false, all);
+    for (const auto& [name, tensor] : all) state.tensors[name] = tensor.detach();
+    return state;
+}
+
+LoadReport Module::load_state_dict(const StateDict& state, bool strict) {
+    NamedTensors all;
+    collect("", true, true, all);
+    collect("", true, false, all);
+
+    LoadReport report;
+    std::set<std::string> known;
+    std::string shape_errors;
+    std::vector<std::pair<Tensor, Array>> updates;
+    for (const auto& [name, tensor] : all) {
+        known.insert(name);
+        const auto found = state.tensors.find(name);
+        if (found == state.tensors.end()) {
+            report.missing.push_back(name);
+            continue;
+        }
+        const Tensor& source = found->second;
+        if (!source.defined()) {
+            shape_errors += "\n  '" + name + "': the state's tensor is undefined";
+            continue;
+        }
+        if (source.shape() != tensor.shape()) {
+            shape_errors += "\n  '" + name + "': the module has shape " +
+                            shape_str(tensor.shape()) + ", the state has " +
+                            shape_str(source.shape());
+            continue;
+        }
+        // Converted (and so copied) up front: after the checks nothing can fail half way.
+        updates.emplace_back(tensor, converted(array_of(source), tensor.dtype()));
+    }
+    for (const auto& entry : state.tensors)
+        if (!known.count(entry.first)) report.unexpected.push_back(entry.first);
+
+    if (!shape_errors.empty())
+        throw ShapeError("Module::load_state_dict: shapes differ (nothing was loaded):" +
+                         shape_errors);
+    if (strict && (!report.missing.empty() || !report.unexpected.empty())) {
+        std::string message =
+            "Module::load_state_dict: the state does not match the module "
+            "(nothing was loaded)";
+        const auto list = [&](const char* what, const std::vector<std::string>& names) {
+            if (names.empty()) return;
+            message += std::string("\n  ") + what + ":";
+            for (const auto& name : names) message += " '" + name + "'";
+        };
+        list("missing", report.missing);
+        list("unexpected", report.unexpected);
+        throw ValueError(message);
+    }
+    for (auto& [tensor, value] : updates) {
+        // Same shape and dtype: assign element by element into the existing array, no realloc.
+        std::visit(
+            [&](auto& target) {
+                using A = std::decay_t<decltype(target)>;
+                const auto& source = std::get<A>(value);
+                std::copy(source.data(), source.data() + source.size(), target.data());
+            },
+            tensor.node()->value);
+    }
+    return report;
+}
+
+namespace {
+void print(std::ostream& out, const Module& module, int depth) {
+    out << module.describe();
+    const auto children = module.named_children();
+    if (children.empty()) return;
+    out << "(\n";
+    for (const auto& [name, child] : children) {
+        out << std::string(2 * (depth + 1), ' ') << '(' << name << "): ";
+        print(out, *child, depth + 1);
+        out << '\n';
+    }
+    out << std::string(2 * depth, ' ') << ')';
+}
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Module& module) {
+    print(out, module, 0);
+    return out;
+}
+
+}  // namespace xgrad::nn

@@ -1,0 +1,240 @@
+// losses: values against the textbook formulas for every reduction, gradcheck (float64), and
+// stability for large inputs (cross_entropy at ±1e4, logistic and BCE at ±1000).
+#include <cmath>
+
+#include "helpers.hpp"
+#include "xgrad/nn/loss.hpp"
+
+using namespace xgrad;
+using nn::Reduction;
+using xgrad::testing::uniform;
+using V = std::vector<Tensor>;
+
+namespace {
+
+const std::vector<Reduction> kReductions{Reduction::Mean, Reduction::Sum, Reduction::None};
+
+/// Reduces per-element expected losses as `reduction` says.
+std::vector<double> reduced(const std::vector<double>& losses, Reduction reduction) {
+    if (reduction == Reduction::None) return losses;
+    double total = 0.0;
+    for (double v : losses) total += v;
+    return {reduction == Reduction::Sum ? total : total / static_cast<double>(losses.size())};
+}
+
+void check_values(const Tensor& actual, const std::vector<double>& per_element, Reduction reduction,
+                  double tol = 1e-12) {
+    const auto expected = reduced(per_element, reduction);
+    const auto got = actual.to_vector();
+    BOOST_REQUIRE_EQUAL(got.size(), expected.size());
+    if (reduction != Reduction::None) BOOST_TEST(actual.dim() == 0u);
+    for (std::size_t i = 0; i < got.size(); ++i)
+        BOOST_TEST(got[i] == expected[i], boost::test_tools::tolerance(tol));
+}
+
+bool all_finite(const Tensor& t) {
+    for (double v : t.to_vector())
+        if (!std::isfinite(v)) return false;
+    return true;
+}
+
+/// log Σ exp of a row, computed in long double by the definition (shifted).
+double logsumexp_row(const std::vector<double>& row) {
+    double m = row[0];
+    for (double v : row) m = std::max(m, v);
+    long double s = 0;
+    for (double v : row) s += std::exp(static_cast<long double>(v - m));
+    return m + static_cast<double>(std::log(s));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(losses)
+
+BOOST_AUTO_TEST_CASE(regression_losses_values) {
+    const Tensor input({{0.5, -1.0, 3.0}, {2.0, 0.0, -0.25}}, DType::Float64);
+    const Tensor target({{1.0, 1.0, 0.0}, {2.0, -0.5, 0.5}}, DType::Float64);
+    const auto x = input.to_vector(), y = target.to_vector();
+    std::vector<double> squared, absolute, huber, huber2;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double d = x[i] - y[i], a = std::abs(d);
+        squared.push_back(d * d);
+        absolute.push_back(a);
+        huber.push_back(a <= 1.0 ? 0.5 * d * d : a - 0.5);
+        huber2.push_back(a <= 2.0 ? 0.5 * d * d : 2.0 * (a - 1.0));
+    }
+    for (Reduction r : kReductions) {
+        check_values(nn::mse_loss(input, target, r), squared, r);
+        check_values(nn::l1_loss(input, target, r), absolute, r);
+        check_values(nn::huber_loss(input, target, r), huber, r);
+        check_values(nn::huber_loss(input, target, r, 2.0), huber2, r);
+    }
+    BOOST_TEST(nn::mse_loss(input, target, Reduction::None).shape() == (Shape{2, 3}));
+    XGRAD_CHECK_THROWS(nn::mse_loss(input, zeros({3}, DType::Float64)), ShapeError, "(3,)");
+    XGRAD_CHECK_THROWS(nn::huber_loss(input, target, Reduction::Mean, 0.0), ValueError, "delta");
+}
+
+BOOST_AUTO_TEST_CASE(regression_losses_gradcheck) {
+    // Away from the kinks of |d| and of Huber's switch at |d| = delta.
+    const Tensor input({{0.5, -1.0, 3.0}, {2.3, 0.1, -0.25}}, DType::Float64, true);
+    const Tensor target({{1.0, 1.2, 0.0}, {2.0, -0.5, 0.5}}, DType::Float64, true);
+    for (Reduction r : kReductions) {
+        XGRAD_CHECK_GRAD([r](const V& v) { return nn::mse_loss(v[0], v[1], r); }, {input, target});
+        XGRAD_CHECK_GRAD([r](const V& v) { return nn::l1_loss(v[0], v[1], r); }, {input, target});
+        XGRAD_CHECK_GRAD([r](const V& v) { return nn::huber_loss(v[0], v[1], r); },
+                         {input, target});
+        XGRAD_CHECK_GRAD([r](const V& v) { return nn::huber_loss(v[0], v[1], r, 0.4); },
+                         {input, target});
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bce_with_logits_values_gradcheck_and_stability) {
+    const Tensor logits({-2.0, -0.3, 0.0, 1.5, 4.0}, DType::Float64, true);
+    const Tensor target({0.0, 1.0, 0.5, 1.0, 0.2}, DType::Float64);
+    const auto x = logits.to_vector(), t = target.to_vector();
+    std::vector<double> expected;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double p = 1.0 / (1.0 + std::exp(-x[i]));
+        expected.push_back(-(t[i] * std::log(p) + (1 - t[i]) * std::log(1 - p)));
+    }
+    for (Reduction r : kReductions) {
+        check_values(nn::bce_with_logits(logits, target, r), expected, r, 1e-12);
+        XGRAD_CHECK_GRAD(([&, r](const V& v) { return nn::bce_with_logits(v[0], target, r); }),
+                         {logits});
+    }
+    // ±1000: the naive formula gives log(0); the loss stays finite and exact.
+    const Tensor big({1000.0, -1000.0, 1000.0, -1000.0}, DType::Float64, true);
+    const Tensor labels({1.0, 0.0, 0.0, 1.0}, DType::Float64);
+    const Tensor loss = nn::bce_with_logits(big, labels, Reduction::None);
+    check_values(loss, {0.0, 0.0, 1000.0, 1000.0}, Reduction::None);
+    sum(loss).backward();
+    BOOST_TEST(big.grad().to_vector() == (std::vector<double>{0, 0, 1, -1}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(logistic_loss_for_labels_plus_minus_one) {
+    const Tensor scores({-1.5, 0.2, 2.0, -0.7}, DType::Float64, true);
+    const Tensor labels({1.0, -1.0, 1.0, -1.0}, DType::Float64);
+    const auto f = scores.to_vector(), y = labels.to_vector();
+    std::vector<double> expected;
+    for (std::size_t i = 0; i < f.size(); ++i)
+        expected.push_back(-std::log(1.0 / (1.0 + std::exp(-y[i] * f[i]))));
+    for (Reduction r : kReductions) {
+        check_values(nn::logistic_loss(scores, labels, r), expected, r);
+        XGRAD_CHECK_GRAD(([&, r](const V& v) { return nn::logistic_loss(v[0], labels, r); }),
+                         {scores});
+    }
+    // Large |f|: log(1 + e^1000) = 1000 (a naive exp overflows), log(1 + e^-1000) underflows to 0.
+    const Tensor big({1000.0, -1000.0, 800.0}, DType::Float64, true);
+    const Tensor signs({-1.0, -1.0, 1.0}, DType::Float64);
+    const Tensor loss = nn::logistic_loss(big, signs, Reduction::None);
+    check_values(loss, {1000.0, 0.0, 0.0}, Reduction::None);
+    nn::logistic_loss(big, signs, Reduction::Sum).backward();
+    BOOST_TEST(all_finite(big.grad()));
+    BOOST_TEST(big.grad().to_vector() == (std::vector<double>{1, 0, 0}),
+               boost::test_tools::per_element());
+    // float32 as well.
+    const Tensor big32({100.0, -100.0}, DType::Float32);
+    BOOST_TEST(all_finite(nn::logistic_loss(big32, Tensor({-1.0, 1.0}), Reduction::None)));
+    XGRAD_CHECK_THROWS(nn::logistic_loss(scores, Tensor({1.0, 0.0, 1.0, -1.0}, DType::Float64)),
+                       ValueError, "-1 or +1");
+}
+
+BOOST_AUTO_TEST_CASE(nll_loss_picks_the_labels) {
+    const Tensor log_probs = uniform({4, 3}, 21, -3.0, -0.1);
+    const std::vector<std::int64_t> labels{2, 0, 1, 2};
+    const auto lp = log_probs.to_vector();
+    std::vector<double> expected;
+    for (std::size_t i = 0; i < labels.size(); ++i) expected.push_back(-lp[i * 3 + labels[i]]);
+    for (Reduction r : kReductions) {
+        check_values(nn::nll_loss(log_probs, labels, r), expected, r);
+        XGRAD_CHECK_GRAD(([&, r](const V& v) { return nn::nll_loss(v[0], labels, r); }),
+                         {log_probs});
+    }
+    IndexArray index = {2, 0, 1, 2};
+    check_values(nn::nll_loss(log_probs, index, Reduction::Sum), expected, Reduction::Sum);
+    XGRAD_CHECK_THROWS(nn::nll_loss(log_probs, std::vector<std::int64_t>{0, 1, 3, 0}), IndexError,
+                       "label 3 of example 2");
+    XGRAD_CHECK_THROWS(nn::nll_loss(log_probs, std::vector<std::int64_t>{0, -1, 1, 0}), IndexError,
+                       "outside [0, 3)");
+    XGRAD_CHECK_THROWS(nn::nll_loss(log_probs, std::vector<std::int64_t>{0, 1}), ShapeError,
+                       "4 labels");
+}
+
+BOOST_AUTO_TEST_CASE(cross_entropy_values_and_gradcheck) {
+    const Tensor logits = uniform({5, 4}, 22, -3.0, 3.0);
+    const std::vector<std::int64_t> labels{3, 0, 1, 1, 2};
+    const auto x = logits.to_vector();
+    std::vector<double> expected;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const std::vector<double> row(x.begin() + 4 * i, x.begin() + 4 * i + 4);
+        expected.push_back(logsumexp_row(row) - row[labels[i]]);
+    }
+    for (Reduction r : kReductions) {
+        check_values(nn::cross_entropy(logits, labels, r), expected, r);
+        XGRAD_CHECK_GRAD(([&, r](const V& v) { return nn::cross_entropy(v[0], labels, r); }),
+                         {logits});
+    }
+    BOOST_TEST(nn::cross_entropy(logits, labels, Reduction::None).shape() == (Shape{5}));
+    // The fused op is one node of the graph.
+    BOOST_TEST(std::string(nn::cross_entropy(logits, labels).op_name()) == "cross_entropy");
+    // float32 agrees with float64.
+    const Tensor loss32 = nn::cross_entropy(logits.detach().to(DType::Float32), labels);
+    BOOST_TEST(loss32.dtype() == DType::Float32);
+    BOOST_TEST(loss32.item() == nn::cross_entropy(logits, labels).item(),
+               boost::test_tools::tolerance(1e-6));
+    XGRAD_CHECK_THROWS(nn::cross_entropy(logits, std::vector<std::int64_t>{0, 1, 2, 3, 4}),
+                       IndexError, "label 4");
+    XGRAD_CHECK_THROWS(nn::cross_entropy(zeros({4}), std::vector<std::int64_t>{0}), ShapeError,
+                       "(n, classes)");
+}
+
+BOOST_AUTO_TEST_CASE(cross_entropy_second_order_gradients) {
+    // create_graph composes the backward from differentiable ops: gradcheck the gradient itself.
+    const Tensor logits = uniform({3, 4}, 23, -2.0, 2.0);
+    const Tensor weights = uniform({3, 4}, 24, -1.0, 1.0, false);
+    const std::vector<std::int64_t> labels{1, 3, 0};
+    for (Reduction r : kReductions) {
+        const auto gradient_sum = [&, r](const V& v) {
+            Tensor loss = nn::cross_entropy(v[0], labels, r);
+            if (r == Reduction::None) loss = sum(loss * Tensor({1.0, -2.0, 0.5}, DType::Float64));
+            const Tensor g = grad({loss}, {v[0]}, {}, true)[0];
+            return sum(g * weights);
+        };
+        XGRAD_CHECK_GRAD(gradient_sum, {logits});
+    }
+}
+
+BOOST_AUTO_TEST_CASE(cross_entropy_is_finite_for_logits_of_1e4) {
+    for (DType dtype : {DType::Float32, DType::Float64}) {
+        const Tensor logits =
+            Tensor({{1e4, -1e4, 0.0}, {-1e4, -1e4, 1e4}, {1e4, 1e4, -1e4}, {-1e4, 0.0, 1e4}}, dtype)
+                .requires_grad_();
+        const std::vector<std::int64_t> labels{0, 0, 1, 1};
+        const Tensor losses = nn::cross_entropy(logits, labels, Reduction::None);
+        BOOST_TEST(all_finite(losses));
+        const auto l = losses.to_vector();
+        BOOST_TEST(l[0] == 0.0);
+        BOOST_TEST(l[1] == 2e4);
+        BOOST_TEST(l[2] == std::log(2.0), boost::test_tools::tolerance(1e-6));
+        BOOST_TEST(l[3] == 1e4);
+        const Tensor loss = nn::cross_entropy(logits, labels);
+        BOOST_TEST(std::isfinite(loss.item()));
+        loss.backward();
+        BOOST_TEST(all_finite(logits.grad()));
+        // Row 1: softmax = (0, 0, 1), onehot at 0 -> (-1, 0, 1) / 4 for the mean.
+        const auto g = logits.grad().to_vector();
+        BOOST_TEST(g[3] == -0.25);
+        BOOST_TEST(g[5] == 0.25);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(reductions_of_an_empty_batch) {
+    const Tensor empty = zeros({0, 3}, DType::Float64);
+    BOOST_TEST(nn::cross_entropy(empty, std::vector<std::int64_t>{}, Reduction::Sum).item() == 0.0);
+    BOOST_TEST(nn::cross_entropy(empty, std::vector<std::int64_t>{}, Reduction::None).numel() ==
+               0u);
+    XGRAD_CHECK_THROWS(nn::cross_entropy(empty, std::vector<std::int64_t>{}), ValueError, "empty");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
