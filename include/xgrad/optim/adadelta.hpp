@@ -1,0 +1,66 @@
+#pragma once
+/// \file adadelta.hpp
+/// Adadelta: steps scaled by the ratio of running RMS of past updates to running RMS of
+/// gradients, so that lr = 1 works without tuning. PyTorch's torch.optim.Adadelta, formula for
+/// formula. See docs/optimizers.md.
+
+#include <cstdint>
+#include <vector>
+
+#include "xgrad/optim/optimizer.hpp"
+
+namespace xgrad::optim {
+
+/// Hyperparameters of Adadelta with PyTorch's defaults.
+struct AdadeltaOptions {
+    double lr = 1.0;
+    /// ρ: decay of both running averages.
+    double rho = 0.9;
+    /// Added inside both square roots.
+    double eps = 1e-6;
+    double weight_decay = 0.0;
+    bool maximize = false;
+
+    void validate() const;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("lr", self.lr);
+        fn("rho", self.rho);
+        fn("eps", self.eps);
+        fn("weight_decay", self.weight_decay);
+        fn("maximize", self.maximize);
+    }
+};
+
+/// Adadelta's state per parameter: step count, running average of g², running average of the
+/// squared updates. `delta` is scratch space reused by every step (not saved).
+struct AdadeltaState {
+    std::int64_t step = 0;
+    Tensor square_avg;
+    Tensor acc_delta;
+    Tensor delta;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("step", self.step);
+        fn("square_avg", self.square_avg);
+        fn("acc_delta", self.acc_delta);
+    }
+};
+
+/// torch.optim.Adadelta. With g = ∇L (+ λθ):
+///     E[g²] ← ρ·E[g²] + (1 − ρ)·g²
+///     Δ ← √(E[Δ²] + ε) / √(E[g²] + ε) · g
+///     E[Δ²] ← ρ·E[Δ²] + (1 − ρ)·Δ²;  θ ← θ − lr·Δ
+class Adadelta : public OptimizerImpl<AdadeltaOptions, AdadeltaState> {
+public:
+    explicit Adadelta(std::vector<Tensor> params,
+                      const AdadeltaOptions& options = AdadeltaOptions());
+    explicit Adadelta(std::vector<ParamGroup<AdadeltaOptions>> groups,
+                      const AdadeltaOptions& defaults = AdadeltaOptions());
+
+protected:
+    void update(const AdadeltaOptions& options, Tensor& param, const Tensor& grad,
+                AdadeltaState& state) override;
+};
+
+}  // namespace xgrad::optim

@@ -1,0 +1,61 @@
+#pragma once
+/// \file adagrad.hpp
+/// Adagrad: a per-coordinate learning rate that shrinks with the sum of squared gradients seen
+/// so far. PyTorch's torch.optim.Adagrad, formula for formula. See docs/optimizers.md.
+
+#include <cstdint>
+#include <vector>
+
+#include "xgrad/optim/optimizer.hpp"
+
+namespace xgrad::optim {
+
+/// Hyperparameters of Adagrad with PyTorch's defaults.
+struct AdagradOptions {
+    double lr = 1e-2;
+    /// k: the step size at step t is lr / (1 + (t − 1)·k).
+    double lr_decay = 0.0;
+    double weight_decay = 0.0;
+    /// The starting value of the sum of squares.
+    double initial_accumulator_value = 0.0;
+    /// Added to √sum, outside the square root.
+    double eps = 1e-10;
+    bool maximize = false;
+
+    void validate() const;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("lr", self.lr);
+        fn("lr_decay", self.lr_decay);
+        fn("weight_decay", self.weight_decay);
+        fn("initial_accumulator_value", self.initial_accumulator_value);
+        fn("eps", self.eps);
+        fn("maximize", self.maximize);
+    }
+};
+
+/// Adagrad's state per parameter: the step count and the running sum of squared gradients.
+struct AdagradState {
+    std::int64_t step = 0;
+    Tensor sum;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("step", self.step);
+        fn("sum", self.sum);
+    }
+};
+
+/// torch.optim.Adagrad. With g = ∇L (+ λθ), t the step count:
+///     sum ← sum + g²;  θ ← θ − lr/(1 + (t − 1)·lr_decay) · g / (√sum + ε)
+class Adagrad : public OptimizerImpl<AdagradOptions, AdagradState> {
+public:
+    explicit Adagrad(std::vector<Tensor> params, const AdagradOptions& options = AdagradOptions());
+    explicit Adagrad(std::vector<ParamGroup<AdagradOptions>> groups,
+                     const AdagradOptions& defaults = AdagradOptions());
+
+protected:
+    void update(const AdagradOptions& options, Tensor& param, const Tensor& grad,
+                AdagradState& state) override;
+};
+
+}  // namespace xgrad::optim

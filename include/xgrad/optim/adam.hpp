@@ -1,0 +1,108 @@
+#pragma once
+/// \file adam.hpp
+/// Adam (with coupled L2 weight decay) and AdamW (with decoupled weight decay), both optionally
+/// AMSGrad: PyTorch's torch.optim.Adam and torch.optim.AdamW, formula for formula. See
+/// docs/optimizers.md.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "xgrad/optim/optimizer.hpp"
+
+namespace xgrad::optim {
+
+/// Hyperparameters of Adam with PyTorch's defaults.
+struct AdamOptions {
+    double lr = 1e-3;
+    /// β1, β2: decay of the running averages of g and g².
+    std::array<double, 2> betas = {0.9, 0.999};
+    /// Added to the bias-corrected √v, outside the square root.
+    double eps = 1e-8;
+    /// λ: L2 penalty added to the gradient (g + λθ) before the moments: "coupled".
+    double weight_decay = 0.0;
+    /// Normalise by the largest v seen so far (AMSGrad).
+    bool amsgrad = false;
+    bool maximize = false;
+
+    void validate() const;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("lr", self.lr);
+        fn("betas.0", self.betas[0]);
+        fn("betas.1", self.betas[1]);
+        fn("eps", self.eps);
+        fn("weight_decay", self.weight_decay);
+        fn("amsgrad", self.amsgrad);
+        fn("maximize", self.maximize);
+    }
+};
+
+/// Hyperparameters of AdamW: Adam's, with decoupled weight decay (default 1e-2).
+struct AdamWOptions {
+    double lr = 1e-3;
+    std::array<double, 2> betas = {0.9, 0.999};
+    double eps = 1e-8;
+    /// λ: θ ← θ·(1 − lr·λ) before the Adam step: "decoupled" from the gradient.
+    double weight_decay = 1e-2;
+    bool amsgrad = false;
+    bool maximize = false;
+
+    void validate() const;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("lr", self.lr);
+        fn("betas.0", self.betas[0]);
+        fn("betas.1", self.betas[1]);
+        fn("eps", self.eps);
+        fn("weight_decay", self.weight_decay);
+        fn("amsgrad", self.amsgrad);
+        fn("maximize", self.maximize);
+    }
+};
+
+/// State of Adam and AdamW per parameter: step count, first and second moments, and the
+/// running maximum of the second moment (AMSGrad only).
+struct AdamState {
+    std::int64_t step = 0;
+    Tensor exp_avg;
+    Tensor exp_avg_sq;
+    Tensor max_exp_avg_sq;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("step", self.step);
+        fn("exp_avg", self.exp_avg);
+        fn("exp_avg_sq", self.exp_avg_sq);
+        fn("max_exp_avg_sq", self.max_exp_avg_sq);
+    }
+};
+
+/// torch.optim.Adam. With g = ∇L (+ λθ), t the step count:
+///     m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²  (AMSGrad: v̂ ← max(v̂, v), used for v)
+///     θ ← θ − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+class Adam : public OptimizerImpl<AdamOptions, AdamState> {
+public:
+    explicit Adam(std::vector<Tensor> params, const AdamOptions& options = AdamOptions());
+    explicit Adam(std::vector<ParamGroup<AdamOptions>> groups,
+                  const AdamOptions& defaults = AdamOptions());
+
+protected:
+    void update(const AdamOptions& options, Tensor& param, const Tensor& grad,
+                AdamState& state) override;
+    double* momentum_field(AdamOptions& options) const override { return &options.betas[0]; }
+};
+
+/// torch.optim.AdamW: θ ← θ·(1 − lr·λ), then Adam's step without the L2 term.
+class AdamW : public OptimizerImpl<AdamWOptions, AdamState> {
+public:
+    explicit AdamW(std::vector<Tensor> params, const AdamWOptions& options = AdamWOptions());
+    explicit AdamW(std::vector<ParamGroup<AdamWOptions>> groups,
+                   const AdamWOptions& defaults = AdamWOptions());
+
+protected:
+    void update(const AdamWOptions& options, Tensor& param, const Tensor& grad,
+                AdamState& state) override;
+    double* momentum_field(AdamWOptions& options) const override { return &options.betas[0]; }
+};
+
+}  // namespace xgrad::optim

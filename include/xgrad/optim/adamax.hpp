@@ -1,0 +1,62 @@
+#pragma once
+/// \file adamax.hpp
+/// Adamax: Adam with the second moment replaced by an exponentially weighted infinity norm.
+/// PyTorch's torch.optim.Adamax, formula for formula. See docs/optimizers.md.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "xgrad/optim/optimizer.hpp"
+
+namespace xgrad::optim {
+
+/// Hyperparameters of Adamax with PyTorch's defaults.
+struct AdamaxOptions {
+    double lr = 2e-3;
+    std::array<double, 2> betas = {0.9, 0.999};
+    /// Added to |g| inside the maximum.
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    bool maximize = false;
+
+    void validate() const;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("lr", self.lr);
+        fn("betas.0", self.betas[0]);
+        fn("betas.1", self.betas[1]);
+        fn("eps", self.eps);
+        fn("weight_decay", self.weight_decay);
+        fn("maximize", self.maximize);
+    }
+};
+
+/// Adamax's state per parameter: step count, first moment, infinity norm.
+struct AdamaxState {
+    std::int64_t step = 0;
+    Tensor exp_avg;
+    Tensor exp_inf;
+    template <class Self, class Fn>
+    static void visit(Self& self, Fn&& fn) {
+        fn("step", self.step);
+        fn("exp_avg", self.exp_avg);
+        fn("exp_inf", self.exp_inf);
+    }
+};
+
+/// torch.optim.Adamax. With g = ∇L (+ λθ), t the step count:
+///     m ← β1·m + (1 − β1)·g;  u ← max(β2·u, |g| + ε);  θ ← θ − lr/(1 − β1^t) · m/u
+class Adamax : public OptimizerImpl<AdamaxOptions, AdamaxState> {
+public:
+    explicit Adamax(std::vector<Tensor> params, const AdamaxOptions& options = AdamaxOptions());
+    explicit Adamax(std::vector<ParamGroup<AdamaxOptions>> groups,
+                    const AdamaxOptions& defaults = AdamaxOptions());
+
+protected:
+    void update(const AdamaxOptions& options, Tensor& param, const Tensor& grad,
+                AdamaxState& state) override;
+    double* momentum_field(AdamaxOptions& options) const override { return &options.betas[0]; }
+};
+
+}  // namespace xgrad::optim

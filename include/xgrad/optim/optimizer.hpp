@@ -1,0 +1,347 @@
+#pragma once
+/// \file optimizer.hpp
+/// The optimizer base: parameter groups (tensors + typed hyperparameters), per-parameter state
+/// (momentum buffers, moments, step counts), step(), zero_grad(), add_param_group() and
+/// state_dict()/load_state_dict(). The update rules (sgd.hpp, adam.hpp, ...) only supply their
+/// hyperparameter struct, their state struct and the arithmetic of one update.
+///
+/// optim/ depends on the Tensor API only: an update reads `param.grad()` and rewrites
+/// `param.value<T>()` in place, so it never records a graph.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "xgrad/autograd.hpp"
+#include "xgrad/dtype.hpp"
+#include "xgrad/error.hpp"
+#include "xgrad/state_dict.hpp"
+#include "xgrad/tensor.hpp"
+
+namespace xgrad::optim {
+
+/// What every optimizer offers whatever its update rule: the interface of training loops and of
+/// learning-rate schedulers. Optimizers are neither copyable nor movable (schedulers keep a
+/// reference to theirs, and a copy would share the state buffers).
+class Optimizer {
+public:
+    Optimizer() = default;
+    Optimizer(const Optimizer&) = delete;
+    Optimizer& operator=(const Optimizer&) = delete;
+    virtual ~Optimizer() = default;
+
+    /// The rule's name as in PyTorch ("SGD", "Adam", ...); used in messages and state dicts.
+    virtual const char* name() const = 0;
+
+    /// One update of every parameter that has a gradient; parameters whose grad is undefined
+    /// are skipped (their state is left untouched), as in PyTorch. Records no graph.
+    virtual void step() = 0;
+
+    /// Clears the gradient of every parameter: drops it (PyTorch's set_to_none=True, the
+    /// default since PyTorch 2.0) or fills it with zeros.
+    void zero_grad(bool set_to_none = true);
+
+    virtual std::size_t num_param_groups() const = 0;
+    /// The tensors of group `group`.
+    virtual const std::vector<Tensor>& params(std::size_t group) const = 0;
+    /// Every parameter, group after group: the order of the indices in state_dict().
+    std::vector<Tensor> parameters() const;
+
+    /// The learning rate of a group; schedulers read and write it through these.
+    virtual double lr(std::size_t group = 0) const = 0;
+    virtual void set_lr(std::size_t group, double lr) = 0;
+    /// Sets the learning rate of every group.
+    void set_lr(double lr);
+
+    /// PyTorch's group['initial_lr']: the lr a schedule starts from, recorded by the first
+    /// scheduler attached to the optimizer and saved with the optimizer's state.
+    virtual std::optional<double> initial_lr(std::size_t group) const = 0;
+    virtual void set_initial_lr(std::size_t group, std::optional<double> initial_lr) = 0;
+
+    /// Whether the rule has a momentum a schedule can cycle (OneCycleLR): SGD's and RMSprop's
+    /// `momentum`, the Adam family's beta1. Adagrad and Adadelta have none.
+    virtual bool has_momentum() const = 0;
+    /// That momentum of a group; throws ValueError when has_momentum() is false.
+    virtual double momentum(std::size_t group) const = 0;
+    virtual void set_momentum(std::size_t group, double momentum) = 0;
+
+    /// A snapshot (deep copies) of the hyperparameters of every group and of the state of every
+    /// parameter that has one. Names: "type", "param_groups.<g>.params" (comma-separated
+    /// parameter indices), "param_groups.<g>.<hyperparameter>" (PyTorch's names; betas as
+    /// "betas.0"/"betas.1"), "param_groups.<g>.initial_lr", "state.<i>.<buffer>" (tensors),
+    /// "state.<i>.step" and other numbers (metadata), i = index of the parameter in
+    /// parameters().
+    virtual StateDict state_dict() const = 0;
+    /// Restores what state_dict() saved, into an optimizer of the same rule over parameters of
+    /// the same shapes in the same groups: the hyperparameters of every group (lr included) and
+    /// the per-parameter state, copied and converted to each parameter's dtype. Throws
+    /// ValueError on a mismatch.
+    virtual void load_state_dict(const StateDict& state) = 0;
+};
+
+/// One parameter group: its tensors, its own hyperparameters and the schedulers' bookkeeping.
+template <class Options>
+struct ParamGroup {
+    std::vector<Tensor> params;
+    Options options;
+    std::optional<double> initial_lr;
+
+    explicit ParamGroup(std::vector<Tensor> params, Options options = Options())
+        : params(std::move(params)), options(options) {}
+};
+
+namespace detail {
+
+/// "-0.5", "0.10000000000000001" -> shortest text that reads back to the same double.
+std::string number_text(double value);
+
+/// Throws ValueError "<rule>: invalid <name> <value> (expected <expected>)" unless ok.
+void require(bool ok, const char* rule, const char* name, double value, const char* expected);
+inline void require_non_negative(const char* rule, const char* name, double value) {
+    require(value >= 0.0, rule, name, value, ">= 0");
+}
+/// betas: each in [0, 1).
+inline void require_beta(const char* rule, const char* name, double value) {
+    require(value >= 0.0 && value < 1.0, rule, name, value, "in [0, 1)");
+}
+
+/// Checks a group's tensors: not empty, defined, leaves that require grad, not already in
+/// `seen` (the node addresses of earlier groups, which this call extends).
+void check_params(const char* rule, const std::vector<Tensor>& params,
+                  std::vector<const void*>& seen);
+
+/// A deep copy of `source`'s value with element type `dtype`, as a leaf without grad.
+Tensor copy_as(const Tensor& source, DType dtype);
+
+/// Text <-> values of the state dict's metadata.
+std::string bool_text(bool value);
+bool parse_bool(const std::string& text, const std::string& what);
+std::int64_t parse_int(const std::string& text, const std::string& what);
+/// metadata[key], or ValueError naming `rule` and `key` when missing.
+const std::string& required_entry(const StateDict& state, const std::string& key, const char* rule);
+/// Whether any tensor or metadata entry starts with `prefix`.
+bool has_prefix(const StateDict& state, const std::string& prefix);
+
+/// Saves one field visited by Options::visit / State::visit.
+struct FieldSaver {
+    StateDict& out;
+    std::string prefix;
+    void operator()(const char* name, double value) const {
+        out.metadata[prefix + name] = number_text(value);
+    }
+    void operator()(const char* name, bool value) const {
+        out.metadata[prefix + name] = bool_text(value);
+    }
+    void operator()(const char* name, std::int64_t value) const {
+        out.metadata[prefix + name] = std::to_string(value);
+    }
+    void operator()(const char* name, const Tensor& value) const {
+        if (value.defined()) out.tensors[prefix + name] = copy_as(value, value.dtype());
+    }
+};
+
+/// Loads one field visited by Options::visit / State::visit. Numbers are required; a missing
+/// tensor stays undefined (e.g. SGD's momentum buffer when momentum is 0). Tensors must have
+/// `like`'s shape and are converted to its dtype.
+struct FieldLoader {
+    const StateDict& in;
+    std::string prefix;
+    const char* rule;
+    const Tensor* like = nullptr;
+    void operator()(const char* name, double& value) const;
+    void operator()(const char* name, bool& value) const;
+    void operator()(const char* name, std::int64_t& value) const;
+    void operator()(const char* name, Tensor& value) const;
+};
+
+}  // namespace detail
+
+/// The machinery shared by every update rule. `Options` is the rule's hyperparameter struct (a
+/// `double lr` field, `void validate() const` throwing ValueError, and
+/// `static void visit(Self&, Fn&&)` calling `fn(name, field)` for each field); `State` the
+/// per-parameter state struct (with the same `visit`). A rule derives from it and implements
+/// update().
+template <class Options, class State>
+class OptimizerImpl : public Optimizer {
+public:
+    using options_type = Options;
+    using state_type = State;
+    using group_type = ParamGroup<Options>;
+
+    void step() override {
+        NoGradGuard no_grad;
+        std::size_t index = 0;
+        for (auto& group : groups_) {
+            for (auto& param : group.params) {
+                const Tensor grad = param.grad();
+                if (grad.defined()) {
+                    if (grad.dtype() != param.dtype() || grad.shape() != param.shape())
+                        throw ShapeError(std::string(name()) + ".step: parameter " +
+                                         std::to_string(index) + " has shape " +
+                                         shape_str(param.shape()) + " " +
+                                         dtype_name(param.dtype()) + " but its grad " +
+                                         shape_str(grad.shape()) + " " + dtype_name(grad.dtype()));
+                    auto& slot = state_[index];
+                    if (!slot) slot.emplace();
+                    update(group.options, param, grad, *slot);
+                }
+                ++index;
+            }
+        }
+    }
+
+    /// Adds a group with the optimizer's default hyperparameters (those it was built with).
+    void add_param_group(std::vector<Tensor> params) {
+        add_param_group(group_type(std::move(params), defaults_));
+    }
+    /// Adds a group with its own hyperparameters. Its tensors must not be in another group.
+    void add_param_group(std::vector<Tensor> params, const Options& options) {
+        add_param_group(group_type(std::move(params), options));
+    }
+    void add_param_group(group_type group) {
+        group.options.validate();
+        detail::check_params(rule_, group.params, seen_);
+        state_.resize(state_.size() + group.params.size());
+        groups_.push_back(std::move(group));
+    }
+
+    const std::vector<group_type>& param_groups() const { return groups_; }
+    /// A group's hyperparameters, writable (not re-validated: keep them sensible).
+    Options& options(std::size_t group = 0) { return groups_.at(group).options; }
+    const Options& options(std::size_t group = 0) const { return groups_.at(group).options; }
+    /// The hyperparameters new groups get by default.
+    const Options& defaults() const { return defaults_; }
+    /// The state of parameter `index` (in parameters() order); null before its first update.
+    const State* state(std::size_t index) const {
+        const auto& slot = state_.at(index);
+        return slot ? &*slot : nullptr;
+    }
+
+    const char* name() const final { return rule_; }
+    std::size_t num_param_groups() const override { return groups_.size(); }
+    const std::vector<Tensor>& params(std::size_t group) const override {
+        return groups_.at(group).params;
+    }
+    double lr(std::size_t group = 0) const override { return groups_.at(group).options.lr; }
+    void set_lr(std::size_t group, double lr) override { groups_.at(group).options.lr = lr; }
+    using Optimizer::set_lr;
+    std::optional<double> initial_lr(std::size_t group) const override {
+        return groups_.at(group).initial_lr;
+    }
+    void set_initial_lr(std::size_t group, std::optional<double> initial_lr) override {
+        groups_.at(group).initial_lr = initial_lr;
+    }
+    bool has_momentum() const override {
+        Options probe = defaults_;
+        return momentum_field(probe) != nullptr;
+    }
+    double momentum(std::size_t group) const override {
+        Options probe = groups_.at(group).options;
+        return *checked_momentum(probe);
+    }
+    void set_momentum(std::size_t group, double momentum) override {
+        *checked_momentum(groups_.at(group).options) = momentum;
+    }
+
+    StateDict state_dict() const override {
+        StateDict out;
+        out.metadata["type"] = name();
+        std::size_t index = 0;
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+            const std::string prefix = "param_groups." + std::to_string(g) + ".";
+            std::string indices;
+            for (std::size_t k = 0; k < groups_[g].params.size(); ++k)
+                indices += (k ? "," : "") + std::to_string(index++);
+            out.metadata[prefix + "params"] = indices;
+            Options::visit(groups_[g].options, detail::FieldSaver{out, prefix});
+            if (groups_[g].initial_lr)
+                out.metadata[prefix + "initial_lr"] = detail::number_text(*groups_[g].initial_lr);
+        }
+        for (std::size_t i = 0; i < state_.size(); ++i)
+            if (state_[i])
+                State::visit(*state_[i],
+                             detail::FieldSaver{out, "state." + std::to_string(i) + "."});
+        return out;
+    }
+
+    void load_state_dict(const StateDict& in) override {
+        const auto type = in.metadata.find("type");
+        if (type != in.metadata.end() && type->second != name())
+            throw ValueError(std::string(name()) + ".load_state_dict: the state was saved by " +
+                             type->second);
+        // Parse everything first, so that a bad state dict leaves the optimizer unchanged.
+        std::vector<group_type> groups = groups_;
+        std::size_t index = 0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            const std::string prefix = "param_groups." + std::to_string(g) + ".";
+            const std::string& indices = detail::required_entry(in, prefix + "params", name());
+            const std::size_t saved_count =
+                indices.empty() ? 0 : 1 + std::count(indices.begin(), indices.end(), ',');
+            if (saved_count != groups[g].params.size())
+                throw ValueError(std::string(name()) + ".load_state_dict: group " +
+                                 std::to_string(g) + " has " +
+                                 std::to_string(groups[g].params.size()) +
+                                 " parameters, the saved one " + std::to_string(saved_count));
+            Options::visit(groups[g].options, detail::FieldLoader{in, prefix, name()});
+            groups[g].options.validate();
+            const auto initial = in.metadata.find(prefix + "initial_lr");
+            groups[g].initial_lr =
+                initial == in.metadata.end()
+                    ? std::nullopt
+                    : std::optional<double>(parse_exact(initial->second, prefix + "initial_lr"));
+            index += saved_count;
+        }
+        if (detail::has_prefix(in, "param_groups." + std::to_string(groups.size()) + "."))
+            throw ValueError(std::string(name()) + ".load_state_dict: the state has more than " +
+                             std::to_string(groups.size()) + " parameter groups");
+        std::vector<std::optional<State>> states(state_.size());
+        index = 0;
+        for (const auto& group : groups) {
+            for (const auto& param : group.params) {
+                const std::string prefix = "state." + std::to_string(index) + ".";
+                if (detail::has_prefix(in, prefix)) {
+                    states[index].emplace();
+                    State::visit(*states[index], detail::FieldLoader{in, prefix, name(), &param});
+                }
+                ++index;
+            }
+        }
+        groups_ = std::move(groups);
+        state_ = std::move(states);
+    }
+
+protected:
+    /// Validates `defaults` and every group; throws ValueError on an empty parameter list, a
+    /// tensor that is undefined, not a leaf, does not require grad or is in two groups.
+    OptimizerImpl(const char* rule, std::vector<group_type> groups, const Options& defaults)
+        : rule_(rule), defaults_(defaults) {
+        defaults_.validate();
+        if (groups.empty()) throw ValueError(std::string(rule) + ": empty parameter list");
+        for (auto& group : groups) add_param_group(std::move(group));
+    }
+
+    /// One update of `param` from `grad` (same dtype and shape) with the group's options.
+    virtual void update(const Options& options, Tensor& param, const Tensor& grad,
+                        State& state) = 0;
+    /// The field OneCycleLR cycles (momentum or beta1), null when the rule has none.
+    virtual double* momentum_field(Options&) const { return nullptr; }
+
+private:
+    double* checked_momentum(Options& options) const {
+        double* field = momentum_field(options);
+        if (!field) throw ValueError(std::string(name()) + " has no momentum to set or read");
+        return field;
+    }
+
+    const char* rule_;
+    Options defaults_;
+    std::vector<group_type> groups_;
+    std::vector<std::optional<State>> state_;  // by parameter index, empty until first update
+    std::vector<const void*> seen_;            // nodes already in a group
+};
+
+}  // namespace xgrad::optim

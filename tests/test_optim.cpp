@@ -1,0 +1,608 @@
+// The update rules: replay of PyTorch 1.13's golden trajectories (tests/data/golden), momentum by
+// hand, state_dict round trips, skipped parameters, param groups, maximize, float32, and the
+// hyperparameter errors.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "xgrad/autograd.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/reduce.hpp"
+#include "xgrad/ops/shape.hpp"
+#include "xgrad/optim.hpp"
+
+using namespace xgrad;
+using namespace xgrad::optim;
+using nlohmann::json;
+
+namespace {
+
+json load_golden(const std::string& file) {
+    std::ifstream in(std::string(XGRAD_TEST_DATA_DIR) + "/golden/" + file);
+    BOOST_REQUIRE_MESSAGE(in, "cannot open golden file " << file);
+    return json::parse(in);
+}
+
+/// A fresh parameter (a leaf that requires grad) with these values.
+Tensor parameter(const std::vector<double>& values, DType dtype = DType::Float64) {
+    return dispatch(dtype, [&](auto tag) {
+        using T = decltype(tag);
+        xt::xarray<T> array = xt::zeros<T>({values.size()});
+        std::copy(values.begin(), values.end(), array.begin());
+        return Tensor(std::move(array), true);
+    });
+}
+
+/// f(θ) = (1 − θ0)² + 100·(θ1 − θ0²)², the golden files' problem, with xgrad's autograd ops.
+Tensor rosenbrock(const Tensor& theta) {
+    const Tensor x = slice(theta, 0, 0, 1);
+    const Tensor y = slice(theta, 0, 1, 2);
+    return sum(pow(1.0 - x, 2.0) + 100.0 * pow(y - pow(x, 2.0), 2.0));
+}
+
+Tensor problem_loss(const json& problem, const Tensor& theta) {
+    const std::string name = problem["name"];
+    if (name == "rosenbrock") return rosenbrock(theta);
+    BOOST_FAIL("golden file defines an unknown problem: " << name);
+    return Tensor();
+}
+
+/// Options of rule `Opt` from a golden file's param_group_hyperparameters, by PyTorch's names
+/// ("betas.0" is betas[0]). Every hyperparameter of the file must be one the rule knows, apart
+/// from PyTorch's implementation switches.
+template <class Options>
+Options options_from(const json& hp) {
+    Options options;
+    std::set<std::string> known = {"foreach", "differentiable", "capturable", "fused"};
+    Options::visit(options, [&](const char* name, auto& field) {
+        std::string key = name;
+        json value;
+        const auto dot = key.find('.');
+        if (dot != std::string::npos) {
+            const std::string base = key.substr(0, dot);
+            known.insert(base);
+            if (!hp.contains(base)) return;
+            value = hp[base][std::stoul(key.substr(dot + 1))];
+        } else {
+            known.insert(key);
+            if (!hp.contains(key)) return;
+            value = hp[key];
+        }
+        field = value.get<std::decay_t<decltype(field)>>();
+    });
+    for (const auto& [key, value] : hp.items())
+        BOOST_TEST(known.count(key) == 1u, "hyperparameter '" << key << "' is not implemented");
+    return options;
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const std::string& torch_class, const json& hp,
+                                          std::vector<Tensor> params) {
+    if (torch_class == "torch.optim.SGD")
+        return std::make_unique<SGD>(params, options_from<SGDOptions>(hp));
+    if (torch_class == "torch.optim.Adagrad")
+        return std::make_unique<Adagrad>(params, options_from<AdagradOptions>(hp));
+    if (torch_class == "torch.optim.Adadelta")
+        return std::make_unique<Adadelta>(params, options_from<AdadeltaOptions>(hp));
+    if (torch_class == "torch.optim.RMSprop")
+        return std::make_unique<RMSprop>(params, options_from<RMSpropOptions>(hp));
+    if (torch_class == "torch.optim.Adam")
+        return std::make_unique<Adam>(params, options_from<AdamOptions>(hp));
+    if (torch_class == "torch.optim.AdamW")
+        return std::make_unique<AdamW>(params, options_from<AdamWOptions>(hp));
+    if (torch_class == "torch.optim.Adamax")
+        return std::make_unique<Adamax>(params, options_from<AdamaxOptions>(hp));
+    if (torch_class == "torch.optim.NAdam")
+        return std::make_unique<NAdam>(params, options_from<NAdamOptions>(hp));
+    BOOST_FAIL("no optimizer for " << torch_class);
+    return nullptr;
+}
+
+double relative_error(double actual, double expected) {
+    if (actual == expected) return 0.0;
+    return std::abs(actual - expected) / std::max(std::abs(expected), 1e-300);
+}
+
+/// Largest relative error between `actual` and the JSON array `expected`; checks the sizes.
+double max_relative_error(const std::vector<double>& actual, const json& expected) {
+    BOOST_REQUIRE_EQUAL(actual.size(), expected.size());
+    double worst = 0.0;
+    for (std::size_t i = 0; i < actual.size(); ++i)
+        worst = std::max(worst, relative_error(actual[i], expected[i].get<double>()));
+    return worst;
+}
+
+/// Runs a golden file's protocol (zero_grad, loss, backward, step) with xgrad and returns the
+/// largest relative deviation from its trajectory. The losses of the run are checked within
+/// `rtol`, and xgrad's loss and gradient at every point of the golden trajectory against the
+/// file's. (Gradients are compared at the file's points, not along the run: near the Rosenbrock
+/// valley floor they cancel and amplify any deviation of θ a thousandfold.)
+struct Replay {
+    double trajectory_error = 0.0;
+    std::unique_ptr<Optimizer> optimizer;
+};
+
+Replay replay(const json& golden, DType dtype, double rtol) {
+    const json& o = golden["optimizer"];
+    const json& problem = golden["problem"];
+    Tensor theta = parameter(problem["theta0"].get<std::vector<double>>(), dtype);
+    Replay run;
+    run.optimizer = make_optimizer(o["class"], o["param_group_hyperparameters"], {theta});
+    const int steps = golden["steps"];
+    BOOST_REQUIRE_EQUAL(golden["trajectory"].size(), static_cast<std::size_t>(steps) + 1);
+    for (int t = 0; t < steps; ++t) {
+        run.optimizer->zero_grad();
+        const Tensor loss = problem_loss(problem, theta);
+        loss.backward();
+        BOOST_TEST(relative_error(loss.item(), golden["loss"][t]) <= rtol, "loss at step " << t);
+        run.optimizer->step();
+        run.trajectory_error =
+            std::max(run.trajectory_error,
+                     max_relative_error(theta.to_vector(), golden["trajectory"][t + 1]));
+    }
+    NoGradGuard no_grad;
+    BOOST_TEST(relative_error(problem_loss(problem, theta).item(), golden["loss"][steps]) <= rtol);
+    return run;
+}
+
+/// xgrad's loss and gradient at each point of the golden trajectory, against the file's.
+void check_golden_gradients(const json& golden, double rtol) {
+    const int steps = golden["steps"];
+    for (int t = 0; t < steps; ++t) {
+        const Tensor theta = parameter(golden["trajectory"][t].get<std::vector<double>>());
+        const Tensor loss = problem_loss(golden["problem"], theta);
+        loss.backward();
+        BOOST_TEST(relative_error(loss.item(), golden["loss"][t]) <= rtol, "loss at step " << t);
+        BOOST_TEST(max_relative_error(theta.grad().to_vector(), golden["grad"][t]) <= rtol,
+                   "gradient at step " << t);
+    }
+}
+
+/// The golden final_optimizer_state against state_dict(): same entries (a null entry must be
+/// absent), tensors and numbers within rtol.
+void check_final_state(const Optimizer& optimizer, const json& expected, double rtol) {
+    const StateDict state = optimizer.state_dict();
+    std::set<std::string> ours;
+    for (const auto& [name, tensor] : state.tensors)
+        if (name.rfind("state.0.", 0) == 0) ours.insert(name.substr(8));
+    for (const auto& [name, text] : state.metadata)
+        if (name.rfind("state.0.", 0) == 0) ours.insert(name.substr(8));
+    std::set<std::string> theirs;
+    for (const auto& [key, value] : expected.items()) {
+        if (value.is_null()) continue;
+        theirs.insert(key);
+        if (value.is_array()) {
+            const auto found = state.tensors.find("state.0." + key);
+            BOOST_TEST_REQUIRE((found != state.tensors.end()), "no state tensor " << key);
+            BOOST_TEST(max_relative_error(found->second.to_vector(), value) <= rtol,
+                       "state " << key);
+        } else {
+            const auto found = state.metadata.find("state.0." + key);
+            BOOST_TEST_REQUIRE((found != state.metadata.end()), "no state entry " << key);
+            BOOST_TEST(relative_error(std::stod(found->second), value.get<double>()) <= rtol,
+                       "state " << key << ": " << found->second << " vs " << value);
+        }
+    }
+    BOOST_TEST(ours == theirs, "state entries differ from PyTorch's");
+}
+
+/// Golden configs replayed (NAdam with PyTorch >= 2.0 semantics; nadam_torch1_13 is the 1.13
+/// bug, kept for reference and checked below to differ).
+const std::vector<std::string> kConfigs = {"sgd",
+                                           "sgd_momentum",
+                                           "sgd_nesterov",
+                                           "sgd_momentum_dampening_wd",
+                                           "adagrad",
+                                           "adagrad_lrdecay_initacc",
+                                           "adadelta",
+                                           "rmsprop",
+                                           "rmsprop_centered",
+                                           "rmsprop_momentum",
+                                           "adam",
+                                           "adam_amsgrad",
+                                           "adam_wd",
+                                           "adam_amsgrad_wd",
+                                           "adamw",
+                                           "adamw_amsgrad",
+                                           "adamax",
+                                           "nadam"};
+
+std::string golden_file(const std::string& config) {
+    return "optim__" + config + "__rosenbrock.json";
+}
+
+/// Runs `steps` Rosenbrock steps of `optimizer` on `theta`.
+void run_steps(Optimizer& optimizer, const Tensor& theta, int steps) {
+    for (int t = 0; t < steps; ++t) {
+        optimizer.zero_grad();
+        rosenbrock(theta).backward();
+        optimizer.step();
+    }
+}
+
+/// g ≡ 1 on a scalar parameter: the gradient is set by hand.
+void step_with_unit_grad(Optimizer& optimizer, Tensor& theta) {
+    theta.set_grad(Tensor(xt::xarray<double>(xt::ones<double>(theta.shape()))));
+    optimizer.step();
+}
+
+template <class Fn>
+void check_value_error(Fn&& fn, const std::vector<std::string>& fragments) {
+    try {
+        fn();
+        BOOST_ERROR("no exception; expected one mentioning " << fragments.front());
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST((dynamic_cast<const ValueError*>(&e) != nullptr), "not a ValueError");
+        for (const auto& fragment : fragments)
+            BOOST_TEST(std::string(e.what()).find(fragment) != std::string::npos,
+                       "'" << fragment << "' not in: " << e.what());
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(optim)
+
+BOOST_AUTO_TEST_CASE(index_lists_exactly_the_replayed_files) {
+    const json index = load_golden("index.json");
+    std::set<std::string> listed;
+    for (const auto& entry : index["optimizer_files"]) listed.insert(entry["config"]);
+    std::set<std::string> replayed(kConfigs.begin(), kConfigs.end());
+    replayed.insert("nadam_torch1_13");
+    BOOST_TEST(listed == replayed);
+}
+
+BOOST_AUTO_TEST_CASE(golden_trajectories_replay_within_1e_10) {
+    for (const auto& config : kConfigs) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json golden = load_golden(golden_file(config));
+            BOOST_TEST(golden["dtype"] == "float64");
+            check_golden_gradients(golden, 1e-10);
+            const Replay run = replay(golden, DType::Float64, 1e-10);
+            BOOST_TEST(run.trajectory_error <= 1e-10);
+            check_final_state(*run.optimizer, golden["final_optimizer_state"], 1e-10);
+            BOOST_TEST_MESSAGE(config << ": max relative deviation " << run.trajectory_error);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(nadam_follows_pytorch_2_not_the_1_13_bug) {
+    const json buggy = load_golden(golden_file("nadam_torch1_13"));
+    // Same problem and hyperparameters as "nadam": only the mu_product_next line differs.
+    const json fixed = load_golden(golden_file("nadam"));
+    BOOST_TEST(buggy["optimizer"]["param_group_hyperparameters"] ==
+               fixed["optimizer"]["param_group_hyperparameters"]);
+    const Replay run = replay(buggy, DType::Float64, 1.0);  // losses: loose
+    BOOST_TEST(run.trajectory_error > 1e-6);
+    BOOST_TEST_MESSAGE("nadam_torch1_13: deviation " << run.trajectory_error);
+}
+
+BOOST_AUTO_TEST_CASE(float32_follows_the_float64_trajectory) {
+    for (const std::string config : {"sgd_nesterov", "adam_amsgrad_wd", "rmsprop_centered",
+                                     "adadelta", "adagrad", "adamax", "adamw", "nadam"}) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json golden = load_golden(golden_file(config));
+            const Replay run = replay(golden, DType::Float32, 1.0);  // losses: loose
+            BOOST_TEST(run.trajectory_error <= 1e-3);
+            BOOST_TEST(run.trajectory_error > 0.0);  // really float arithmetic
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(momentum_by_hand_constant_lr) {
+    // g ≡ 1, μ = 0.9, θ0 = 0, η = 0.1: buf = 1, 1.9; θ = −0.1, −0.29.
+    Tensor theta = parameter({0.0});
+    SGD opt({theta}, {0.1, 0.9});
+    step_with_unit_grad(opt, theta);
+    BOOST_TEST(theta.item() == -0.1, boost::test_tools::tolerance(1e-15));
+    step_with_unit_grad(opt, theta);
+    BOOST_TEST(theta.item() == -0.29, boost::test_tools::tolerance(1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(momentum_by_hand_changing_lr_the_buffer_does_not_hold_the_lr) {
+    // θ1 = −0.1·1; buf2 = 0.9·1 + 1 = 1.9 (no lr inside), θ2 = −0.1 − 0.01·1.9 = −0.119. The
+    // lecture's v_t = γv + η∇L would give −0.1 − (0.9·0.1 + 0.01) = −0.2.
+    Tensor theta = parameter({0.0});
+    SGD opt({theta}, {0.1, 0.9});
+    step_with_unit_grad(opt, theta);
+    opt.set_lr(0, 0.01);
+    step_with_unit_grad(opt, theta);
+    BOOST_TEST(theta.item() == -0.119, boost::test_tools::tolerance(1e-15));
+    BOOST_TEST(opt.state(0)->momentum_buffer.item() == 1.9, boost::test_tools::tolerance(1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(nesterov_and_dampening_by_hand) {
+    // Nesterov, g ≡ 1, μ = 0.9, η = 0.1: step 1 moves by η(1 + 0.9·1) = 0.19, step 2 by
+    // η(1 + 0.9·1.9) = 0.271.
+    Tensor a = parameter({0.0});
+    SGD nesterov({a}, {0.1, 0.9, 0.0, 0.0, true});
+    step_with_unit_grad(nesterov, a);
+    step_with_unit_grad(nesterov, a);
+    BOOST_TEST(a.item() == -(0.19 + 0.271), boost::test_tools::tolerance(1e-15));
+    // Dampening 0.5 spares the first step: buf = 1, then 0.9 + 0.5 = 1.4.
+    Tensor b = parameter({0.0});
+    SGD damped({b}, {0.1, 0.9, 0.5});
+    step_with_unit_grad(damped, b);
+    step_with_unit_grad(damped, b);
+    BOOST_TEST(b.item() == -(0.1 + 0.14), boost::test_tools::tolerance(1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(state_dict_round_trip_continues_bit_for_bit) {
+    for (const auto& config : kConfigs) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json o = load_golden(golden_file(config))["optimizer"];
+            const json hp = o["param_group_hyperparameters"];
+            const std::vector<double> theta0 = {-1.5, 2.0};
+            // Uninterrupted: 50 steps.
+            Tensor straight = parameter(theta0);
+            auto reference = make_optimizer(o["class"], hp, {straight});
+            run_steps(*reference, straight, 50);
+            // Interrupted after 20: save, rebuild with another lr, load, go on.
+            Tensor first = parameter(theta0);
+            auto before = make_optimizer(o["class"], hp, {first});
+            run_steps(*before, first, 20);
+            const StateDict saved = before->state_dict();
+            Tensor resumed = parameter(first.to_vector());  // θ is the model's state
+            run_steps(*before, first, 3);  // the saved dict is a snapshot: unaffected
+            json other = hp;
+            other["lr"] = 0.5 * hp["lr"].get<double>();
+            auto after = make_optimizer(o["class"], other, {resumed});
+            after->load_state_dict(saved);
+            BOOST_TEST(after->lr(0) == hp["lr"].get<double>());
+            run_steps(*after, resumed, 30);
+            BOOST_TEST(resumed.to_vector() == straight.to_vector(),
+                       boost::test_tools::per_element());
+            const StateDict a = after->state_dict();
+            const StateDict b = reference->state_dict();
+            BOOST_TEST(a.metadata == b.metadata);
+            BOOST_TEST(a.tensors.size() == b.tensors.size());
+            for (const auto& [name, tensor] : b.tensors)
+                BOOST_TEST(a.tensors.at(name).to_vector() == tensor.to_vector(),
+                           boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(state_dict_names_and_initial_lr) {
+    Tensor w = parameter({1.0, 2.0});
+    Tensor b = parameter({0.5});
+    Adam opt({w}, {0.01});
+    opt.add_param_group({b}, {0.02, {0.8, 0.9}});
+    opt.set_initial_lr(1, 0.02);
+    w.set_grad(Tensor(xt::xarray<double>{1.0, -1.0}));
+    opt.step();  // b has no grad: no state for parameter 1
+    const StateDict state = opt.state_dict();
+    BOOST_TEST(state.metadata.at("type") == "Adam");
+    BOOST_TEST(state.metadata.at("param_groups.0.params") == "0");
+    BOOST_TEST(state.metadata.at("param_groups.1.params") == "1");
+    BOOST_TEST(state.metadata.at("param_groups.1.lr") == "0.02");
+    BOOST_TEST(state.metadata.at("param_groups.1.betas.0") == "0.8");
+    BOOST_TEST(state.metadata.at("param_groups.1.amsgrad") == "false");
+    BOOST_TEST(state.metadata.at("param_groups.1.initial_lr") == "0.02");
+    BOOST_TEST(state.metadata.count("param_groups.0.initial_lr") == 0u);
+    BOOST_TEST(state.metadata.at("state.0.step") == "1");
+    BOOST_TEST(state.tensors.count("state.0.exp_avg") == 1u);
+    BOOST_TEST(state.tensors.count("state.0.max_exp_avg_sq") == 0u);
+    BOOST_TEST(state.tensors.count("state.1.exp_avg") == 0u);
+
+    Tensor w2 = parameter({0.0, 0.0});
+    Tensor b2 = parameter({0.0});
+    Adam other({w2});
+    other.add_param_group({b2});
+    other.load_state_dict(state);
+    BOOST_TEST(other.lr(1) == 0.02);
+    BOOST_TEST(other.options(1).betas[0] == 0.8);
+    BOOST_TEST(other.initial_lr(1).value() == 0.02);
+    BOOST_TEST(!other.initial_lr(0).has_value());
+    BOOST_TEST(other.state(0)->step == 1);
+    BOOST_TEST(other.state(1) == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(load_state_dict_converts_to_the_parameter_dtype) {
+    Tensor w = parameter({1.0, 2.0});
+    SGD opt({w}, {0.1, 0.9});
+    w.set_grad(Tensor(xt::xarray<double>{1.0, 3.0}));
+    opt.step();
+    Tensor w32 = parameter({1.0, 2.0}, DType::Float32);
+    SGD opt32({w32}, {0.1, 0.9});
+    opt32.load_state_dict(opt.state_dict());
+    BOOST_TEST((opt32.state(0)->momentum_buffer.dtype() == DType::Float32));
+    BOOST_TEST(opt32.state(0)->momentum_buffer.to_vector() == std::vector<double>({1.0, 3.0}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(load_state_dict_rejects_mismatches) {
+    Tensor w = parameter({1.0, 2.0});
+    Adam adam({w});
+    w.set_grad(Tensor(xt::xarray<double>{1.0, 1.0}));
+    adam.step();
+    const StateDict state = adam.state_dict();
+
+    Tensor v = parameter({1.0, 2.0});
+    SGD sgd({v});
+    check_value_error([&] { sgd.load_state_dict(state); }, {"SGD", "Adam"});
+
+    Tensor longer = parameter({1.0, 2.0, 3.0});
+    Adam wrong_shape({longer});
+    check_value_error([&] { wrong_shape.load_state_dict(state); }, {"shape", "(2,)"});
+
+    Tensor x = parameter({1.0, 2.0});
+    Tensor y = parameter({1.0});
+    Adam two_params({x, y});
+    check_value_error([&] { two_params.load_state_dict(state); }, {"group 0", "2 parameters"});
+    BOOST_TEST(two_params.state(0) == nullptr);  // untouched by the failed load
+
+    Adam two_groups({x});
+    two_groups.add_param_group({y});
+    Tensor z = parameter({1.0, 2.0});
+    Adam one_group({z});
+    check_value_error([&] { one_group.load_state_dict(two_groups.state_dict()); },
+                      {"more than 1 parameter groups"});
+}
+
+BOOST_AUTO_TEST_CASE(parameters_without_grad_are_skipped) {
+    Tensor a = parameter({1.0, 1.0});
+    Tensor b = parameter({2.0});
+    Adam opt({a, b}, {0.1});
+    for (int t = 0; t < 3; ++t) {
+        opt.zero_grad();
+        sum(a * a).backward();  // b gets no gradient
+        opt.step();
+    }
+    BOOST_TEST(b.to_vector() == std::vector<double>({2.0}));
+    BOOST_TEST(opt.state(1) == nullptr);
+    BOOST_TEST(opt.state(0)->step == 3);
+    BOOST_TEST(!b.grad().defined());
+    // Adam's first step moves by lr·sign(g) exactly (up to eps): 1 → 0.9.
+    BOOST_TEST(a.to_vector()[0] < 0.8);
+}
+
+BOOST_AUTO_TEST_CASE(zero_grad_drops_or_zeroes) {
+    Tensor a = parameter({1.0, 2.0});
+    SGD opt({a});
+    sum(a * a).backward();
+    opt.zero_grad(false);
+    BOOST_TEST(a.grad().defined());
+    BOOST_TEST(a.grad().to_vector() == std::vector<double>({0.0, 0.0}),
+               boost::test_tools::per_element());
+    opt.zero_grad();
+    BOOST_TEST(!a.grad().defined());
+}
+
+BOOST_AUTO_TEST_CASE(param_groups_have_their_own_hyperparameters) {
+    Tensor a = parameter({0.0});
+    Tensor b = parameter({0.0});
+    SGD opt({ParamGroup<SGDOptions>({a}, {0.1}), ParamGroup<SGDOptions>({b}, {0.01, 0.9})},
+            SGDOptions{0.5});
+    BOOST_TEST(opt.num_param_groups() == 2u);
+    for (int t = 0; t < 2; ++t) {
+        a.set_grad(Tensor(xt::xarray<double>{1.0}));
+        b.set_grad(Tensor(xt::xarray<double>{1.0}));
+        opt.step();
+    }
+    BOOST_TEST(a.item() == -0.2, boost::test_tools::tolerance(1e-15));
+    BOOST_TEST(b.item() == -0.029, boost::test_tools::tolerance(1e-15));
+    // add_param_group without options takes the defaults given at construction.
+    Tensor c = parameter({0.0});
+    opt.add_param_group({c});
+    BOOST_TEST(opt.lr(2) == 0.5);
+    BOOST_TEST(opt.parameters().size() == 3u);
+    check_value_error([&] { opt.add_param_group({a}); }, {"twice"});
+    opt.set_lr(0.25);
+    BOOST_TEST(opt.lr(0) == 0.25);
+    BOOST_TEST(opt.lr(1) == 0.25);
+}
+
+BOOST_AUTO_TEST_CASE(maximize_ascends_the_negated_loss_identically) {
+    for (const std::string config :
+         {"sgd_momentum_dampening_wd", "adam_amsgrad_wd", "rmsprop_centered", "adagrad", "adadelta",
+          "adamw", "adamax", "nadam"}) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json o = load_golden(golden_file(config))["optimizer"];
+            json hp = o["param_group_hyperparameters"];
+            Tensor down = parameter({-1.5, 2.0});
+            auto descend = make_optimizer(o["class"], hp, {down});
+            run_steps(*descend, down, 20);
+            hp["maximize"] = true;
+            Tensor up = parameter({-1.5, 2.0});
+            auto ascend = make_optimizer(o["class"], hp, {up});
+            for (int t = 0; t < 20; ++t) {
+                ascend->zero_grad();
+                (-rosenbrock(up)).backward();
+                ascend->step();
+            }
+            BOOST_TEST(up.to_vector() == down.to_vector(), boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(step_records_no_graph) {
+    Tensor a = parameter({1.0, 2.0});
+    Adam opt({a});
+    sum(a * a).backward();
+    opt.step();
+    BOOST_TEST(a.is_leaf());
+    BOOST_TEST(a.requires_grad());
+    BOOST_TEST(!opt.state(0)->exp_avg.requires_grad());
+}
+
+BOOST_AUTO_TEST_CASE(momentum_access_for_schedules) {
+    Tensor a = parameter({1.0});
+    SGD sgd({a}, {0.1, 0.9});
+    BOOST_TEST(sgd.has_momentum());
+    sgd.set_momentum(0, 0.8);
+    BOOST_TEST(sgd.options().momentum == 0.8);
+    Tensor b = parameter({1.0});
+    NAdam nadam({b});
+    nadam.set_momentum(0, 0.85);
+    BOOST_TEST(nadam.options().betas[0] == 0.85);
+    Tensor c = parameter({1.0});
+    Adagrad adagrad({c});
+    BOOST_TEST(!adagrad.has_momentum());
+    check_value_error([&] { adagrad.momentum(0); }, {"Adagrad", "momentum"});
+}
+
+BOOST_AUTO_TEST_CASE(invalid_hyperparameters_throw_naming_them) {
+    const auto p = [] { return parameter({1.0}); };
+    check_value_error([&] { SGD({p()}, {-0.1}); }, {"SGD", "lr", "-0.1"});
+    check_value_error(
+        [&] {
+            SGD({p()}, {0.1, -0.5});
+        },
+        {"SGD: invalid momentum -0.5 (expected >= 0)"});
+    check_value_error([&] { SGD({p()}, {0.1, 0.9, 0.0, -1.0}); }, {"weight_decay", "-1"});
+    check_value_error([&] { SGD({p()}, {0.1, 0.0, 0.0, 0.0, true}); }, {"nesterov", "momentum 0"});
+    check_value_error(
+        [&] {
+            SGD({p()}, {0.1, 0.9, 0.1, 0.0, true});
+        },
+        {"nesterov", "dampening 0.1"});
+    AdamOptions beta1;
+    beta1.betas = {1.0, 0.999};
+    check_value_error([&] { Adam({p()}, beta1); }, {"Adam", "betas[0]", "1", "[0, 1)"});
+    AdamWOptions beta2;
+    beta2.betas = {0.9, -0.1};
+    check_value_error([&] { AdamW({p()}, beta2); }, {"AdamW", "betas[1]", "-0.1"});
+    AdamOptions eps;
+    eps.eps = -1e-8;
+    check_value_error([&] { Adam({p()}, eps); }, {"eps", "-1e-08"});
+    AdamaxOptions adamax_lr;
+    adamax_lr.lr = -1;
+    check_value_error([&] { Adamax({p()}, adamax_lr); }, {"Adamax", "lr", "-1"});
+    NAdamOptions decay;
+    decay.momentum_decay = -0.004;
+    check_value_error([&] { NAdam({p()}, decay); }, {"NAdam", "momentum_decay", "-0.004"});
+    AdadeltaOptions rho;
+    rho.rho = 1.5;
+    check_value_error([&] { Adadelta({p()}, rho); }, {"Adadelta", "rho", "1.5"});
+    RMSpropOptions rms;
+    rms.momentum = -0.9;
+    check_value_error([&] { RMSprop({p()}, rms); }, {"RMSprop", "momentum", "-0.9"});
+    RMSpropOptions alpha;
+    alpha.alpha = -0.99;
+    check_value_error([&] { RMSprop({p()}, alpha); }, {"RMSprop", "alpha", "-0.99"});
+    AdagradOptions adagrad;
+    adagrad.lr_decay = -0.1;
+    check_value_error([&] { Adagrad({p()}, adagrad); }, {"Adagrad", "lr_decay", "-0.1"});
+    AdagradOptions init;
+    init.initial_accumulator_value = -1;
+    check_value_error([&] { Adagrad({p()}, init); }, {"initial_accumulator_value", "-1"});
+}
+
+BOOST_AUTO_TEST_CASE(invalid_parameter_lists_throw) {
+    check_value_error([] { SGD(std::vector<Tensor>{}); }, {"SGD", "empty parameter list"});
+    check_value_error([] { Adam(std::vector<ParamGroup<AdamOptions>>{}); },
+                      {"Adam", "empty parameter list"});
+    const Tensor constant({1.0, 2.0}, DType::Float64);  // requires_grad false
+    check_value_error([&] { Adam({constant}); }, {"parameter 0", "does not require grad"});
+    Tensor leaf = parameter({1.0});
+    check_value_error([&] { SGD({leaf * 2.0}); }, {"not a leaf"});
+    check_value_error([&] { SGD({Tensor()}); }, {"undefined"});
+    check_value_error([&] { SGD({leaf, leaf}); }, {"parameter 1", "twice"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
