@@ -1,0 +1,121 @@
+#include "data/gzip.hpp"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <climits>
+#include <memory>
+
+#include "io/posix_file.hpp"
+#include "xgrad/error.hpp"
+
+namespace xgrad::data::detail {
+
+namespace {
+constexpr unsigned kChunk = 1u << 20;
+
+struct GzCloser {
+    void operator()(gzFile file) const { gzclose(file); }
+};
+using GzReader = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
+
+GzReader open_for_reading(const std::string& path) {
+    // Open with our own descriptor first so that a missing file is an IOError with errno.
+    io::detail::ReadFile probe(path);
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file) throw IOError(io::detail::os_error("cannot open", path));
+    gzbuffer(file, kChunk);
+    return GzReader(file);
+}
+
+/// Reads the next chunk into `out`; returns the bytes read (0 at the end). Throws on a corrupt
+/// or truncated stream.
+std::size_t read_chunk(gzFile file, const std::string& path, unsigned char* out,
+                       std::uint64_t decompressed_so_far) {
+    const int got = gzread(file, out, kChunk);
+    if (got >= 0) {
+        // zlib reports a stream cut short only on the next call; make sure it is seen.
+        if (got == 0) {
+            int code = Z_OK;
+            const char* message = gzerror(file, &code);
+            if (code != Z_OK && code != Z_STREAM_END)
+                throw FormatError("'" + path + "': corrupt gzip stream (" + message +
+                                  ") at compressed byte " + std::to_string(gzoffset(file)) +
+                                  ", after " + std::to_string(decompressed_so_far) +
+                                  " decompressed bytes");
+        }
+        return static_cast<std::size_t>(got);
+    }
+    int code = Z_OK;
+    const char* message = gzerror(file, &code);
+    if (code == Z_ERRNO) throw IOError(io::detail::os_error("cannot read", path));
+    throw FormatError("'" + path + "': corrupt gzip stream (" + message + ") at compressed byte " +
+                      std::to_string(gzoffset(file)) + ", after " +
+                      std::to_string(decompressed_so_far) + " decompressed bytes");
+}
+}  // namespace
+
+bool is_gzip(const std::string& path) {
+    io::detail::ReadFile file(path);
+    unsigned char magic[2] = {0, 0};
+    return file.read_at(magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+std::vector<unsigned char> gunzip_all(const std::string& path) {
+    GzReader file = open_for_reading(path);
+    std::vector<unsigned char> result;
+    for (;;) {
+        const std::size_t start = result.size();
+        result.resize(start + kChunk);
+        const std::size_t got = read_chunk(file.get(), path, result.data() + start, start);
+        result.resize(start + got);
+        if (got == 0) break;
+    }
+    result.shrink_to_fit();
+    return result;
+}
+
+void gunzip_to_file(const std::string& source, const std::string& destination) {
+    GzReader file = open_for_reading(source);
+    std::vector<unsigned char> buffer(kChunk);
+    io::detail::write_atomically(destination, [&](int fd) {
+        std::uint64_t total = 0;
+        while (const std::size_t got = read_chunk(file.get(), source, buffer.data(), total)) {
+            io::detail::write_all(fd, buffer.data(), got, destination);
+            total += got;
+        }
+    });
+}
+
+GzipWriter::GzipWriter(const std::string& path, bool compress) : path_(path) {
+    // "T": zlib writes the bytes as they are (a plain file through the same interface).
+    file_ = gzopen(path.c_str(), compress ? "wb6" : "wbT");
+    if (!file_) throw IOError(io::detail::os_error("cannot create", path));
+}
+
+GzipWriter::~GzipWriter() {
+    if (file_) gzclose(file_);
+}
+
+void GzipWriter::write(const void* data, std::size_t count) {
+    const auto* in = static_cast<const unsigned char*>(data);
+    while (count > 0) {
+        const unsigned part = count > kChunk ? kChunk : static_cast<unsigned>(count);
+        if (gzwrite(file_, in, part) != static_cast<int>(part)) {
+            int code = Z_OK;
+            const char* message = gzerror(file_, &code);
+            if (code == Z_ERRNO) throw IOError(io::detail::os_error("cannot write", path_));
+            throw IOError("cannot write '" + path_ + "': " + message);
+        }
+        in += part;
+        count -= part;
+    }
+}
+
+void GzipWriter::close() {
+    gzFile file = file_;
+    file_ = nullptr;
+    if (file && gzclose(file) != Z_OK) throw IOError(io::detail::os_error("cannot close", path_));
+}
+
+}  // namespace xgrad::data::detail
