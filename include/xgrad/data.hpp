@@ -8,3 +8,4 @@
 #include "xgrad/data/dataset.hpp"
 #include "xgrad/data/fashion_mnist.hpp"
 #include "xgrad/data/idx.hpp"
+#include "xgrad/data/subset.hpp"

@@ -1,0 +1,127 @@
+// fashion_mnist — the main job: an MLP (784-256-128-10, ReLU) trained on Fashion-MNIST from Debian's
+// dataset-fashion-mnist package with mini-batch SGD (batch 64, momentum 0.9, cosine-decaying lr) or
+// any update rule by flag. Per epoch: a progress bar, the training loss and the test accuracy; a
+// checkpoint after every epoch (--resume continues from it), metrics as CSV and a PNG plot.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <xgrad/blas.hpp>
+#include <xgrad/data.hpp>
+#include <xgrad/io.hpp>
+#include <xgrad/nn.hpp>
+#include <xgrad/optim.hpp>
+#include <xgrad/xgrad.hpp>
+
+#include "support/csv_log.hpp"
+#include "support/optimizers.hpp"
+#include "support/plot.hpp"
+#include "support/progress.hpp"
+
+using namespace xgrad;
+
+/// Share of `dataset`'s examples whose largest logit is the label.
+double accuracy(nn::Module& model, const std::shared_ptr<const data::Dataset>& dataset) {
+    NoGradGuard no_grad;
+    model.eval();
+    std::size_t correct = 0;
+    data::DataLoader loader(dataset, optim::BatchSampler::mini_batch(dataset->size(), 1000));
+    for (const auto& batch : loader.epoch(0)) {
+        const auto& logits = model(flatten(batch.inputs, 1)).value<float>();
+        const IndexArray labels = batch.labels();
+        const std::size_t classes = logits.shape()[1];
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+            const float* row = logits.data() + i * classes;
+            correct += static_cast<std::int64_t>(std::max_element(row, row + classes) - row) == labels(i);
+        }
+    }
+    model.train();
+    return static_cast<double>(correct) / static_cast<double>(dataset->size());
+}
+
+int main(int argc, char** argv) {
+    CLI::App app{"Train an MLP on Fashion-MNIST"};
+    std::string data_dir, out_dir = "xgrad-output", rule = "momentum";
+    std::size_t epochs = 10, batch_size = 64, train_examples = 0, test_examples = 0;
+    double lr = 0.05;
+    std::uint64_t seed = 0;
+    bool resume = false;
+    app.add_option("--data-dir", data_dir, std::string("Fashion-MNIST directory (default $") +
+                                               data::kFashionMnistDirEnv + " or " + data::kFashionMnistDefaultDir + ")");
+    app.add_option("--out", out_dir, "directory for the checkpoint, the CSV and the PNG");
+    app.add_option("--epochs", epochs, "epochs in total (a resumed run counts the ones done)")->capture_default_str();
+    app.add_option("--batch-size", batch_size, "examples per mini-batch")->check(CLI::PositiveNumber)->capture_default_str();
+    app.add_option("--rule", rule, "update rule: sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw, "
+                                   "adamax, nadam")->capture_default_str();
+    app.add_option("--lr", lr, "initial learning rate (decays along a cosine to 0 over the epochs)")->capture_default_str();
+    app.add_option("--train-examples", train_examples, "train on the first n examples only (0: all 60000)");
+    app.add_option("--test-examples", test_examples, "test on the first n examples only (0: all 10000)");
+    app.add_option("--seed", seed, "seed of the initial weights and of the shuffles");
+    app.add_flag("--resume", resume, "continue from the checkpoint in --out");
+    CLI11_PARSE(app, argc, argv);
+    std::filesystem::create_directories(out_dir);
+    const std::string checkpoint_path = out_dir + "/fashion_mnist.ckpt";
+    const std::string csv_path = out_dir + "/fashion_mnist.csv";
+
+    std::shared_ptr<const data::Dataset> train = data::fashion_mnist(data::Split::Train, data::fashion_mnist_options(), data_dir);
+    std::shared_ptr<const data::Dataset> test = data::fashion_mnist(data::Split::Test, data::fashion_mnist_options(), data_dir);
+    if (train_examples) train = data::Subset::first(train, train_examples);
+    if (test_examples) test = data::Subset::first(test, test_examples);
+
+    manual_seed(seed);
+    nn::Sequential model{std::make_shared<nn::Linear>(784, 256), std::make_shared<nn::ReLU>(),
+                         std::make_shared<nn::Linear>(256, 128), std::make_shared<nn::ReLU>(),
+                         std::make_shared<nn::Linear>(128, 10)};
+    auto optimizer = examples::make_optimizer(rule, model.parameters(), lr);
+    optim::CosineAnnealingLR schedule(*optimizer, static_cast<int>(epochs));
+    const std::vector<io::Component> parts{io::component("model", model), io::component("optimizer", *optimizer),
+                                           io::component("schedule", schedule)};
+    std::size_t first_epoch = 0, step = 0;
+    if (resume) {
+        const io::Checkpoint checkpoint = io::load_checkpoint(checkpoint_path);
+        io::restore(checkpoint, parts);
+        first_epoch = checkpoint.epoch;
+        step = checkpoint.step;
+        std::printf("resumed from %s after epoch %zu\n", checkpoint_path.c_str(), first_epoch);
+    }
+    std::printf("training %s on %zu examples, testing on %zu; %s, batch %zu, lr %g; BLAS: %s\n",
+                model.describe().c_str(), train->size(), test->size(), rule.c_str(), batch_size, lr,
+                blas_info().kernel.c_str());
+
+    // The shuffle of every epoch follows from (seed, epoch), so a resumed run sees the same batches.
+    data::DataLoader loader(train, optim::BatchSampler::mini_batch(train->size(), batch_size, false, seed));
+    examples::CsvLog log(csv_path + (resume ? ".resumed" : ""),
+                         {"epoch", "train_loss", "test_accuracy", "lr", "seconds"});
+    for (std::size_t epoch = first_epoch; epoch < epochs; ++epoch) {
+        const auto start = std::chrono::steady_clock::now();
+        const double epoch_lr = optimizer->lr();
+        examples::ProgressBar progress(loader.size(), "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(epochs));
+        double loss_sum = 0;
+        std::size_t batches = 0;
+        for (const auto& batch : loader.epoch(epoch)) {
+            optimizer->zero_grad();
+            const Tensor loss = nn::cross_entropy(model(flatten(batch.inputs, 1)), batch.labels());
+            loss.backward();
+            optimizer->step();
+            loss_sum += loss.item();
+            ++step;
+            ++batches;
+            progress.update(batches, loss_sum / static_cast<double>(batches));
+        }
+        schedule.step();
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double test_accuracy = accuracy(model, test);
+        const double train_loss = loss_sum / static_cast<double>(batches);
+        std::printf("epoch %2zu: train loss %.4f, test accuracy %.2f%%, lr %.4g, %.1f s\n", epoch + 1, train_loss,
+                    100 * test_accuracy, epoch_lr, seconds);
+        log.row(epoch + 1, train_loss, test_accuracy, epoch_lr, seconds);
+        io::save_checkpoint(checkpoint_path, io::capture(parts, epoch + 1, step));
+    }
+
+    examples::plot_png("set datafile separator ','\nset xlabel 'epoch'\nset ylabel 'training loss'\n"
+                       "set y2label 'test accuracy (%)'\nset y2tics\nset key center right\nset grid\n"
+                       "set title 'MLP 784-256-128-10 on Fashion-MNIST'\nplot '" + csv_path +
+                           "' using 1:2 every ::1 with linespoints pt 7 title 'training loss', '' using 1:(100*$3) "
+                           "every ::1 axes x1y2 with linespoints pt 5 title 'test accuracy'\n",
+                       out_dir + "/fashion_mnist.png");
+}
