@@ -423,6 +423,8 @@ BOOST_AUTO_TEST_CASE(checkpoint_layout_and_validation) {
     StateDict bad_count = flat;
     bad_count.metadata["xgrad.step"] = "12x";
     check_format_error([&] { io::from_state_dict(bad_count); }, {"'xgrad.step' is not a count"});
+    bad_count.metadata["xgrad.step"] = "18446744073709551616";  // 2^64
+    check_format_error([&] { io::from_state_dict(bad_count); }, {"'xgrad.step' is not a count"});
 
     // restore(): parts must match, and a bad RNG state is caught before anything changes.
     manual_seed(1);

@@ -1,5 +1,6 @@
 #include "xgrad/io/checkpoint.hpp"
 
+#include <limits>
 #include <set>
 
 #include "xgrad/error.hpp"
@@ -22,13 +23,16 @@ std::uint64_t parse_count(const StateDict& state, const std::string& key) {
     if (found == state.metadata.end())
         throw FormatError("checkpoint: metadata entry '" + key + "' is missing");
     const std::string& text = found->second;
-    std::uint64_t value = 0;
-    if (text.empty() || text.size() > 20)
+    const auto fail = [&] {
         throw FormatError("checkpoint: '" + key + "' is not a count: '" + text + "'");
+    };
+    if (text.empty()) fail();
+    std::uint64_t value = 0;
     for (char c : text) {
-        if (c < '0' || c > '9')
-            throw FormatError("checkpoint: '" + key + "' is not a count: '" + text + "'");
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+        if (c < '0' || c > '9') fail();
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) fail();
+        value = value * 10 + digit;
     }
     return value;
 }
