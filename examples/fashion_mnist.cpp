@@ -27,7 +27,8 @@ double accuracy(nn::Module& model, const std::shared_ptr<const data::Dataset>& d
     std::size_t correct = 0;
     data::DataLoader loader(dataset, optim::BatchSampler::mini_batch(dataset->size(), 1000));
     for (const auto& batch : loader.epoch(0)) {
-        const auto& logits = model(flatten(batch.inputs, 1)).value<float>();
+        const Tensor output = model(flatten(batch.inputs, 1));  // keeps the logits alive
+        const auto& logits = output.value<float>();
         const IndexArray labels = batch.labels();
         const std::size_t classes = logits.shape()[1];
         for (std::size_t i = 0; i < labels.size(); ++i) {
