@@ -2,8 +2,8 @@
 // node's backward function, sums gradients back to broadcast inputs' shapes, and accumulates them.
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
-#include "pointer_index.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
@@ -25,48 +25,28 @@ private:
 
 bool is_interior(const Node& node) { return node.backward || node.released; }
 
-/// Buffers of one backward sweep, kept per thread and reused: a training loop of tiny graphs
-/// then allocates nothing here after its first step. A backward function that itself runs a
-/// backward pass (nested sweep) gets fresh buffers.
-struct Scratch {
-    /// Reachable nodes in post-order (every node after the nodes it was computed from); the
-    /// sweep walks it backwards.
-    std::vector<Tensor> post_order;
-    /// Position in post_order of every node in it; also the DFS's visited set.
-    detail::PointerIndex position;
-    std::vector<std::pair<const Tensor*, std::size_t>> stack;
-    /// Pending gradient of each node, by position.
-    std::vector<Tensor> pending;
-    bool busy = false;
-
-    void clear() {
-        post_order.clear();
-        position.clear();
-        stack.clear();
-        pending.clear();
-    }
-};
-
-/// Nodes reachable from `roots` through inputs that require grad, in post-order. Iterative: a
-/// chain of a million nodes is fine.
-void topological_order(const std::vector<Tensor>& roots, Scratch& s) {
+/// Nodes reachable from `roots` through inputs that require grad, every node before the nodes it
+/// was computed from (reverse post-order). Iterative: a chain of a million nodes is fine.
+std::vector<std::shared_ptr<Node>> topological_order(const std::vector<Tensor>& roots) {
+    std::vector<std::shared_ptr<Node>> post_order;
+    std::unordered_set<const Node*> visited;
+    std::vector<std::pair<std::shared_ptr<Node>, std::size_t>> stack;
     for (const auto& root : roots) {
-        if (!s.position.insert(root.node().get(), 0)) continue;
-        s.stack.emplace_back(&root, 0);
-        while (!s.stack.empty()) {
-            auto& [tensor, next_input] = s.stack.back();
-            const Node& node = *tensor->node();
-            if (next_input < node.inputs.size()) {
-                const Tensor& input = node.inputs[next_input++];
-                if (input.node()->requires_grad && s.position.insert(input.node().get(), 0))
-                    s.stack.emplace_back(&input, 0);
+        if (!visited.insert(root.node().get()).second) continue;
+        stack.emplace_back(root.node(), 0);
+        while (!stack.empty()) {
+            auto& [node, next_input] = stack.back();
+            if (next_input < node->inputs.size()) {
+                const auto& input = node->inputs[next_input++];
+                if (input->requires_grad && visited.insert(input.get()).second)
+                    stack.emplace_back(input, 0);
             } else {
-                s.position.set(&node, s.post_order.size());
-                s.post_order.push_back(*tensor);
-                s.stack.pop_back();
+                post_order.push_back(std::move(node));
+                stack.pop_back();
             }
         }
     }
+    return {post_order.rbegin(), post_order.rend()};
 }
 
 void add_in_place(Array& target, const Array& addend) {
@@ -90,7 +70,7 @@ void accumulate(Tensor& slot, Tensor g, bool create_graph) {
     }
 }
 
-Tensor checked_gradient(Tensor g, const Node& input, const Node& consumer) {
+Tensor checked_gradient(const Tensor& g, const Node& input, const Node& consumer) {
     const Shape& want = std::visit([](const auto& a) -> const Shape& { return a.shape(); }, input.value);
     const DType input_dtype = input.value.index() == 1 ? DType::Float64 : DType::Float32;
     if (g.dtype() != input_dtype)
@@ -123,79 +103,65 @@ struct Sweep {
     std::vector<Tensor> captured_grads;
 
     void run() {
-        thread_local Scratch shared;
-        Scratch nested;
-        Scratch& s = shared.busy ? nested : shared;
-        struct Release {  // leaves the buffers empty (no graph kept alive) whatever happens
-            Scratch& s;
-            ~Release() {
-                s.clear();
-                s.busy = false;
-            }
-        } release{s};
-        s.busy = true;
-        topological_order(roots, s);
-        s.pending.resize(s.post_order.size());
+        const std::vector<std::shared_ptr<Node>> order = topological_order(roots);
+        std::unordered_map<const Node*, std::size_t> position;
+        position.reserve(order.size());
+        for (std::size_t i = 0; i < order.size(); ++i) position.emplace(order[i].get(), i);
+
+        std::vector<Tensor> pending(order.size());
         for (std::size_t r = 0; r < roots.size(); ++r)
-            accumulate(s.pending[s.position.find(roots[r].node().get())], root_grads[r],
-                       create_graph);
+            accumulate(pending[position.at(roots[r].node().get())], root_grads[r], create_graph);
 
         // Backward functions record a graph only when asked to (higher-order gradients).
         const GradModeGuard mode(create_graph);
-        for (std::size_t i = s.post_order.size(); i-- > 0;) {
-            const Tensor& output = s.post_order[i];
-            Node& node = *output.node();
-            Tensor g = std::move(s.pending[i]);
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            const auto& node = order[i];
+            Tensor g = std::move(pending[i]);
             if (!g.defined()) continue;
-            if (!captured.empty()) {
-                if (auto it = captured.find(&node); it != captured.end()) {
-                    captured_grads[it->second] = g;
-                    if (!is_interior(node)) continue;
-                } else if (!is_interior(node)) {
-                    continue;
-                }
-            } else if (!is_interior(node)) {
-                accumulate_into_leaf(node, std::move(g));
+            if (auto it = captured.find(node.get()); it != captured.end()) {
+                captured_grads[it->second] = g;
+                if (!is_interior(*node)) continue;
+            } else if (!is_interior(*node)) {
+                if (captured.empty()) accumulate_into_leaf(*node, std::move(g));
                 continue;
             }
-            if (node.released)
-                throw GraphError(
-                    std::string("backward: trying to backward through the graph a second "
-                                "time at op '") +
-                    node.op +
-                    "'; its buffers were freed. Pass retain_graph=true to the first "
-                    "backward call.");
-            backpropagate(output, std::move(g), s);
+            if (node->released)
+                throw GraphError(std::string("backward: trying to backward through the graph a second "
+                                             "time at op '") +
+                                 node->op +
+                                 "'; its buffers were freed. Pass retain_graph=true to the first "
+                                 "backward call.");
+            backpropagate(node, g, position, pending);
         }
     }
 
-    void backpropagate(const Tensor& output, Tensor g, Scratch& s) {
-        Node& node = *output.node();
-        const std::vector<Tensor>& inputs = node.inputs;
+    void backpropagate(const std::shared_ptr<Node>& node, const Tensor& g,
+                       const std::unordered_map<const Node*, std::size_t>& position,
+                       std::vector<Tensor>& pending) {
+        std::vector<Tensor> inputs;
+        inputs.reserve(node->inputs.size());
+        for (const auto& input : node->inputs) inputs.emplace_back(input);
         std::vector<Tensor> grads;
         try {
-            grads = node.backward(g, output, inputs);
+            grads = node->backward(g, Tensor(node), inputs);
         } catch (const GraphError& e) {
             // Anomaly mode trips inside the ops a backward function runs; name the op it belongs to.
-            throw GraphError(std::string("backward of op '") + node.op + "': " + e.what());
+            throw GraphError(std::string("backward of op '") + node->op + "': " + e.what());
         }
-        // The output's gradient is no longer needed: a backward function that returned it (add,
-        // reshape) hands its buffer over, which may then be accumulated into in place.
-        g = Tensor();
         if (grads.size() != inputs.size())
-            throw GraphError(std::string("backward of '") + node.op + "' returned " +
+            throw GraphError(std::string("backward of '") + node->op + "' returned " +
                              std::to_string(grads.size()) + " gradients for " +
                              std::to_string(inputs.size()) + " inputs");
         if (!retain_graph) {
-            node.backward = nullptr;
-            node.released = true;
+            node->backward = nullptr;
+            node->released = true;
         }
         for (std::size_t k = 0; k < inputs.size(); ++k) {
-            const Node& input = *inputs[k].node();
+            const Node& input = *node->inputs[k];
             if (!grads[k].defined() || !input.requires_grad) continue;
-            Tensor gk = checked_gradient(std::move(grads[k]), input, node);
-            if (is_anomaly_enabled()) check_finite(gk, node);
-            accumulate(s.pending[s.position.find(&input)], std::move(gk), create_graph);
+            Tensor gk = checked_gradient(grads[k], input, *node);
+            if (is_anomaly_enabled()) check_finite(gk, *node);
+            accumulate(pending[position.at(&input)], std::move(gk), create_graph);
         }
     }
 

@@ -1,6 +1,5 @@
 #include <cmath>
 
-#include "pool.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
@@ -8,20 +7,17 @@
 namespace xgrad {
 
 Node::~Node() {
-    detail::recycle(value);
-    // Unlink the graph behind this node by hand: letting each handle destroy its inputs would
+    // Unlink the graph behind this node by hand: letting each shared_ptr destroy its inputs would
     // recurse once per node and overflow the stack on long chains.
-    if (inputs.empty() && !grad) return;
-    std::vector<Tensor> pending = std::move(inputs);
-    if (grad) pending.emplace_back(std::move(grad));
+    std::vector<std::shared_ptr<Node>> pending = std::move(inputs);
+    if (grad) pending.push_back(std::move(grad));
     while (!pending.empty()) {
-        Tensor tensor = std::move(pending.back());
+        std::shared_ptr<Node> node = std::move(pending.back());
         pending.pop_back();
-        Node* node = tensor.node().get();
-        if (node && tensor.node().use_count() == 1) {
+        if (node.use_count() == 1) {
             for (auto& input : node->inputs) pending.push_back(std::move(input));
             node->inputs.clear();
-            if (node->grad) pending.emplace_back(std::move(node->grad));
+            if (node->grad) pending.push_back(std::move(node->grad));
         }
     }
 }
@@ -38,16 +34,15 @@ bool all_finite(const Array& value) {
 }
 }  // namespace
 
-namespace {
-template <class Inputs>
-Tensor make_op_from(const char* name, Array value, const Inputs& inputs, BackwardFn& backward) {
-    auto node = detail::new_node(std::move(value));
+Tensor make_op(const char* name, Array value, const std::vector<Tensor>& inputs,
+               BackwardFn backward) {
+    auto node = std::make_shared<Node>();
+    node->value = std::move(value);
     if (is_anomaly_enabled() && !all_finite(node->value)) {
         std::string shapes;
-        for (const auto& input : inputs)
-            shapes += (shapes.empty() ? "" : ", ") + shape_str(input.shape());
-        throw GraphError(std::string("anomaly: op '") + name +
-                         "' produced NaN or Inf in forward (inputs " + shapes + ")");
+        for (const auto& input : inputs) shapes += (shapes.empty() ? "" : ", ") + shape_str(input.shape());
+        throw GraphError(std::string("anomaly: op '") + name + "' produced NaN or Inf in forward (inputs " +
+                         shapes + ")");
     }
     if (!is_grad_enabled()) return Tensor(std::move(node));
     for (const auto& input : inputs) {
@@ -58,25 +53,16 @@ Tensor make_op_from(const char* name, Array value, const Inputs& inputs, Backwar
     }
     if (node->requires_grad) {
         node->op = name;
-        node->inputs.assign(inputs.begin(), inputs.end());
+        node->inputs.reserve(inputs.size());
+        for (const auto& input : inputs) node->inputs.push_back(input.node());
         node->backward = std::move(backward);
     }
     return Tensor(std::move(node));
 }
-}  // namespace
-
-Tensor make_op(const char* name, Array value, const std::vector<Tensor>& inputs,
-               BackwardFn backward) {
-    return make_op_from(name, std::move(value), inputs, backward);
-}
-
-Tensor make_op(const char* name, Array value, std::initializer_list<Tensor> inputs,
-               BackwardFn backward) {
-    return make_op_from(name, std::move(value), inputs, backward);
-}
 
 Tensor make_leaf(Array value, bool requires_grad) {
-    auto node = detail::new_node(std::move(value));
+    auto node = std::make_shared<Node>();
+    node->value = std::move(value);
     node->requires_grad = requires_grad;
     return Tensor(std::move(node));
 }
@@ -86,12 +72,9 @@ const Array& array_of(const Tensor& tensor) {
     return tensor.node()->value;
 }
 
-namespace {
-template <class Tensors>
-void check_one_dtype(const char* op, const Tensors& tensors) {
-    const DType first = tensors.begin()->dtype();
+void check_same_dtype(const char* op, const std::vector<Tensor>& tensors) {
     for (const auto& t : tensors) {
-        if (t.dtype() != first) {
+        if (t.dtype() != tensors.front().dtype()) {
             std::string listed;
             for (const auto& u : tensors)
                 listed += (listed.empty() ? "" : ", ") + std::string(dtype_name(u.dtype())) + " " +
@@ -100,15 +83,6 @@ void check_one_dtype(const char* op, const Tensors& tensors) {
                              " (convert explicitly with .to(dtype))");
         }
     }
-}
-}  // namespace
-
-void check_same_dtype(const char* op, const std::vector<Tensor>& tensors) {
-    if (!tensors.empty()) check_one_dtype(op, tensors);
-}
-
-void check_same_dtype(const char* op, std::initializer_list<Tensor> tensors) {
-    if (tensors.size() != 0) check_one_dtype(op, tensors);
 }
 
 namespace {

@@ -148,7 +148,11 @@ void Tensor::zero_grad() const { checked(node_, "zero_grad").grad.reset(); }
 
 const char* Tensor::op_name() const { return checked(node_, "op_name").op; }
 
-std::vector<Tensor> Tensor::inputs() const { return checked(node_, "inputs").inputs; }
+std::vector<Tensor> Tensor::inputs() const {
+    std::vector<Tensor> result;
+    for (const auto& input : checked(node_, "inputs").inputs) result.emplace_back(input);
+    return result;
+}
 
 void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
     xgrad::backward({*this}, {gradient}, retain_graph, create_graph);

@@ -5,7 +5,6 @@ using namespace xgrad;
 using xgrad::testing::away_from_zero;
 using xgrad::testing::uniform;
 using V = std::vector<Tensor>;
-namespace tt = boost::test_tools;
 
 BOOST_AUTO_TEST_SUITE(ops)
 
@@ -114,28 +113,6 @@ BOOST_AUTO_TEST_CASE(matmul_2d_batched_and_transposed) {
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {a, bb});
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1], true, true); },
                      {uniform({2, 4, 3}, 19), uniform({2, 2, 4}, 20)});
-}
-
-BOOST_AUTO_TEST_CASE(linear_matches_matmul_plus_bias_and_gradchecks) {
-    const Tensor x = uniform({5, 4}, 60), w = uniform({3, 4}, 61), b = uniform({3}, 62);
-    const Tensor reference = matmul(x, w, false, true) + b;
-    BOOST_TEST(linear(x, w, b).to_vector() == reference.to_vector(), tt::tolerance(1e-14)
-                                                                         << tt::per_element());
-    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1], v[2]); }, {x, w, b});
-    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1]); }, {x, w});
-    // Leading axes are rows: (2, 5, 4) -> (2, 5, 3), the bias gradient sums over both.
-    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1], v[2]); },
-                     {uniform({2, 5, 4}, 63), w, b});
-    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1], v[2]); }, {uniform({4}, 64), w, b});
-    // Second order, through the differentiable form of its backward function.
-    const auto first = [](const V& v) {
-        const Tensor y = sum(tanh(linear(v[0], v[1], v[2])));
-        return grad({y}, {v[0], v[1], v[2]}, {}, true)[1];
-    };
-    XGRAD_CHECK_GRAD(first, {x, w, b});
-    XGRAD_CHECK_THROWS(linear(x, uniform({3, 5}, 65)), ShapeError, "linear");
-    XGRAD_CHECK_THROWS(linear(x, w, uniform({4}, 66)), ShapeError, "bias (4,)");
-    XGRAD_CHECK_THROWS(linear(x, w.to(DType::Float32)), DTypeError, "linear");
 }
 
 BOOST_AUTO_TEST_CASE(matmul_values) {

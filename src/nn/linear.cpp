@@ -40,7 +40,8 @@ Tensor Linear::forward(const Tensor& input) {
                          ") or (b, n, " + std::to_string(in_features_) + "), got " +
                          shape_str(input.shape()));
     if (rank == 1) return squeeze(forward(unsqueeze(input, 0)), 0);
-    return linear(input, weight_, bias_);  // one fused op: gemm onto the bias
+    Tensor output = matmul(input, weight_, false, true);
+    return bias_.defined() ? output + bias_ : output;
 }
 
 std::string Linear::describe() const {

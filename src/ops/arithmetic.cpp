@@ -11,13 +11,6 @@ using detail::Grads;
 using detail::Inputs;
 
 namespace {
-using detail::map_grad;
-
-/// -g for a backward function, in g's buffer when it owns it.
-Tensor negated(const Tensor& g) {
-    return map_grad(g, [](const auto& d) { return -d; });
-}
-
 /// An elementwise binary op with NumPy broadcasting; `kernel` sees arrays of one dtype.
 template <class Kernel>
 Tensor broadcasting_op(const char* op, const Tensor& a, const Tensor& b, Kernel&& kernel,
@@ -36,24 +29,13 @@ Tensor add(const Tensor& a, const Tensor& b) {
 Tensor sub(const Tensor& a, const Tensor& b) {
     return broadcasting_op(
         "sub", a, b, [](const auto& x, const auto& y) { return x - y; },
-        [](const Tensor& g, const Tensor&, const Inputs& in) {
-            if (detail::direct_backward() && !in[0].requires_grad())
-                return Grads{Tensor(), negated(g)};
-            return Grads{g, -g};
-        });
+        [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g, -g}; });
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
     return broadcasting_op(
         "mul", a, b, [](const auto& x, const auto& y) { return x * y; },
         [](const Tensor& g, const Tensor&, const Inputs& in) {
-            if (detail::direct_backward()) {
-                // The second product may reuse g's buffer, once the first has read it.
-                const auto times = [](const auto& d, const auto& y) { return d * y; };
-                Tensor grad_a = in[0].requires_grad() ? g * in[1] : Tensor();
-                Tensor grad_b = in[1].requires_grad() ? map_grad(g, in[0], times) : Tensor();
-                return Grads{grad_a, grad_b};
-            }
             return Grads{in[0].requires_grad() ? g * in[1] : Tensor(),
                          in[1].requires_grad() ? g * in[0] : Tensor()};
         });
@@ -80,33 +62,18 @@ Tensor sub(const Tensor& a, double b) {
 }
 
 Tensor sub(double a, const Tensor& b) {
-    return make_op("rsub_scalar",
-                   apply(b, [a](const auto& x) { return element_t<decltype(x)>(a) - x; }), {b},
-                   [](const Tensor& g, const Tensor&, const Inputs&) {
-                       return Grads{detail::direct_backward() ? negated(g) : -g};
-                   });
+    return make_op("rsub_scalar", apply(b, [a](const auto& x) { return element_t<decltype(x)>(a) - x; }),
+                   {b}, [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{-g}; });
 }
 
 Tensor mul(const Tensor& a, double b) {
-    return make_op("mul_scalar",
-                   apply(a, [b](const auto& x) { return x * element_t<decltype(x)>(b); }), {a},
-                   [b](const Tensor& g, const Tensor&, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(
-                               g, [b](const auto& d) { return d * element_t<decltype(d)>(b); })};
-                       return Grads{g * b};
-                   });
+    return make_op("mul_scalar", apply(a, [b](const auto& x) { return x * element_t<decltype(x)>(b); }),
+                   {a}, [b](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g * b}; });
 }
 
 Tensor div(const Tensor& a, double b) {
-    return make_op("div_scalar",
-                   apply(a, [b](const auto& x) { return x / element_t<decltype(x)>(b); }), {a},
-                   [b](const Tensor& g, const Tensor&, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(
-                               g, [b](const auto& d) { return d / element_t<decltype(d)>(b); })};
-                       return Grads{g / b};
-                   });
+    return make_op("div_scalar", apply(a, [b](const auto& x) { return x / element_t<decltype(x)>(b); }),
+                   {a}, [b](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g / b}; });
 }
 
 Tensor div(double a, const Tensor& b) {
@@ -118,9 +85,7 @@ Tensor div(double a, const Tensor& b) {
 
 Tensor neg(const Tensor& x) {
     return make_op("neg", apply(x, [](const auto& a) { return -a; }), {x},
-                   [](const Tensor& g, const Tensor&, const Inputs&) {
-                       return Grads{detail::direct_backward() ? negated(g) : -g};
-                   });
+                   [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{-g}; });
 }
 
 Tensor pow(const Tensor& x, double exponent) {

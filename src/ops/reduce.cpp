@@ -1,15 +1,14 @@
 // Reductions and sum_to (the reverse of broadcasting), each forward beside its backward.
-#include "xgrad/ops/reduce.hpp"
-
 #include <algorithm>
 #include <cmath>
-#include <xtensor/xadapt.hpp>
+
 #include <xtensor/xmath.hpp>
 #include <xtensor/xreducer.hpp>
 #include <xtensor/xsort.hpp>
 
 #include "ops/common.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
 
 namespace xgrad {
@@ -45,49 +44,9 @@ Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bo
     return result;
 }
 
-/// Σ of n contiguous values in 16 independent partial sums: vectorised without reassociating
-/// the compiler's way (no -ffast-math), and more accurate than one running sum.
-template <class T>
-T sum_contiguous(const T* in, std::size_t n) {
-    constexpr std::size_t kLanes = 16;
-    T lanes[kLanes] = {};
-    std::size_t i = 0;
-    for (; i + kLanes <= n; i += kLanes)
-        for (std::size_t k = 0; k < kLanes; ++k) lanes[k] += in[i + k];
-    T tail = 0;
-    for (; i < n; ++i) tail += in[i];
-    for (std::size_t width = kLanes / 2; width > 0; width /= 2)
-        for (std::size_t k = 0; k < width; ++k) lanes[k] += lanes[k + width];
-    return lanes[0] + tail;
-}
-
-/// Σ over `axes` (sorted). Reducing leading axes (a bias gradient: rows summed into one) or every
-/// axis runs as plain loops over contiguous rows, which the compiler vectorises; other patterns
-/// go through xtensor's reducer.
 Array sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, const Shape& out_shape) {
     return apply(x, [&](const auto& a) {
         using T = element_t<decltype(a)>;
-        const Shape& shape = a.shape();
-        bool leading = true;
-        for (std::size_t i = 0; i < axes.size(); ++i) leading = leading && axes[i] == i;
-        if (leading) {
-            const std::size_t rows = detail::product(shape, 0, axes.size());
-            const std::size_t cols = detail::product(shape, axes.size(), shape.size());
-            xt::xarray<T> r = detail::new_array<T>(out_shape);
-            T* out = r.data();
-            const T* in = a.data();
-            if (cols == 1) {
-                *out = sum_contiguous(in, rows);
-                return r;
-            }
-            std::copy_n(in, cols, out);
-            for (std::size_t i = 1; i < rows; ++i) {
-                const T* row = in + i * cols;
-                for (std::size_t j = 0; j < cols; ++j) out[j] += row[j];
-            }
-            if (rows == 0) std::fill_n(out, cols, T(0));
-            return r;
-        }
         xt::xarray<T> r = xt::sum(a, axes, xt::evaluation_strategy::immediate);
         r.reshape(out_shape);
         return r;
@@ -96,17 +55,6 @@ Array sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, const Sh
 
 /// Gradient of a reduction: g re-expanded to the input's shape.
 Tensor expand_back(const Tensor& g, const Shape& keep_shape, const Shape& input_shape) {
-    if (detail::direct_backward())
-        return constant(apply(g, [&](const auto& a) {
-            using T = element_t<decltype(a)>;
-            if (a.size() == 1) {
-                xt::xarray<T> r = detail::new_array<T>(input_shape);
-                r.fill(*a.data());
-                return r;
-            }
-            const auto kept = xt::adapt(a.data(), a.size(), xt::no_ownership(), keep_shape);
-            return detail::evaluate<T>(xt::broadcast(kept, input_shape));
-        }));
     return broadcast_to(reshape(g, keep_shape), input_shape);
 }
 }  // namespace
@@ -173,7 +121,7 @@ Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
     auto argmax = std::make_shared<std::vector<std::size_t>>(outer * inner);
     Array value = apply(x, [&](const auto& a) {
         using T = element_t<decltype(a)>;
-        xt::xarray<T> r = detail::new_array<T>(reduced_shape(shape, reduce, keepdims));
+        xt::xarray<T> r = xt::empty<T>(reduced_shape(shape, reduce, keepdims));
         const T* src = a.data();
         for (std::size_t o = 0; o < outer; ++o)
             for (std::size_t i = 0; i < inner; ++i) {

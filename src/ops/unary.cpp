@@ -14,54 +14,19 @@ using detail::element_t;
 using detail::Grads;
 using detail::Inputs;
 
-namespace {
-using detail::map_grad;
-
-/// σ(a), evaluated: e^-|a| never overflows, and the form that divides by 1 + e^-|a| is picked by
-/// the sign of a. `negate` gives σ(-a).
-template <class A>
-A sigmoid_of(const A& a, bool negate = false) {
-    using T = element_t<A>;
-    const A e = detail::evaluate<T>(xt::exp(-xt::abs(a)));
-    if (negate) return detail::evaluate<T>(xt::where(a <= T(0), T(1) / (T(1) + e), e / (T(1) + e)));
-    return detail::evaluate<T>(xt::where(a >= T(0), T(1) / (T(1) + e), e / (T(1) + e)));
-}
-
-/// g * σ(±x) computed directly: one array for σ, the product into g's buffer when it owns it.
-Tensor times_sigmoid(const Tensor& g, const Tensor& x, bool negate) {
-    const Tensor s = detail::constant(
-        std::visit([&](const auto& a) { return Array(sigmoid_of(a, negate)); }, array_of(x)));
-    return map_grad(g, s, [](const auto& d, const auto& y) { return d * y; });
-}
-}  // namespace
-
 Tensor exp(const Tensor& x) {
-    return make_op(
-        "exp", apply(x, [](const auto& a) { return xt::exp(a); }), {x},
-        [](const Tensor& g, const Tensor& out, const Inputs&) {
-            if (detail::direct_backward())
-                return Grads{map_grad(g, out, [](const auto& d, const auto& y) { return d * y; })};
-            return Grads{g * out};
-        });
+    return make_op("exp", apply(x, [](const auto& a) { return xt::exp(a); }), {x},
+                   [](const Tensor& g, const Tensor& out, const Inputs&) { return Grads{g * out}; });
 }
 
 Tensor log(const Tensor& x) {
     return make_op("log", apply(x, [](const auto& a) { return xt::log(a); }), {x},
-                   [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(
-                               g, in[0], [](const auto& d, const auto& x) { return d / x; })};
-                       return Grads{g / in[0]};
-                   });
+                   [](const Tensor& g, const Tensor&, const Inputs& in) { return Grads{g / in[0]}; });
 }
 
 Tensor sqrt(const Tensor& x) {
     return make_op("sqrt", apply(x, [](const auto& a) { return xt::sqrt(a); }), {x},
                    [](const Tensor& g, const Tensor& out, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](const auto& d, const auto& y) {
-                               return d / (y * element_t<decltype(y)>(2));
-                           })};
                        return Grads{g / (out * 2.0)};
                    });
 }
@@ -69,10 +34,6 @@ Tensor sqrt(const Tensor& x) {
 Tensor abs(const Tensor& x) {
     return make_op("abs", apply(x, [](const auto& a) { return xt::abs(a); }), {x},
                    [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, in[0], [](const auto& d, const auto& x) {
-                               return d * xt::sign(x);
-                           })};
                        return Grads{g * sign(in[0])};
                    });
 }
@@ -82,12 +43,16 @@ Tensor sign(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-    return make_op("sigmoid", apply(x, [](const auto& a) { return sigmoid_of(a); }), {x},
-                   [](const Tensor& g, const Tensor& out, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](const auto& d, const auto& y) {
-                               return d * y * (element_t<decltype(y)>(1) - y);
-                           })};
+    return make_op("sigmoid",
+                   apply(x,
+                         [](const auto& a) {
+                             using T = element_t<decltype(a)>;
+                             // e^-|a| never overflows; pick the form that divides by 1 + e^-|a|.
+                             const xt::xarray<T> e = xt::exp(-xt::abs(a));
+                             return xt::xarray<T>(
+                                 xt::where(a >= T(0), T(1) / (T(1) + e), e / (T(1) + e)));
+                         }),
+                   {x}, [](const Tensor& g, const Tensor& out, const Inputs&) {
                        return Grads{g * out * (1.0 - out)};
                    });
 }
@@ -95,24 +60,15 @@ Tensor sigmoid(const Tensor& x) {
 Tensor tanh(const Tensor& x) {
     return make_op("tanh", apply(x, [](const auto& a) { return xt::tanh(a); }), {x},
                    [](const Tensor& g, const Tensor& out, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](const auto& d, const auto& y) {
-                               return d * (element_t<decltype(y)>(1) - y * y);
-                           })};
                        return Grads{g * (1.0 - out * out)};
                    });
 }
 
 Tensor relu(const Tensor& x) {
     return make_op(
-        "relu", apply(x, [](const auto& a) { return xt::maximum(a, element_t<decltype(a)>(0)); }),
-        {x}, [](const Tensor& g, const Tensor& out, const Inputs& in) {
-            // out > 0 exactly where x > 0: the mask is read from the output in the same pass.
-            if (detail::direct_backward())
-                return Grads{map_grad(g, out, [](const auto& d, const auto& y) {
-                    using T = element_t<decltype(y)>;
-                    return xt::where(y > T(0), d, T(0));
-                })};
+        "relu",
+        apply(x, [](const auto& a) { return xt::maximum(a, element_t<decltype(a)>(0)); }), {x},
+        [](const Tensor& g, const Tensor&, const Inputs& in) {
             return Grads{g * gt(in[0], zeros_like(in[0]))};
         });
 }
@@ -142,7 +98,6 @@ Tensor softplus(const Tensor& x) {
                              return xt::maximum(a, T(0)) + xt::log1p(xt::exp(-xt::abs(a)));
                          }),
                    {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward()) return Grads{times_sigmoid(g, in[0], false)};
                        return Grads{g * sigmoid(in[0])};
                    });
 }
@@ -156,7 +111,6 @@ Tensor log_sigmoid(const Tensor& x) {
                              return xt::minimum(a, T(0)) - xt::log1p(xt::exp(-xt::abs(a)));
                          }),
                    {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward()) return Grads{times_sigmoid(g, in[0], true)};
                        return Grads{g * sigmoid(-in[0])};
                    });
 }
