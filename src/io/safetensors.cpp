@@ -292,7 +292,8 @@ std::string serialize_safetensors(const StateDict& state) {
 
 StateDict parse_safetensors(const unsigned char* bytes, std::size_t size, const std::string& name) {
     const ReadAt read_at = [&](void* buffer, std::size_t count, std::uint64_t offset) {
-        std::memcpy(buffer, bytes + offset, count);  // bounds checked by Checker
+        // Bounds checked by Checker; an empty tensor has no buffer (memcpy with null is UB).
+        if (count) std::memcpy(buffer, bytes + offset, count);
     };
     return build(Checker(name).read(size, read_at), read_at);
 }
