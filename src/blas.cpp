@@ -1,105 +1,98 @@
+// Matrix products on OpenBLAS. A product with one row, one column or an inner size of 1 goes to
+// gemv / ger: OpenBLAS 0.3.21's gemm packs both operands whatever their shape, which for the
+// (1, 784) x (784, 128) product of a batch of one costs more than the arithmetic.
 #include "blas.hpp"
-
-#include <algorithm>
-#include <cctype>
-#include <iostream>
-#include <mutex>
-#include <string>
 
 #include <cblas.h>
 
-#include "xgrad/blas.hpp"
-#include "xgrad/error.hpp"
+#include <algorithm>
 
-namespace xgrad {
-namespace {
-
-std::string lower(std::string text) {
-    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
-/// OpenBLAS x86 kernels written for AVX2 or later. Any other kernel on an AVX2 CPU (Prescott,
-/// Core2, Nehalem, Sandybridge, Atom, generic...) is a fallback that leaves most of it unused.
-bool is_avx2_kernel(const std::string& kernel) {
-    static const char* const kNames[] = {"haswell",    "zen",            "skylakex",
-                                         "cooperlake", "sapphirerapids", "excavator"};
-    const std::string name = lower(kernel);
-    return std::any_of(std::begin(kNames), std::end(kNames),
-                       [&](const char* n) { return name == n; });
-}
-
-std::string cpu_simd() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
-        return "AVX-512";
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "AVX2";
-#endif
-    return "";
-}
-
-void warn_if_fallback() {
-    const BlasInfo info = blas_info();
-    if (!info.fallback) return;
-    std::cerr << "xgrad: warning: OpenBLAS runs its '" << info.kernel << "' kernel on a CPU with "
-              << info.cpu_simd << "; matrix products are several times slower than they can be. "
-              << "Set OPENBLAS_CORETYPE=" << info.suggested_coretype
-              << " in the environment before starting the program (setting it from inside the "
-                 "program is too late).\n";
-}
-
-}  // namespace
-
-BlasInfo blas_info() {
-    BlasInfo info;
-    const std::string config = openblas_get_config();
-    // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...": the first two words.
-    const auto first = config.find(' ');
-    const auto second = first == std::string::npos ? first : config.find(' ', first + 1);
-    info.library = config.substr(0, second);
-    info.kernel = openblas_get_corename();
-    info.threads = openblas_get_num_threads();
-    info.cpu_simd = cpu_simd();
-    info.fallback = !info.cpu_simd.empty() && !is_avx2_kernel(info.kernel);
-    if (info.fallback) info.suggested_coretype = info.cpu_simd == "AVX-512" ? "SkylakeX" : "Haswell";
-    return info;
-}
-
-void set_blas_threads(int threads) {
-    if (threads < 1)
-        throw ValueError("set_blas_threads: expected at least 1 thread, got " +
-                         std::to_string(threads));
-    openblas_set_num_threads(threads);
-}
-
-namespace detail {
+namespace xgrad::detail {
 namespace {
 CBLAS_TRANSPOSE flag(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
 blasint dim(std::size_t n) { return static_cast<blasint>(n); }
 // BLAS requires leading dimensions >= 1 even for empty matrices.
 blasint lead(std::size_t n) { return static_cast<blasint>(std::max<std::size_t>(n, 1)); }
 
-std::once_flag kernel_checked;
-void check_kernel() { std::call_once(kernel_checked, warn_if_fallback); }
+/// The BLAS routines of one element type.
+template <class T>
+struct Blas;
+template <>
+struct Blas<float> {
+    static constexpr auto gemm = cblas_sgemm;
+    static constexpr auto gemv = cblas_sgemv;
+    static constexpr auto ger = cblas_sger;
+};
+template <>
+struct Blas<double> {
+    static constexpr auto gemm = cblas_dgemm;
+    static constexpr auto gemv = cblas_dgemv;
+    static constexpr auto ger = cblas_dger;
+};
+
+template <class T>
+void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
+             std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+    check_blas_kernel();
+    using B = Blas<T>;
+    if (m == 0 || n == 0) return;
+    if (k == 0) {  // C = beta C
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+                c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
+        return;
+    }
+    if (m == 1) {
+        // c (1 x n) = op(A) (1 x k) op(B) (k x n): c = op(B)^T a. op(A)'s one row has stride 1
+        // (stored as a row) or lda (stored as a column).
+        const blasint inc_a = ta ? lead(lda) : 1;
+        if (tb)  // B stored n x k
+            B::gemv(CblasRowMajor, CblasNoTrans, dim(n), dim(k), alpha, b, lead(ldb), a, inc_a,
+                    beta, c, 1);
+        else  // B stored k x n
+            B::gemv(CblasRowMajor, CblasTrans, dim(k), dim(n), alpha, b, lead(ldb), a, inc_a, beta,
+                    c, 1);
+        return;
+    }
+    if (n == 1) {
+        // c (m x 1, stride ldc) = op(A) (m x k) b, with b = op(B)'s one column.
+        const blasint inc_b = tb ? 1 : lead(ldb);
+        if (ta)  // A stored k x m
+            B::gemv(CblasRowMajor, CblasTrans, dim(k), dim(m), alpha, a, lead(lda), b, inc_b, beta,
+                    c, lead(ldc));
+        else  // A stored m x k
+            B::gemv(CblasRowMajor, CblasNoTrans, dim(m), dim(k), alpha, a, lead(lda), b, inc_b,
+                    beta, c, lead(ldc));
+        return;
+    }
+    if (k == 1) {
+        // An outer product: C = alpha x y^T + beta C, x = op(A)'s column, y = op(B)'s row.
+        for (std::size_t i = 0; i < m; ++i) {
+            T* row = c + i * ldc;
+            if (beta == T(0))
+                std::fill_n(row, n, T(0));
+            else if (beta != T(1))
+                for (std::size_t j = 0; j < n; ++j) row[j] *= beta;
+        }
+        B::ger(CblasRowMajor, dim(m), dim(n), alpha, a, ta ? 1 : lead(lda), b, tb ? lead(ldb) : 1,
+               c, lead(ldc));
+        return;
+    }
+    B::gemm(CblasRowMajor, flag(ta), flag(tb), dim(m), dim(n), dim(k), alpha, a, lead(lda), b,
+            lead(ldb), beta, c, lead(ldc));
+}
 }  // namespace
 
-void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
-          const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
-          std::size_t ldc) {
-    check_kernel();
-    cblas_sgemm(CblasRowMajor, flag(transpose_a), flag(transpose_b), dim(m), dim(n), dim(k), alpha, a,
-                lead(lda), b, lead(ldb), beta, c, lead(ldc));
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k,
+          float alpha, const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+          float* c, std::size_t ldc) {
+    product(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, double alpha,
-          const double* a, std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
-          std::size_t ldc) {
-    check_kernel();
-    cblas_dgemm(CblasRowMajor, flag(transpose_a), flag(transpose_b), dim(m), dim(n), dim(k), alpha, a,
-                lead(lda), b, lead(ldb), beta, c, lead(ldc));
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k,
+          double alpha, const double* a, std::size_t lda, const double* b, std::size_t ldb,
+          double beta, double* c, std::size_t ldc) {
+    product(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-}  // namespace detail
-}  // namespace xgrad
+}  // namespace xgrad::detail

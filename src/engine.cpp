@@ -2,8 +2,9 @@
 // node's backward function, sums gradients back to broadcast inputs' shapes, and accumulates them.
 #include <cmath>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "engine.hpp"
+#include "pointer_index.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
@@ -25,28 +26,49 @@ private:
 
 bool is_interior(const Node& node) { return node.backward || node.released; }
 
-/// Nodes reachable from `roots` through inputs that require grad, every node before the nodes it
-/// was computed from (reverse post-order). Iterative: a chain of a million nodes is fine.
-std::vector<std::shared_ptr<Node>> topological_order(const std::vector<Tensor>& roots) {
-    std::vector<std::shared_ptr<Node>> post_order;
-    std::unordered_set<const Node*> visited;
-    std::vector<std::pair<std::shared_ptr<Node>, std::size_t>> stack;
-    for (const auto& root : roots) {
-        if (!visited.insert(root.node().get()).second) continue;
-        stack.emplace_back(root.node(), 0);
-        while (!stack.empty()) {
-            auto& [node, next_input] = stack.back();
-            if (next_input < node->inputs.size()) {
-                const auto& input = node->inputs[next_input++];
-                if (input->requires_grad && visited.insert(input.get()).second)
-                    stack.emplace_back(input, 0);
+/// Buffers of one backward sweep, kept per thread and reused: a training loop of tiny graphs
+/// then allocates nothing here after its first step. A backward function that itself runs a
+/// backward pass (nested sweep) gets fresh buffers.
+struct Scratch {
+    /// Reachable nodes in post-order (every node after the nodes it was computed from); the
+    /// sweep walks it backwards.
+    std::vector<Tensor> post_order;
+    /// Position in post_order of every node in it; also the DFS's visited set.
+    detail::PointerIndex position;
+    std::vector<std::pair<const Tensor*, std::size_t>> stack;
+    /// Pending gradient of each node, by position.
+    std::vector<Tensor> pending;
+    bool busy = false;
+
+    void clear() {
+        post_order.clear();
+        position.clear();
+        stack.clear();
+        pending.clear();
+    }
+};
+
+/// Nodes reachable from `roots` through inputs that require grad, in post-order. Iterative: a
+/// chain of a million nodes is fine.
+void topological_order(const Tensor* roots, std::size_t n_roots, Scratch& s) {
+    for (std::size_t r = 0; r < n_roots; ++r) {
+        const Tensor& root = roots[r];
+        if (!s.position.insert(root.node().get(), 0)) continue;
+        s.stack.emplace_back(&root, 0);
+        while (!s.stack.empty()) {
+            auto& [tensor, next_input] = s.stack.back();
+            const Node& node = *tensor->node();
+            if (next_input < node.inputs.size()) {
+                const Tensor& input = node.inputs[next_input++];
+                if (input.node()->requires_grad && s.position.insert(input.node().get(), 0))
+                    s.stack.emplace_back(&input, 0);
             } else {
-                post_order.push_back(std::move(node));
-                stack.pop_back();
+                s.position.set(&node, s.post_order.size());
+                s.post_order.push_back(*tensor);
+                s.stack.pop_back();
             }
         }
     }
-    return {post_order.rbegin(), post_order.rend()};
 }
 
 void add_in_place(Array& target, const Array& addend) {
@@ -70,7 +92,7 @@ void accumulate(Tensor& slot, Tensor g, bool create_graph) {
     }
 }
 
-Tensor checked_gradient(const Tensor& g, const Node& input, const Node& consumer) {
+Tensor checked_gradient(Tensor g, const Node& input, const Node& consumer) {
     const Shape& want = std::visit([](const auto& a) -> const Shape& { return a.shape(); }, input.value);
     const DType input_dtype = input.value.index() == 1 ? DType::Float64 : DType::Float32;
     if (g.dtype() != input_dtype)
@@ -94,8 +116,10 @@ void check_finite(const Tensor& g, const Node& consumer) {
 }
 
 struct Sweep {
-    std::vector<Tensor> roots;
-    std::vector<Tensor> root_grads;
+    /// The outputs and their gradients (owned by the caller).
+    const Tensor* roots = nullptr;
+    const Tensor* root_grads = nullptr;
+    std::size_t n_roots = 0;
     bool retain_graph = false;
     bool create_graph = false;
     /// For grad(): the nodes whose gradient is returned instead of accumulated into .grad.
@@ -103,65 +127,86 @@ struct Sweep {
     std::vector<Tensor> captured_grads;
 
     void run() {
-        const std::vector<std::shared_ptr<Node>> order = topological_order(roots);
-        std::unordered_map<const Node*, std::size_t> position;
-        position.reserve(order.size());
-        for (std::size_t i = 0; i < order.size(); ++i) position.emplace(order[i].get(), i);
-
-        std::vector<Tensor> pending(order.size());
-        for (std::size_t r = 0; r < roots.size(); ++r)
-            accumulate(pending[position.at(roots[r].node().get())], root_grads[r], create_graph);
+        thread_local Scratch shared;
+        Scratch nested;
+        Scratch& s = shared.busy ? nested : shared;
+        struct Release {  // leaves the buffers empty (no graph kept alive) whatever happens
+            Scratch& s;
+            ~Release() {
+                s.clear();
+                s.busy = false;
+            }
+        } release{s};
+        s.busy = true;
+        topological_order(roots, n_roots, s);
+        s.pending.resize(s.post_order.size());
+        for (std::size_t r = 0; r < n_roots; ++r)
+            accumulate(s.pending[s.position.find(roots[r].node().get())], root_grads[r],
+                       create_graph);
 
         // Backward functions record a graph only when asked to (higher-order gradients).
         const GradModeGuard mode(create_graph);
-        for (std::size_t i = 0; i < order.size(); ++i) {
-            const auto& node = order[i];
-            Tensor g = std::move(pending[i]);
+        for (std::size_t i = s.post_order.size(); i-- > 0;) {
+            const Tensor& output = s.post_order[i];
+            Node& node = *output.node();
+            Tensor g = std::move(s.pending[i]);
             if (!g.defined()) continue;
-            if (auto it = captured.find(node.get()); it != captured.end()) {
-                captured_grads[it->second] = g;
-                if (!is_interior(*node)) continue;
-            } else if (!is_interior(*node)) {
-                if (captured.empty()) accumulate_into_leaf(*node, std::move(g));
+            if (!captured.empty()) {
+                if (auto it = captured.find(&node); it != captured.end()) {
+                    captured_grads[it->second] = g;
+                    if (!is_interior(node)) continue;
+                } else if (!is_interior(node)) {
+                    continue;
+                }
+            } else if (!is_interior(node)) {
+                s.pending[i] = std::move(g);  // accumulated after the sweep, see below
                 continue;
             }
-            if (node->released)
-                throw GraphError(std::string("backward: trying to backward through the graph a second "
-                                             "time at op '") +
-                                 node->op +
-                                 "'; its buffers were freed. Pass retain_graph=true to the first "
-                                 "backward call.");
-            backpropagate(node, g, position, pending);
+            if (node.released)
+                throw GraphError(
+                    std::string("backward: trying to backward through the graph a second "
+                                "time at op '") +
+                    node.op +
+                    "'; its buffers were freed. Pass retain_graph=true to the first "
+                    "backward call.");
+            backpropagate(output, std::move(g), s);
         }
+        // Leaves last: by now every other reference to a gradient shared between branches (add
+        // hands one tensor to both inputs) is gone, so the leaf adopts the buffer instead of
+        // copying it.
+        if (captured.empty())
+            for (std::size_t i = 0; i < s.post_order.size(); ++i)
+                if (s.pending[i].defined())
+                    accumulate_into_leaf(*s.post_order[i].node(), std::move(s.pending[i]));
     }
 
-    void backpropagate(const std::shared_ptr<Node>& node, const Tensor& g,
-                       const std::unordered_map<const Node*, std::size_t>& position,
-                       std::vector<Tensor>& pending) {
-        std::vector<Tensor> inputs;
-        inputs.reserve(node->inputs.size());
-        for (const auto& input : node->inputs) inputs.emplace_back(input);
+    void backpropagate(const Tensor& output, Tensor g, Scratch& s) {
+        Node& node = *output.node();
+        const std::vector<Tensor>& inputs = node.inputs;
         std::vector<Tensor> grads;
         try {
-            grads = node->backward(g, Tensor(node), inputs);
+            grads = node.backward(g, output, inputs);
         } catch (const GraphError& e) {
             // Anomaly mode trips inside the ops a backward function runs; name the op it belongs to.
-            throw GraphError(std::string("backward of op '") + node->op + "': " + e.what());
+            throw GraphError(std::string("backward of op '") + node.op + "': " + e.what());
         }
+        // The output's gradient is no longer needed: a backward function that returned it (add,
+        // reshape) hands its buffer over, which may then be accumulated into in place.
+        g = Tensor();
         if (grads.size() != inputs.size())
-            throw GraphError(std::string("backward of '") + node->op + "' returned " +
+            throw GraphError(std::string("backward of '") + node.op + "' returned " +
                              std::to_string(grads.size()) + " gradients for " +
                              std::to_string(inputs.size()) + " inputs");
         if (!retain_graph) {
-            node->backward = nullptr;
-            node->released = true;
+            node.backward = nullptr;
+            node.released = true;
         }
         for (std::size_t k = 0; k < inputs.size(); ++k) {
-            const Node& input = *node->inputs[k];
+            const Node& input = *inputs[k].node();
             if (!grads[k].defined() || !input.requires_grad) continue;
-            Tensor gk = checked_gradient(grads[k], input, *node);
-            if (is_anomaly_enabled()) check_finite(gk, *node);
-            accumulate(pending[position.at(&input)], std::move(gk), create_graph);
+            Tensor gk = checked_gradient(std::move(grads[k]), input, node);
+            if (is_anomaly_enabled()) check_finite(gk, node);
+            accumulate(s.pending[s.position.find(&input)], std::move(gk), create_graph);
         }
     }
 
@@ -179,6 +224,29 @@ struct Sweep {
     }
 };
 
+/// The gradient to start output `i` from: `given` checked against it, or ones for a scalar.
+Tensor root_gradient(const char* api, std::size_t i, const Tensor& out, const Tensor& given) {
+    if (!out.defined())
+        throw ValueError(std::string(api) + ": output " + std::to_string(i) + " is undefined");
+    if (!out.requires_grad())
+        throw GraphError(std::string(api) + ": output " + std::to_string(i) + " (op '" +
+                         out.op_name() + "', shape " + shape_str(out.shape()) +
+                         ") does not require grad: no input of its graph has requires_grad");
+    if (!given.defined()) {
+        if (out.numel() != 1)
+            throw ShapeError(std::string(api) +
+                             ": a gradient can be implied only for a scalar output; output of op '" +
+                             out.op_name() + "' has shape " + shape_str(out.shape()) +
+                             ", pass a gradient of that shape");
+        return ones_like(out);
+    }
+    if (given.shape() != out.shape() || given.dtype() != out.dtype())
+        throw ShapeError(std::string(api) + ": gradient of shape " + shape_str(given.shape()) +
+                         " " + dtype_name(given.dtype()) + " given for an output of shape " +
+                         shape_str(out.shape()) + " " + dtype_name(out.dtype()));
+    return given;
+}
+
 std::vector<Tensor> root_gradients(const char* api, const std::vector<Tensor>& outputs,
                                    const std::vector<Tensor>& grad_outputs) {
     if (outputs.empty()) throw ValueError(std::string(api) + ": no outputs given");
@@ -186,28 +254,10 @@ std::vector<Tensor> root_gradients(const char* api, const std::vector<Tensor>& o
         throw ValueError(std::string(api) + ": got " + std::to_string(grad_outputs.size()) +
                          " grad_outputs for " + std::to_string(outputs.size()) + " outputs");
     std::vector<Tensor> grads;
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-        const Tensor& out = outputs[i];
-        if (!out.defined()) throw ValueError(std::string(api) + ": output " + std::to_string(i) + " is undefined");
-        if (!out.requires_grad())
-            throw GraphError(std::string(api) + ": output " + std::to_string(i) + " (op '" + out.op_name() +
-                             "', shape " + shape_str(out.shape()) +
-                             ") does not require grad: no input of its graph has requires_grad");
-        Tensor g = grad_outputs.empty() ? Tensor() : grad_outputs[i];
-        if (!g.defined()) {
-            if (out.numel() != 1)
-                throw ShapeError(std::string(api) +
-                                 ": a gradient can be implied only for a scalar output; output of op '" +
-                                 out.op_name() + "' has shape " + shape_str(out.shape()) +
-                                 ", pass a gradient of that shape");
-            g = ones_like(out);
-        } else if (g.shape() != out.shape() || g.dtype() != out.dtype()) {
-            throw ShapeError(std::string(api) + ": gradient of shape " + shape_str(g.shape()) + " " +
-                             dtype_name(g.dtype()) + " given for an output of shape " +
-                             shape_str(out.shape()) + " " + dtype_name(out.dtype()));
-        }
-        grads.push_back(g);
-    }
+    grads.reserve(outputs.size());
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+        grads.push_back(
+            root_gradient(api, i, outputs[i], grad_outputs.empty() ? Tensor() : grad_outputs[i]));
     return grads;
 }
 
@@ -215,9 +265,11 @@ std::vector<Tensor> root_gradients(const char* api, const std::vector<Tensor>& o
 
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
               bool retain_graph, bool create_graph) {
+    const std::vector<Tensor> grads = root_gradients("backward", outputs, grad_outputs);
     Sweep sweep;
-    sweep.roots = outputs;
-    sweep.root_grads = root_gradients("backward", outputs, grad_outputs);
+    sweep.roots = outputs.data();
+    sweep.root_grads = grads.data();
+    sweep.n_roots = outputs.size();
     sweep.retain_graph = retain_graph || create_graph;
     sweep.create_graph = create_graph;
     sweep.run();
@@ -232,9 +284,11 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs, bool create_graph,
                          bool allow_unused, bool retain_graph) {
+    const std::vector<Tensor> grads = root_gradients("grad", outputs, grad_outputs);
     Sweep sweep;
-    sweep.roots = outputs;
-    sweep.root_grads = root_gradients("grad", outputs, grad_outputs);
+    sweep.roots = outputs.data();
+    sweep.root_grads = grads.data();
+    sweep.n_roots = outputs.size();
     sweep.retain_graph = retain_graph || create_graph;
     sweep.create_graph = create_graph;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -253,5 +307,19 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
     }
     return sweep.captured_grads;
 }
+
+namespace detail {
+void backward_from(const Tensor& output, const Tensor& gradient, bool retain_graph,
+                   bool create_graph) {
+    const Tensor grad = root_gradient("backward", 0, output, gradient);
+    Sweep sweep;
+    sweep.roots = &output;
+    sweep.root_grads = &grad;
+    sweep.n_roots = 1;
+    sweep.retain_graph = retain_graph || create_graph;
+    sweep.create_graph = create_graph;
+    sweep.run();
+}
+}  // namespace detail
 
 }  // namespace xgrad

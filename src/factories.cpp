@@ -1,7 +1,7 @@
 #include <cmath>
-
 #include <xtensor/xbuilder.hpp>
 
+#include "pool.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
 
@@ -11,7 +11,7 @@ Tensor full(const Shape& shape, double value, DType dtype, bool requires_grad) {
     return make_leaf(dispatch(dtype,
                               [&](auto tag) -> Array {
                                   using T = decltype(tag);
-                                  xt::xarray<T> a = xt::empty<T>(shape);
+                                  xt::xarray<T> a = detail::new_array<T>(shape);
                                   a.fill(T(value));
                                   return a;
                               }),

@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "pool.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
@@ -7,17 +8,20 @@
 namespace xgrad {
 
 Node::~Node() {
-    // Unlink the graph behind this node by hand: letting each shared_ptr destroy its inputs would
+    detail::recycle(value);
+    // Unlink the graph behind this node by hand: letting each handle destroy its inputs would
     // recurse once per node and overflow the stack on long chains.
-    std::vector<std::shared_ptr<Node>> pending = std::move(inputs);
-    if (grad) pending.push_back(std::move(grad));
+    if (inputs.empty() && !grad) return;
+    std::vector<Tensor> pending = std::move(inputs);
+    if (grad) pending.emplace_back(std::move(grad));
     while (!pending.empty()) {
-        std::shared_ptr<Node> node = std::move(pending.back());
+        Tensor tensor = std::move(pending.back());
         pending.pop_back();
-        if (node.use_count() == 1) {
+        Node* node = tensor.node().get();
+        if (node && tensor.node().use_count() == 1) {
             for (auto& input : node->inputs) pending.push_back(std::move(input));
             node->inputs.clear();
-            if (node->grad) pending.push_back(std::move(node->grad));
+            if (node->grad) pending.emplace_back(std::move(node->grad));
         }
     }
 }
@@ -34,15 +38,16 @@ bool all_finite(const Array& value) {
 }
 }  // namespace
 
-Tensor make_op(const char* name, Array value, const std::vector<Tensor>& inputs,
-               BackwardFn backward) {
-    auto node = std::make_shared<Node>();
-    node->value = std::move(value);
+namespace {
+template <class Inputs>
+Tensor make_op_from(const char* name, Array&& value, const Inputs& inputs, BackwardFn& backward) {
+    auto node = detail::new_node(std::move(value));
     if (is_anomaly_enabled() && !all_finite(node->value)) {
         std::string shapes;
-        for (const auto& input : inputs) shapes += (shapes.empty() ? "" : ", ") + shape_str(input.shape());
-        throw GraphError(std::string("anomaly: op '") + name + "' produced NaN or Inf in forward (inputs " +
-                         shapes + ")");
+        for (const auto& input : inputs)
+            shapes += (shapes.empty() ? "" : ", ") + shape_str(input.shape());
+        throw GraphError(std::string("anomaly: op '") + name +
+                         "' produced NaN or Inf in forward (inputs " + shapes + ")");
     }
     if (!is_grad_enabled()) return Tensor(std::move(node));
     for (const auto& input : inputs) {
@@ -53,16 +58,25 @@ Tensor make_op(const char* name, Array value, const std::vector<Tensor>& inputs,
     }
     if (node->requires_grad) {
         node->op = name;
-        node->inputs.reserve(inputs.size());
-        for (const auto& input : inputs) node->inputs.push_back(input.node());
+        node->inputs.assign(inputs.begin(), inputs.end());
         node->backward = std::move(backward);
     }
     return Tensor(std::move(node));
 }
+}  // namespace
+
+Tensor make_op(const char* name, Array value, const std::vector<Tensor>& inputs,
+               BackwardFn backward) {
+    return make_op_from(name, std::move(value), inputs, backward);
+}
+
+Tensor make_op(const char* name, Array value, std::initializer_list<Tensor> inputs,
+               BackwardFn backward) {
+    return make_op_from(name, std::move(value), inputs, backward);
+}
 
 Tensor make_leaf(Array value, bool requires_grad) {
-    auto node = std::make_shared<Node>();
-    node->value = std::move(value);
+    auto node = detail::new_node(std::move(value));
     node->requires_grad = requires_grad;
     return Tensor(std::move(node));
 }
@@ -72,9 +86,12 @@ const Array& array_of(const Tensor& tensor) {
     return tensor.node()->value;
 }
 
-void check_same_dtype(const char* op, const std::vector<Tensor>& tensors) {
+namespace {
+template <class Tensors>
+void check_one_dtype(const char* op, const Tensors& tensors) {
+    const DType first = tensors.begin()->dtype();
     for (const auto& t : tensors) {
-        if (t.dtype() != tensors.front().dtype()) {
+        if (t.dtype() != first) {
             std::string listed;
             for (const auto& u : tensors)
                 listed += (listed.empty() ? "" : ", ") + std::string(dtype_name(u.dtype())) + " " +
@@ -83,6 +100,15 @@ void check_same_dtype(const char* op, const std::vector<Tensor>& tensors) {
                              " (convert explicitly with .to(dtype))");
         }
     }
+}
+}  // namespace
+
+void check_same_dtype(const char* op, const std::vector<Tensor>& tensors) {
+    if (!tensors.empty()) check_one_dtype(op, tensors);
+}
+
+void check_same_dtype(const char* op, std::initializer_list<Tensor> tensors) {
+    if (tensors.size() != 0) check_one_dtype(op, tensors);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 
 #include <xtensor/xio.hpp>
 
+#include "engine.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
@@ -148,14 +149,10 @@ void Tensor::zero_grad() const { checked(node_, "zero_grad").grad.reset(); }
 
 const char* Tensor::op_name() const { return checked(node_, "op_name").op; }
 
-std::vector<Tensor> Tensor::inputs() const {
-    std::vector<Tensor> result;
-    for (const auto& input : checked(node_, "inputs").inputs) result.emplace_back(input);
-    return result;
-}
+std::vector<Tensor> Tensor::inputs() const { return checked(node_, "inputs").inputs; }
 
 void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
-    xgrad::backward({*this}, {gradient}, retain_graph, create_graph);
+    detail::backward_from(*this, gradient, retain_graph, create_graph);
 }
 
 Tensor Tensor::detach() const { return make_leaf(checked(node_, "detach").value, false); }

@@ -21,8 +21,8 @@ std::string to_dot(const Tensor& root) {
         dot << "  n" << id << " [label=\"" << (leaf ? (node->requires_grad ? "param" : "const") : node->op)
             << "\\n" << shape_str(t.shape()) << "\", shape=" << (leaf ? "ellipse" : "box") << "];\n";
         for (const auto& input : node->inputs) {
-            auto [it, inserted] = ids.emplace(input.get(), ids.size());
-            if (inserted) todo.push_back(input.get());
+            auto [it, inserted] = ids.emplace(input.node().get(), ids.size());
+            if (inserted) todo.push_back(input.node().get());
             dot << "  n" << it->second << " -> n" << id << ";\n";
         }
     }

@@ -124,6 +124,31 @@ BOOST_AUTO_TEST_CASE(second_order_gradcheck_through_composite_ops) {
     XGRAD_CHECK_GRAD(first_mm, {uniform({2, 3}, 6), uniform({3, 2}, 7)});
 }
 
+BOOST_AUTO_TEST_CASE(direct_gradients_never_overwrite_a_shared_buffer) {
+    // Backward functions may write their result into the incoming gradient's buffer when nothing
+    // else holds it. A gradient the caller passed, or one that add hands to both its inputs,
+    // must stay intact.
+    const Tensor x({0.5, -1.0, 2.0}, DType::Float64, true);
+    const Tensor given({1.0, 2.0, 3.0}, DType::Float64);
+    tanh(relu(x) * 2.0).backward(given);
+    BOOST_TEST(given.to_vector() == std::vector<double>({1.0, 2.0, 3.0}));
+    x.zero_grad();
+    // y = tanh(x) + relu(x): add gives the same gradient to both branches.
+    sum(tanh(x) + relu(x) + sigmoid(x) * x).backward();
+    for (std::size_t i = 0; i < 3; ++i) {
+        const double v = x.to_vector()[i], t = std::tanh(v), s = 1 / (1 + std::exp(-v));
+        const double expected = (1 - t * t) + (v > 0 ? 1.0 : 0.0) + s + v * s * (1 - s);
+        BOOST_TEST(x.grad().to_vector()[i] == expected, tt::tolerance(1e-12));
+    }
+    // x * x: both inputs of mul are x; each product must read g before the other overwrites it.
+    x.zero_grad();
+    sum(exp(x * x)).backward();
+    for (std::size_t i = 0; i < 3; ++i) {
+        const double v = x.to_vector()[i];
+        BOOST_TEST(x.grad().to_vector()[i] == 2 * v * std::exp(v * v), tt::tolerance(1e-12));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(lecture_logistic_loss_matches_closed_form) {
     // L(w, b) = -Σ log σ(yₙ(w·xₙ + b)), y ∈ {-1, +1}; ∂L/∂w = -Σ (1 - σ(yₙ(w·xₙ+b))) yₙ xₙ.
     const Tensor xs = uniform({6, 2}, 8, -2.0, 2.0, false);

@@ -1,10 +1,13 @@
 // gradcheck (float64, central differences) for every op, including broadcasting and keepdims.
+#include <array>
+
 #include "helpers.hpp"
 
 using namespace xgrad;
 using xgrad::testing::away_from_zero;
 using xgrad::testing::uniform;
 using V = std::vector<Tensor>;
+namespace tt = boost::test_tools;
 
 BOOST_AUTO_TEST_SUITE(ops)
 
@@ -113,6 +116,58 @@ BOOST_AUTO_TEST_CASE(matmul_2d_batched_and_transposed) {
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {a, bb});
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1], true, true); },
                      {uniform({2, 4, 3}, 19), uniform({2, 2, 4}, 20)});
+}
+
+BOOST_AUTO_TEST_CASE(linear_matches_matmul_plus_bias_and_gradchecks) {
+    const Tensor x = uniform({5, 4}, 60), w = uniform({3, 4}, 61), b = uniform({3}, 62);
+    const Tensor reference = matmul(x, w, false, true) + b;
+    BOOST_TEST(linear(x, w, b).to_vector() == reference.to_vector(), tt::tolerance(1e-14)
+                                                                         << tt::per_element());
+    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1], v[2]); }, {x, w, b});
+    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1]); }, {x, w});
+    // Leading axes are rows: (2, 5, 4) -> (2, 5, 3), the bias gradient sums over both.
+    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1], v[2]); },
+                     {uniform({2, 5, 4}, 63), w, b});
+    XGRAD_CHECK_GRAD([](const V& v) { return linear(v[0], v[1], v[2]); }, {uniform({4}, 64), w, b});
+    // Second order, through the differentiable form of its backward function.
+    const auto first = [](const V& v) {
+        const Tensor y = sum(tanh(linear(v[0], v[1], v[2])));
+        return grad({y}, {v[0], v[1], v[2]}, {}, true)[1];
+    };
+    XGRAD_CHECK_GRAD(first, {x, w, b});
+    XGRAD_CHECK_THROWS(linear(x, uniform({3, 5}, 65)), ShapeError, "linear");
+    XGRAD_CHECK_THROWS(linear(x, w, uniform({4}, 66)), ShapeError, "bias (4,)");
+    XGRAD_CHECK_THROWS(linear(x, w.to(DType::Float32)), DTypeError, "linear");
+}
+
+BOOST_AUTO_TEST_CASE(matmul_vector_shapes_match_naive_products) {
+    // One row, one column or an inner size of 1 run on gemv / ger instead of gemm; every
+    // transpose combination must give the plain product, in float64 and float32.
+    const auto naive = [](const Tensor& a, const Tensor& b, bool ta, bool tb) {
+        const auto av = a.to_vector(), bv = b.to_vector();
+        const std::size_t ar = a.shape()[0], ac = a.shape()[1], br = b.shape()[0], bc = b.shape()[1];
+        const std::size_t m = ta ? ac : ar, k = ta ? ar : ac, n = tb ? br : bc;
+        std::vector<double> c(m * n, 0.0);
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+                for (std::size_t l = 0; l < k; ++l)
+                    c[i * n + j] += (ta ? av[l * ac + i] : av[i * ac + l]) *
+                                    (tb ? bv[j * bc + l] : bv[l * bc + j]);
+        return c;
+    };
+    const std::vector<std::array<std::size_t, 3>> sizes{{1, 5, 3}, {4, 5, 1}, {4, 1, 3}, {1, 1, 3},
+                                                         {1, 5, 1}, {4, 1, 1}};
+    for (const auto& [m, k, n] : sizes)
+        for (bool ta : {false, true})
+            for (bool tb : {false, true})
+                for (DType dtype : {DType::Float64, DType::Float32}) {
+                    const Tensor a = uniform(ta ? Shape{k, m} : Shape{m, k}, 70, -1, 1, false).to(dtype);
+                    const Tensor b = uniform(tb ? Shape{n, k} : Shape{k, n}, 71, -1, 1, false).to(dtype);
+                    BOOST_TEST(matmul(a, b, ta, tb).to_vector() == naive(a, b, ta, tb),
+                               tt::tolerance(1e-5) << tt::per_element());
+                }
+    XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {uniform({1, 5}, 72), uniform({5, 3}, 73)});
+    XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {uniform({4, 1}, 74), uniform({1, 3}, 75)});
 }
 
 BOOST_AUTO_TEST_CASE(matmul_values) {

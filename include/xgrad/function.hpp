@@ -12,10 +12,10 @@
 /// is fine.
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <variant>
 #include <vector>
-
 #include <xtensor/xarray.hpp>
 
 #include "xgrad/tensor.hpp"
@@ -34,7 +34,8 @@ using BackwardFn = std::function<std::vector<Tensor>(
 struct Node {
     Array value;
     std::shared_ptr<Node> grad;
-    std::vector<std::shared_ptr<Node>> inputs;
+    /// The inputs, as handed to the backward function (no copy per backward call).
+    std::vector<Tensor> inputs;
     BackwardFn backward;
     const char* op = "leaf";
     bool requires_grad = false;
@@ -42,6 +43,9 @@ struct Node {
     bool released = false;
 
     Node() = default;
+    /// Takes the value over. (A default-constructed xarray allocates a one-element buffer, so
+    /// nodes are built around their value rather than assigned it.)
+    explicit Node(Array&& v) : value(std::move(v)) {}
     Node(const Node&) = delete;
     Node& operator=(const Node&) = delete;
     /// Iterative: destroying the last handle of a chain of a million nodes does not recurse.
@@ -53,6 +57,10 @@ struct Node {
 /// leaf and nothing is kept. In anomaly mode a non-finite value raises a GraphError naming `name`.
 Tensor make_op(const char* name, Array value, const std::vector<Tensor>& inputs,
                BackwardFn backward);
+/// The same for a braced list of inputs, `make_op("exp", value, {x}, ...)`, without building a
+/// temporary vector (ops are made by the million in per-example training).
+Tensor make_op(const char* name, Array value, std::initializer_list<Tensor> inputs,
+               BackwardFn backward);
 
 /// A leaf tensor holding `value` (no copy).
 Tensor make_leaf(Array value, bool requires_grad = false);
@@ -62,5 +70,6 @@ const Array& array_of(const Tensor& tensor);
 
 /// Throws DTypeError naming `op` unless all tensors share one dtype.
 void check_same_dtype(const char* op, const std::vector<Tensor>& tensors);
+void check_same_dtype(const char* op, std::initializer_list<Tensor> tensors);
 
 }  // namespace xgrad

@@ -40,8 +40,7 @@ Tensor Linear::forward(const Tensor& input) {
                          ") or (b, n, " + std::to_string(in_features_) + "), got " +
                          shape_str(input.shape()));
     if (rank == 1) return squeeze(forward(unsqueeze(input, 0)), 0);
-    Tensor output = matmul(input, weight_, false, true);
-    return bias_.defined() ? output + bias_ : output;
+    return linear(input, weight_, bias_);  // one fused op: gemm onto the bias
 }
 
 std::string Linear::describe() const {

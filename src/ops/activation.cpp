@@ -28,6 +28,32 @@ auto log_sum_exp(const A& a, std::size_t axis) {
     s.reshape(keep);
     return xt::xarray<T>(xt::log(s) + m);
 }
+/// The backward pass of softmax (out * (g - Σ g·out)) or log_softmax (g - e^out Σ g) along
+/// `axis`, computed directly, into g's buffer when it owns it.
+Tensor row_grad(const Tensor& g, const Tensor& out, std::size_t axis, bool is_softmax) {
+    return std::visit(
+        [&](const auto& y) -> Tensor {
+            using A = std::decay_t<decltype(y)>;
+            const A& d = std::get<A>(array_of(g));
+            const std::vector<std::size_t> axes{axis};
+            Shape keep = y.shape();
+            keep[axis] = 1;
+            A total = is_softmax ? A(xt::sum(d * y, axes, xt::evaluation_strategy::immediate))
+                                 : A(xt::sum(d, axes, xt::evaluation_strategy::immediate));
+            total.reshape(keep);
+            const auto result = [&]() {
+                return is_softmax ? A(y * (d - total)) : A(d - xt::exp(y) * total);
+            };
+            if (!detail::owns_buffer(g)) return detail::constant(Array(result()));
+            A& target = std::get<A>(g.node()->value);
+            if (is_softmax)
+                xt::noalias(target) = y * (target - total);
+            else
+                xt::noalias(target) = target - xt::exp(y) * total;
+            return g;
+        },
+        array_of(out));
+}
 }  // namespace
 
 Tensor softmax(const Tensor& x, std::ptrdiff_t axis) {
@@ -35,6 +61,7 @@ Tensor softmax(const Tensor& x, std::ptrdiff_t axis) {
     return make_op("softmax", detail::apply(x, [ax](const auto& a) { return xt::exp(a - log_sum_exp(a, ax)); }),
                    {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
                        // J^T g = out * (g - Σ g·out)
+                       if (detail::direct_backward()) return Grads{row_grad(g, out, ax, true)};
                        const Axes axes{static_cast<std::ptrdiff_t>(ax)};
                        return Grads{out * (g - sum(g * out, axes, true))};
                    });
@@ -45,6 +72,7 @@ Tensor log_softmax(const Tensor& x, std::ptrdiff_t axis) {
     return make_op("log_softmax", detail::apply(x, [ax](const auto& a) { return a - log_sum_exp(a, ax); }),
                    {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
                        // J^T g = g - softmax * Σ g
+                       if (detail::direct_backward()) return Grads{row_grad(g, out, ax, false)};
                        const Axes axes{static_cast<std::ptrdiff_t>(ax)};
                        return Grads{g - exp(out) * sum(g, axes, true)};
                    });

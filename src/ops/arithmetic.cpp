@@ -1,4 +1,6 @@
 // add, sub, mul, div (tensor and scalar forms), neg and pow, each forward beside its backward.
+#include <cmath>
+
 #include <xtensor/xmath.hpp>
 
 #include "ops/common.hpp"
@@ -11,31 +13,62 @@ using detail::Grads;
 using detail::Inputs;
 
 namespace {
-/// An elementwise binary op with NumPy broadcasting; `kernel` sees arrays of one dtype.
-template <class Kernel>
-Tensor broadcasting_op(const char* op, const Tensor& a, const Tensor& b, Kernel&& kernel,
+using detail::map_grad;
+
+/// -g for a backward function, in g's buffer when it owns it.
+Tensor negated(const Tensor& g) {
+    return map_grad(g, [](auto d) { return -d; });
+}
+
+/// An elementwise binary op with NumPy broadcasting; `f` is the scalar function (kernels.hpp).
+template <class F>
+Tensor broadcasting_op(const char* op, const Tensor& a, const Tensor& b, F f,
                        BackwardFn backward) {
-    detail::broadcast_shapes(op, a.shape(), b.shape());
-    return make_op(op, apply(op, a, b, kernel), {a, b}, std::move(backward));
+    const Shape shape = detail::broadcast_shapes(op, a.shape(), b.shape());
+    if (a.dtype() != b.dtype()) check_same_dtype(op, {a, b});
+    Array value = std::visit(
+        [&](const auto& x) -> Array {
+            using A = std::decay_t<decltype(x)>;
+            return detail::binary(x, std::get<A>(array_of(b)), shape, f);
+        },
+        array_of(a));
+    return make_op(op, std::move(value), {a, b}, std::move(backward));
+}
+
+/// An elementwise op of one tensor with a scalar function f(T) -> T.
+template <class F>
+Array scalar_map(const Tensor& x, F f) {
+    return std::visit([&](const auto& a) -> Array { return detail::unary(a, f); }, array_of(x));
 }
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
     return broadcasting_op(
-        "add", a, b, [](const auto& x, const auto& y) { return x + y; },
+        "add", a, b, [](auto x, auto y) { return x + y; },
         [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g, g}; });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
     return broadcasting_op(
-        "sub", a, b, [](const auto& x, const auto& y) { return x - y; },
-        [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g, -g}; });
+        "sub", a, b, [](auto x, auto y) { return x - y; },
+        [](const Tensor& g, const Tensor&, const Inputs& in) {
+            if (detail::direct_backward() && !in[0].requires_grad())
+                return Grads{Tensor(), negated(g)};
+            return Grads{g, -g};
+        });
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
     return broadcasting_op(
-        "mul", a, b, [](const auto& x, const auto& y) { return x * y; },
+        "mul", a, b, [](auto x, auto y) { return x * y; },
         [](const Tensor& g, const Tensor&, const Inputs& in) {
+            if (detail::direct_backward()) {
+                // The second product may reuse g's buffer, once the first has read it.
+                const auto times = [](auto d, auto y) { return d * y; };
+                Tensor grad_a = in[0].requires_grad() ? g * in[1] : Tensor();
+                Tensor grad_b = in[1].requires_grad() ? map_grad(g, in[0], times) : Tensor();
+                return Grads{grad_a, grad_b};
+            }
             return Grads{in[0].requires_grad() ? g * in[1] : Tensor(),
                          in[1].requires_grad() ? g * in[0] : Tensor()};
         });
@@ -43,7 +76,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 Tensor div(const Tensor& a, const Tensor& b) {
     return broadcasting_op(
-        "div", a, b, [](const auto& x, const auto& y) { return x / y; },
+        "div", a, b, [](auto x, auto y) { return x / y; },
         [](const Tensor& g, const Tensor& out, const Inputs& in) {
             // d(a/b)/db = -a/b^2 = -out/b
             return Grads{in[0].requires_grad() ? g / in[1] : Tensor(),
@@ -52,40 +85,57 @@ Tensor div(const Tensor& a, const Tensor& b) {
 }
 
 Tensor add(const Tensor& a, double b) {
-    return make_op("add_scalar", apply(a, [b](const auto& x) { return x + element_t<decltype(x)>(b); }),
+    return make_op("add_scalar", scalar_map(a, [b](auto x) { return x + decltype(x)(b); }),
                    {a}, [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g}; });
 }
 
 Tensor sub(const Tensor& a, double b) {
-    return make_op("sub_scalar", apply(a, [b](const auto& x) { return x - element_t<decltype(x)>(b); }),
+    return make_op("sub_scalar", scalar_map(a, [b](auto x) { return x - decltype(x)(b); }),
                    {a}, [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g}; });
 }
 
 Tensor sub(double a, const Tensor& b) {
-    return make_op("rsub_scalar", apply(b, [a](const auto& x) { return element_t<decltype(x)>(a) - x; }),
-                   {b}, [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{-g}; });
+    return make_op("rsub_scalar",
+                   scalar_map(b, [a](auto x) { return decltype(x)(a) - x; }), {b},
+                   [](const Tensor& g, const Tensor&, const Inputs&) {
+                       return Grads{detail::direct_backward() ? negated(g) : -g};
+                   });
 }
 
 Tensor mul(const Tensor& a, double b) {
-    return make_op("mul_scalar", apply(a, [b](const auto& x) { return x * element_t<decltype(x)>(b); }),
-                   {a}, [b](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g * b}; });
+    return make_op("mul_scalar",
+                   scalar_map(a, [b](auto x) { return x * decltype(x)(b); }), {a},
+                   [b](const Tensor& g, const Tensor&, const Inputs&) {
+                       if (detail::direct_backward())
+                           return Grads{map_grad(
+                               g, [b](auto d) { return d * decltype(d)(b); })};
+                       return Grads{g * b};
+                   });
 }
 
 Tensor div(const Tensor& a, double b) {
-    return make_op("div_scalar", apply(a, [b](const auto& x) { return x / element_t<decltype(x)>(b); }),
-                   {a}, [b](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g / b}; });
+    return make_op("div_scalar",
+                   scalar_map(a, [b](auto x) { return x / decltype(x)(b); }), {a},
+                   [b](const Tensor& g, const Tensor&, const Inputs&) {
+                       if (detail::direct_backward())
+                           return Grads{map_grad(
+                               g, [b](auto d) { return d / decltype(d)(b); })};
+                       return Grads{g / b};
+                   });
 }
 
 Tensor div(double a, const Tensor& b) {
-    return make_op("rdiv_scalar", apply(b, [a](const auto& x) { return element_t<decltype(x)>(a) / x; }),
+    return make_op("rdiv_scalar", scalar_map(b, [a](auto x) { return decltype(x)(a) / x; }),
                    {b}, [](const Tensor& g, const Tensor& out, const Inputs& in) {
                        return Grads{-(g * out / in[0])};  // d(a/x)/dx = -a/x^2 = -out/x
                    });
 }
 
 Tensor neg(const Tensor& x) {
-    return make_op("neg", apply(x, [](const auto& a) { return -a; }), {x},
-                   [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{-g}; });
+    return make_op("neg", scalar_map(x, [](auto a) { return -a; }), {x},
+                   [](const Tensor& g, const Tensor&, const Inputs&) {
+                       return Grads{detail::direct_backward() ? negated(g) : -g};
+                   });
 }
 
 Tensor pow(const Tensor& x, double exponent) {
@@ -100,7 +150,7 @@ Tensor pow(const Tensor& x, double exponent) {
 
 Tensor pow(const Tensor& a, const Tensor& b) {
     return broadcasting_op(
-        "pow", a, b, [](const auto& x, const auto& y) { return xt::pow(x, y); },
+        "pow", a, b, [](auto x, auto y) { return std::pow(x, y); },
         [](const Tensor& g, const Tensor& out, const Inputs& in) {
             Tensor grad_a = in[0].requires_grad() ? g * in[1] * pow(in[0], in[1] - 1.0) : Tensor();
             Tensor grad_b;

@@ -1,9 +1,12 @@
 // matmul on BLAS gemm, with transpose flags instead of materialised transposes, forward beside
 // backward. Batched 3-D operands loop over the batch; a batch of 1 (or a 2-D operand) is
 // broadcast, and the engine sums its gradient back over the batch.
+#include "xgrad/ops/linalg.hpp"
+
 #include "blas.hpp"
 #include "ops/common.hpp"
-#include "xgrad/ops/linalg.hpp"
+#include "xgrad/ops/reduce.hpp"
+#include "xgrad/ops/shape.hpp"
 
 namespace xgrad {
 using detail::element_t;
@@ -51,8 +54,13 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose
 
     Array value = detail::apply("matmul", a, b, [&](const auto& x, const auto& y) {
         using T = element_t<decltype(x)>;
-        xt::xarray<T> out = xt::zeros<T>(out_shape);
+        // BLAS overwrites the output (beta = 0); only an empty inner size leaves it to be zeroed.
+        xt::xarray<T> out = detail::new_array<T>(out_shape);
         if (m == 0 || n == 0) return out;
+        if (k == 0) {
+            out.fill(T(0));
+            return out;
+        }
         for (std::size_t i = 0; i < batch; ++i) {
             const T* pa = x.data() + (A.batch == 1 ? 0 : i) * A.rows * A.cols;
             const T* pb = y.data() + (B.batch == 1 ? 0 : i) * B.rows * B.cols;
@@ -74,6 +82,57 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose
                            grad_b = transpose_b ? matmul(g, x, true, transpose_a)
                                                 : matmul(x, g, !transpose_a, false);
                        return Grads{grad_a, grad_b};
+                   });
+}
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+    const auto describe = [&] {
+        return "linear: input " + shape_str(x.shape()) + ", weight " + shape_str(weight.shape()) +
+               ", bias " + (bias.defined() ? shape_str(bias.shape()) : std::string("none"));
+    };
+    if (weight.dim() != 2 || x.dim() == 0 || x.shape().back() != weight.shape()[1] ||
+        (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0])))
+        throw ShapeError(describe() +
+                         " (expected input (..., in), weight (out, in) and bias (out,))");
+    if (bias.defined())
+        check_same_dtype("linear", {x, weight, bias});
+    else if (x.dtype() != weight.dtype())
+        check_same_dtype("linear", {x, weight});
+    const std::size_t in = weight.shape()[1], out = weight.shape()[0];
+    const std::size_t rows = in == 0 ? detail::product(x.shape(), 0, x.dim() - 1) : x.numel() / in;
+    Shape out_shape = x.shape();
+    out_shape.back() = out;
+
+    Array value = detail::apply("linear", x, weight, [&](const auto& a, const auto& w) {
+        using T = element_t<decltype(a)>;
+        xt::xarray<T> y = detail::new_array<T>(out_shape);
+        T beta = T(0);
+        if (bias.defined()) {  // every row starts as the bias; gemm adds the product (beta = 1)
+            const T* b = bias.value<T>().data();
+            for (std::size_t r = 0; r < rows; ++r) std::copy_n(b, out, y.data() + r * out);
+            beta = T(1);
+        } else if (in == 0) {
+            y.fill(T(0));
+        }
+        if (rows > 0 && out > 0 && in > 0)
+            detail::gemm(false, true, rows, out, in, T(1), a.data(), in, w.data(), in, beta,
+                         y.data(), out);
+        return y;
+    });
+    const std::vector<Tensor> inputs =
+        bias.defined() ? std::vector<Tensor>{x, weight, bias} : std::vector<Tensor>{x, weight};
+    return make_op("linear", std::move(value), inputs,
+                   [rows, in, out](const Tensor& g, const Tensor&, const Inputs& ins) {
+                       // As 2-D: g (rows, out), x (rows, in). Written with ops, so create_graph
+                       // differentiates it again; without it they run straight on BLAS.
+                       const Tensor g2 = reshape(g, {rows, out});
+                       Grads grads(ins.size());
+                       if (ins[0].requires_grad())
+                           grads[0] = reshape(matmul(g2, ins[1]), ins[0].shape());
+                       if (ins[1].requires_grad())
+                           grads[1] = matmul(g2, reshape(ins[0], {rows, in}), true, false);
+                       if (ins.size() == 3 && ins[2].requires_grad()) grads[2] = sum(g2, {0});
+                       return grads;
                    });
 }
 

@@ -31,7 +31,7 @@ Array take_rows(const Tensor& x, std::size_t axis, const std::vector<std::size_t
     const AxisView v(x.shape(), axis);
     return detail::apply(x, [&](const auto& a) {
         using T = element_t<decltype(a)>;
-        xt::xarray<T> r = xt::empty<T>(with_axis(x.shape(), axis, rows.size()));
+        xt::xarray<T> r = detail::new_array<T>(with_axis(x.shape(), axis, rows.size()));
         for (std::size_t o = 0; o < v.outer; ++o)
             for (std::size_t j = 0; j < rows.size(); ++j)
                 std::copy_n(a.data() + (o * v.length + rows[j]) * v.inner, v.inner,
@@ -146,7 +146,7 @@ Tensor gather_flat(const char* op, const Tensor& x, std::shared_ptr<const std::v
                    const Shape& index_shape) {
     Array value = detail::apply(x, [&](const auto& a) {
         using T = element_t<decltype(a)>;
-        xt::xarray<T> r = xt::empty<T>(index_shape);
+        xt::xarray<T> r = detail::new_array<T>(index_shape);
         for (std::size_t k = 0; k < offsets->size(); ++k) r.data()[k] = a.data()[(*offsets)[k]];
         return r;
     });
@@ -196,7 +196,7 @@ Tensor concat(const std::vector<Tensor>& tensors, std::ptrdiff_t axis) {
     const AxisView out(out_shape, ax);
     Array value = detail::apply(tensors.front(), [&](const auto& first_array) {
         using T = element_t<decltype(first_array)>;
-        xt::xarray<T> r = xt::empty<T>(out_shape);
+        xt::xarray<T> r = detail::new_array<T>(out_shape);
         std::size_t offset = 0;
         for (const auto& t : tensors) {
             const auto& a = std::get<xt::xarray<T>>(array_of(t));

@@ -28,6 +28,11 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
                              return r;
                          }),
                    {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
+                       if (detail::direct_backward() && detail::owns_buffer(g)) {
+                           // Same elements, new shape: relabel g's buffer instead of copying.
+                           std::visit([&](auto& a) { a.reshape(in[0].shape()); }, g.node()->value);
+                           return Grads{g};
+                       }
                        return Grads{reshape(g, in[0].shape())};
                    });
 }

@@ -45,6 +45,19 @@ void SGD::update(const SGDOptions& o, Tensor& param, const Tensor& grad, SGDStat
                 // First step: the buffer is the gradient itself, undamped.
                 buffer_tensor = zeros_like(param);
                 xt::noalias(buffer_tensor.value<T>()) = g;
+            } else if (!o.nesterov && o.weight_decay == 0.0 && !o.maximize) {
+                // The common case in one pass over p, grad and buf (the two statements below
+                // read buf twice); the same roundings in the same order.
+                T* pb = buffer_tensor.value<T>().data();
+                T* pp = p.data();
+                const T* pg = grad.value<T>().data();
+                const T keep = static_cast<T>(1.0 - o.dampening);
+                for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+                    const T b = pb[i] * momentum + keep * pg[i];
+                    pb[i] = b;
+                    pp[i] = pp[i] + neg_lr * b;
+                }
+                return;
             } else {
                 auto& buf = buffer_tensor.value<T>();
                 xt::noalias(buf) = buf * momentum + static_cast<T>(1.0 - o.dampening) * g;

@@ -12,4 +12,10 @@ namespace xgrad {
 /// without copying it (BLAS transpose flags).
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false);
 
+/// x W^T + b, the fully connected layer, as one op: the bias is written into the output and the
+/// product accumulated onto it by one gemm (no separate broadcast add). x has shape (..., in),
+/// weight (out, in), bias (out,) or undefined; the result has shape (..., out). Gradients:
+/// dx = g W, dW = g^T x (over all leading axes of x), db = g summed over the leading axes.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
+
 }  // namespace xgrad

@@ -1,0 +1,32 @@
+#pragma once
+// The results table and its JSON twin.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+struct Row {
+    std::string name;  // "mlp 784-128-10 step, batch 64"
+    int threads = 1;
+    double xgrad = 0;  // in `unit`'s base (seconds or bytes); < 0 when not measured
+    double libtorch = -1;
+    std::string unit;      // "s" or "B"
+    double ratio = -1;     // as `ratio_of` says; < 0 when not available
+    std::string ratio_of;  // "xgrad/libtorch", "libtorch/xgrad", "xgrad/sgemm"
+    std::string target;    // "<= 0.6"; empty: informational
+    bool met = true;
+};
+
+struct Header {
+    std::string cpu, blas_library, blas_kernel, coretype_env, note, load;
+};
+
+/// "12.3 us", "1.42 ms", "187 MB".
+std::string format_value(double value, const std::string& unit);
+
+void print_table(std::ostream& out, const Header& header, const std::vector<Row>& rows);
+void write_json(std::ostream& out, const Header& header, const std::vector<Row>& rows);
+
+}  // namespace bench

@@ -1,0 +1,54 @@
+// The BLAS bound of an MLP training step: the same sgemm calls the step makes (same shapes, same
+// transpose flags), called directly, with nothing else around them.
+#include <cblas.h>
+
+#include "cases.hpp"
+
+namespace bench {
+namespace {
+
+struct Gemm {
+    bool ta, tb;
+    int m, n, k;
+};
+
+/// Row-major C (m x n) = op(A) op(B) with op(A) m x k and op(B) k x n.
+void run(const Gemm& g, const float* a, const float* b, float* c) {
+    cblas_sgemm(CblasRowMajor, g.ta ? CblasTrans : CblasNoTrans, g.tb ? CblasTrans : CblasNoTrans,
+                g.m, g.n, g.k, 1.0f, a, g.ta ? g.m : g.k, b, g.tb ? g.k : g.n, 0.0f, c, g.n);
+}
+
+}  // namespace
+
+double sgemm_bound(const std::vector<std::size_t>& layers, std::size_t batch,
+                   const TimingOptions& timing) {
+    std::vector<Gemm> calls;
+    const int n = static_cast<int>(batch);
+    for (std::size_t i = 0; i + 1 < layers.size(); ++i)  // y = x W^T
+        calls.push_back({false, true, n, int(layers[i + 1]), int(layers[i])});
+    for (std::size_t i = layers.size() - 1; i-- > 0;) {
+        calls.push_back({true, false, int(layers[i + 1]), int(layers[i]), n});  // dW = g^T x
+        if (i > 0)
+            calls.push_back({false, false, n, int(layers[i]), int(layers[i + 1])});  // dx = g W
+    }
+    std::size_t widest = 0;
+    for (auto w : layers) widest = std::max(widest, w);
+    const std::size_t size = std::max(batch, widest) * widest;
+    std::vector<float> a(size, 0.5f), b(size, 0.25f), c(size);
+    return median_seconds(
+        [&] {
+            for (const auto& g : calls) run(g, a.data(), b.data(), c.data());
+        },
+        timing);
+}
+
+BlasReport blas_report() {
+    BlasReport report;
+    report.kernel = openblas_get_corename();
+    const std::string config = openblas_get_config();
+    report.library = config.substr(0, config.find(' ', config.find(' ') + 1));
+    report.threads = openblas_get_num_threads();
+    return report;
+}
+
+}  // namespace bench

@@ -1,0 +1,112 @@
+// The benchmark cases on xgrad, written as a user of the library writes them: nn::Linear layers in
+// an nn::Sequential, the fused nn::cross_entropy, optim::SGD.
+#include <xtensor/xadapt.hpp>
+
+#include "cases.hpp"
+#include "xgrad/blas.hpp"
+#include "xgrad/nn.hpp"
+#include "xgrad/optim/sgd.hpp"
+#include "xgrad/xgrad.hpp"
+
+namespace bench {
+namespace {
+
+using namespace xgrad;
+
+Tensor matrix(const std::vector<float>& values, std::size_t rows, std::size_t cols) {
+    xt::xarray<float> a = xt::adapt(values, std::vector<std::size_t>{rows, cols});
+    return Tensor(std::move(a));
+}
+
+std::shared_ptr<nn::Sequential> make_mlp(const std::vector<std::size_t>& layers) {
+    auto model = std::make_shared<nn::Sequential>();
+    for (std::size_t i = 0; i + 1 < layers.size(); ++i) {
+        if (i > 0) model->push_back(std::make_shared<nn::ReLU>());
+        model->push_back(std::make_shared<nn::Linear>(layers[i], layers[i + 1]));
+    }
+    return model;
+}
+
+class XgradSide : public Side {
+public:
+    std::string name() const override { return "xgrad"; }
+
+    void set_threads(int threads) override { set_blas_threads(threads); }
+
+    double mlp_step(const std::vector<std::size_t>& layers, const std::vector<Batch>& batches,
+                    const TimingOptions& timing) override {
+        std::vector<Tensor> inputs;
+        std::vector<IndexArray> labels;
+        for (const auto& b : batches) {
+            inputs.push_back(matrix(b.x, b.size, layers.front()));
+            labels.push_back(xt::adapt(b.labels, std::vector<std::size_t>{b.size}));
+        }
+        auto model = make_mlp(layers);
+        optim::SGDOptions options;
+        options.lr = 0.01;
+        options.momentum = 0.9;
+        optim::SGD sgd(model->parameters(), options);
+        std::size_t next = 0;
+        return median_seconds(
+            [&] {
+                const std::size_t i = next++ % inputs.size();
+                const Tensor loss = nn::cross_entropy((*model)(inputs[i]), labels[i]);
+                sgd.zero_grad();
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
+    double logistic_update(const LogisticData& data, const TimingOptions& timing) override {
+        const std::size_t n = data.y.size();
+        std::vector<Tensor> xs, ys;
+        for (std::size_t i = 0; i < n; ++i) {
+            xs.push_back(Tensor({data.x[2 * i], data.x[2 * i + 1]}));
+            ys.push_back(Tensor(data.y[i]));
+        }
+        Tensor w = zeros({2}, DType::Float32, true);
+        Tensor b = zeros({}, DType::Float32, true);
+        optim::SGDOptions options;
+        options.lr = 0.1;
+        optim::SGD sgd({w, b}, options);
+        std::size_t next = 0;
+        return median_seconds(
+            [&] {
+                const std::size_t i = next++ % n;
+                const Tensor score = sum(w * xs[i]) + b;
+                const Tensor loss = nn::logistic_loss(score, ys[i], nn::Reduction::Sum);
+                sgd.zero_grad();
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
+    double tanh_chain(const std::vector<float>& values, const TimingOptions& timing) override {
+        const Tensor x(
+            xt::xarray<float>(xt::adapt(values, std::vector<std::size_t>{values.size()})));
+        Tensor a(0.5, DType::Float32, true);
+        Tensor b(-0.25, DType::Float32, true);
+        return median_seconds(
+            [&] {
+                const Tensor y = sum(tanh(x * a + b));
+                a.zero_grad();
+                b.zero_grad();
+                y.backward();
+            },
+            timing);
+    }
+};
+
+}  // namespace
+
+std::string xgrad_blas_summary() {
+    const BlasInfo info = blas_info();
+    return info.kernel + (info.fallback ? " 1 " + info.suggested_coretype : " 0 -") + " " +
+           (info.cpu_simd.empty() ? "-" : info.cpu_simd);
+}
+
+std::unique_ptr<Side> make_xgrad_side() { return std::make_unique<XgradSide>(); }
+
+}  // namespace bench
