@@ -1,9 +1,10 @@
 // The backward pass: an iterative topological sort, then one sweep in reverse order that calls each
 // node's backward function, sums gradients back to broadcast inputs' shapes, and accumulates them.
+#include "engine.hpp"
+
 #include <cmath>
 #include <unordered_map>
 
-#include "engine.hpp"
 #include "pointer_index.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
@@ -17,7 +18,9 @@ namespace {
 /// Sets the thread's grad mode for its lifetime.
 class GradModeGuard {
 public:
-    explicit GradModeGuard(bool enabled) : previous_(is_grad_enabled()) { set_grad_enabled(enabled); }
+    explicit GradModeGuard(bool enabled) : previous_(is_grad_enabled()) {
+        set_grad_enabled(enabled);
+    }
     ~GradModeGuard() { set_grad_enabled(previous_); }
 
 private:
@@ -93,7 +96,8 @@ void accumulate(Tensor& slot, Tensor g, bool create_graph) {
 }
 
 Tensor checked_gradient(Tensor g, const Node& input, const Node& consumer) {
-    const Shape& want = std::visit([](const auto& a) -> const Shape& { return a.shape(); }, input.value);
+    const Shape& want =
+        std::visit([](const auto& a) -> const Shape& { return a.shape(); }, input.value);
     const DType input_dtype = input.value.index() == 1 ? DType::Float64 : DType::Float32;
     if (g.dtype() != input_dtype)
         throw DTypeError(std::string("backward of '") + consumer.op + "': gradient dtype " +
@@ -117,11 +121,19 @@ void check_finite(const Tensor& g, const Node& consumer) {
 
 struct Sweep {
     /// The outputs and their gradients (owned by the caller).
-    const Tensor* roots = nullptr;
-    const Tensor* root_grads = nullptr;
-    std::size_t n_roots = 0;
-    bool retain_graph = false;
-    bool create_graph = false;
+    const Tensor* roots;
+    const Tensor* root_grads;
+    std::size_t n_roots;
+    bool retain_graph;
+    bool create_graph;
+
+    Sweep(const Tensor* outputs, const Tensor* grads, std::size_t n, bool retain, bool create)
+        : roots(outputs),
+          root_grads(grads),
+          n_roots(n),
+          retain_graph(retain || create),
+          create_graph(create) {}
+
     /// For grad(): the nodes whose gradient is returned instead of accumulated into .grad.
     std::unordered_map<const Node*, std::size_t> captured;
     std::vector<Tensor> captured_grads;
@@ -187,7 +199,8 @@ struct Sweep {
         try {
             grads = node.backward(g, output, inputs);
         } catch (const GraphError& e) {
-            // Anomaly mode trips inside the ops a backward function runs; name the op it belongs to.
+            // Anomaly mode trips inside the ops a backward function runs; name the op it belongs
+            // to.
             throw GraphError(std::string("backward of op '") + node.op + "': " + e.what());
         }
         // The output's gradient is no longer needed: a backward function that returned it (add,
@@ -234,10 +247,11 @@ Tensor root_gradient(const char* api, std::size_t i, const Tensor& out, const Te
                          ") does not require grad: no input of its graph has requires_grad");
     if (!given.defined()) {
         if (out.numel() != 1)
-            throw ShapeError(std::string(api) +
-                             ": a gradient can be implied only for a scalar output; output of op '" +
-                             out.op_name() + "' has shape " + shape_str(out.shape()) +
-                             ", pass a gradient of that shape");
+            throw ShapeError(
+                std::string(api) +
+                ": a gradient can be implied only for a scalar output; output of op '" +
+                out.op_name() + "' has shape " + shape_str(out.shape()) +
+                ", pass a gradient of that shape");
         return ones_like(out);
     }
     if (given.shape() != out.shape() || given.dtype() != out.dtype())
@@ -266,13 +280,7 @@ std::vector<Tensor> root_gradients(const char* api, const std::vector<Tensor>& o
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
               bool retain_graph, bool create_graph) {
     const std::vector<Tensor> grads = root_gradients("backward", outputs, grad_outputs);
-    Sweep sweep;
-    sweep.roots = outputs.data();
-    sweep.root_grads = grads.data();
-    sweep.n_roots = outputs.size();
-    sweep.retain_graph = retain_graph || create_graph;
-    sweep.create_graph = create_graph;
-    sweep.run();
+    Sweep{outputs.data(), grads.data(), outputs.size(), retain_graph, create_graph}.run();
 }
 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
@@ -285,12 +293,7 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
                          const std::vector<Tensor>& grad_outputs, bool create_graph,
                          bool allow_unused, bool retain_graph) {
     const std::vector<Tensor> grads = root_gradients("grad", outputs, grad_outputs);
-    Sweep sweep;
-    sweep.roots = outputs.data();
-    sweep.root_grads = grads.data();
-    sweep.n_roots = outputs.size();
-    sweep.retain_graph = retain_graph || create_graph;
-    sweep.create_graph = create_graph;
+    Sweep sweep{outputs.data(), grads.data(), outputs.size(), retain_graph, create_graph};
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         if (!inputs[i].defined() || !inputs[i].requires_grad())
             throw GraphError("grad: input " + std::to_string(i) + " does not require grad");
@@ -312,13 +315,7 @@ namespace detail {
 void backward_from(const Tensor& output, const Tensor& gradient, bool retain_graph,
                    bool create_graph) {
     const Tensor grad = root_gradient("backward", 0, output, gradient);
-    Sweep sweep;
-    sweep.roots = &output;
-    sweep.root_grads = &grad;
-    sweep.n_roots = 1;
-    sweep.retain_graph = retain_graph || create_graph;
-    sweep.create_graph = create_graph;
-    sweep.run();
+    Sweep{&output, &grad, 1, retain_graph, create_graph}.run();
 }
 }  // namespace detail
 

@@ -140,6 +140,27 @@ BOOST_AUTO_TEST_CASE(logistic_loss_for_labels_plus_minus_one) {
                        ValueError, "-1 or +1");
 }
 
+BOOST_AUTO_TEST_CASE(logistic_loss_second_order_and_labels_requiring_grad) {
+    const Tensor scores({-1.5, 0.2, 2.0, -0.7}, DType::Float64, true);
+    const Tensor labels({1.0, -1.0, 1.0, -1.0}, DType::Float64);
+    const Tensor weights({0.3, -1.0, 2.0, 0.5}, DType::Float64);
+    for (Reduction r : kReductions) {
+        const auto gradient_sum = [&, r](const V& v) {
+            Tensor loss = nn::logistic_loss(v[0], labels, r);
+            if (r == Reduction::None) loss = sum(loss * weights);
+            return sum(grad({loss}, {v[0]}, {}, true)[0] * weights);
+        };
+        XGRAD_CHECK_GRAD(gradient_sum, {scores});
+    }
+    // Labels that require grad get their gradient too: -f σ(-y f).
+    const Tensor y = Tensor({1.0, -1.0, 1.0, -1.0}, DType::Float64).requires_grad_();
+    nn::logistic_loss(scores, y, Reduction::Sum).backward();
+    const auto f = scores.to_vector(), yv = y.to_vector(), gy = y.grad().to_vector();
+    for (std::size_t i = 0; i < f.size(); ++i)
+        BOOST_TEST(gy[i] == -f[i] / (1.0 + std::exp(yv[i] * f[i])),
+                   boost::test_tools::tolerance(1e-12));
+}
+
 BOOST_AUTO_TEST_CASE(nll_loss_picks_the_labels) {
     const Tensor log_probs = uniform({4, 3}, 21, -3.0, -0.1);
     const std::vector<std::int64_t> labels{2, 0, 1, 2};

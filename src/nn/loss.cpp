@@ -57,16 +57,6 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& target, Reduction red
     return reduce_loss(softplus(logits) - target * logits, reduction);
 }
 
-Tensor logistic_loss(const Tensor& scores, const Tensor& labels, Reduction reduction) {
-    check_same_shape("logistic_loss", scores, labels);
-    const std::vector<double> values = labels.to_vector();
-    for (std::size_t i = 0; i < values.size(); ++i)
-        if (values[i] != 1.0 && values[i] != -1.0)
-            throw ValueError("logistic_loss: labels must be -1 or +1, got " +
-                             format_exact(values[i]) + " at flat index " + std::to_string(i));
-    return reduce_loss(softplus(-(labels * scores)), reduction);
-}
-
 Tensor nll_loss(const Tensor& log_probs, const IndexArray& labels, Reduction reduction) {
     const std::size_t n = detail::check_class_inputs("nll_loss", log_probs, labels);
     IndexArray index = labels;
