@@ -78,7 +78,9 @@ public:
             [&] {
                 const std::size_t i = next++ % n;
                 const auto score = (w * xs[i]).sum() + b;
-                const auto loss = F::softplus(-(ys[i] * score)).sum();
+                // soft_margin_loss = log(1 + e^(-y f)): one op, as xgrad's logistic_loss.
+                const auto loss = F::soft_margin_loss(
+                    score, ys[i], F::SoftMarginLossFuncOptions().reduction(torch::kSum));
                 reset_grads({w, b});
                 loss.backward();
                 sgd.step();
