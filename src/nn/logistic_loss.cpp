@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "pool.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
@@ -48,14 +49,16 @@ template <class T>
 xt::xarray<T> forward(const xt::xarray<T>& f, const xt::xarray<T>& y, Reduction reduction) {
     const std::size_t n = f.size();
     if (reduction == Reduction::None) {
-        auto losses = xt::xarray<T>::from_shape(f.shape());
+        xt::xarray<T> losses = detail::new_array<T>(f.shape());
         for (std::size_t i = 0; i < n; ++i)
             losses.data()[i] = softplus_of(-y.data()[i] * f.data()[i]);
         return losses;
     }
     T total = 0;
     for (std::size_t i = 0; i < n; ++i) total += softplus_of(-y.data()[i] * f.data()[i]);
-    return xt::xarray<T>(reduction == Reduction::Mean ? total / static_cast<T>(n) : total);
+    xt::xarray<T> loss = detail::new_array<T>(Shape{});
+    loss() = reduction == Reduction::Mean ? total / static_cast<T>(n) : total;
+    return loss;
 }
 
 /// d loss_i / d f_i = -y_i σ(-y_i f_i), times the gradient reaching example i.
@@ -63,7 +66,7 @@ template <class T>
 xt::xarray<T> gradient(const xt::xarray<T>& f, const xt::xarray<T>& y,
                        const xt::xarray<T>& grad_output, Reduction reduction) {
     const std::size_t n = f.size();
-    auto result = xt::xarray<T>::from_shape(f.shape());
+    xt::xarray<T> result = detail::new_array<T>(f.shape());
     T g = reduction == Reduction::None ? T(0) : grad_output();
     if (reduction == Reduction::Mean) g /= static_cast<T>(n);
     for (std::size_t i = 0; i < n; ++i) {
