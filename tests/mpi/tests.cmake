@@ -11,7 +11,11 @@ set_tests_properties(mpi_equivalence PROPERTIES LABELS mpi TIMEOUT 120)
 # A rank that throws, exits or aborts mid-training stops the whole job, non-zero, with a message.
 add_executable(xgrad_mpi_fault ${CMAKE_CURRENT_LIST_DIR}/fault.cpp)
 target_link_libraries(xgrad_mpi_fault PRIVATE xgrad::xgrad)
-foreach(fault none throw caught exit abort)
+set(faults none throw caught)
+if(XGRAD_OPEN_MPI)  # the checks of these two read Open MPI's report of the lost process
+  list(APPEND faults exit abort)
+endif()
+foreach(fault ${faults})
   add_test(NAME mpi_fault_${fault}
     COMMAND ${CMAKE_COMMAND} "-DMPIEXEC=${XGRAD_MPIEXEC}" -DPROGRAM=$<TARGET_FILE:xgrad_mpi_fault>
             -DFAULT=${fault} -P ${CMAKE_CURRENT_LIST_DIR}/expect_fault.cmake)
