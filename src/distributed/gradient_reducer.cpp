@@ -11,6 +11,12 @@ namespace xgrad::distributed {
 
 namespace {
 
+DistributedError no_examples() {
+    return DistributedError("GradientReducer::allreduce: no rank had an example (rank " +
+                            std::to_string(rank()) + " of " + std::to_string(world_size()) +
+                            "); expected a positive example count on some rank");
+}
+
 /// The parameters of one element type and their flat buffer: every gradient times the local
 /// example count, then one flag per parameter (1 if this rank has its gradient), then the count.
 /// Summed over the ranks, the flags tell which gradients exist anywhere and the count is N.
@@ -48,10 +54,7 @@ struct FlatGradients {
     void unpack() {
         if (buffer.empty()) return;
         const T total = buffer.back();
-        if (total == T(0))
-            throw DistributedError("GradientReducer::allreduce: no rank had an example (rank " +
-                                   std::to_string(rank()) + " of " + std::to_string(world_size()) +
-                                   "); expected a positive example count on some rank");
+        if (total == T(0)) throw no_examples();
         const T* in = buffer.data();
         const T* flags = buffer.data() + values;
         for (std::size_t i = 0; i < params.size(); ++i) {
@@ -75,6 +78,7 @@ struct GradientReducer::Impl {
     FlatGradients<float> f32;
     FlatGradients<double> f64;
     std::size_t bucket_bytes;
+    int world_size;
     ReducerStats stats;
 
     template <class T>
@@ -111,6 +115,7 @@ GradientReducer::GradientReducer(std::vector<Tensor> parameters, std::size_t buc
     impl_ = std::make_unique<Impl>(Impl{FlatGradients<float>(detail::of_dtype<float>(params)),
                                         FlatGradients<double>(detail::of_dtype<double>(params)),
                                         bucket_bytes,
+                                        world_size(),
                                         {}});
 }
 
@@ -124,6 +129,11 @@ void GradientReducer::allreduce(std::size_t local_examples) {
         throw ValueError("GradientReducer::allreduce: " + std::to_string(local_examples) +
                          " local examples exceed the exactly representable 2^24");
     const double start = MPI_Wtime();
+    if (impl_->world_size == 1) {  // the average of one rank's gradients is its own
+        if (local_examples == 0) throw no_examples();
+        ++impl_->stats.steps;
+        return;
+    }
     impl_->f32.pack(local_examples);
     impl_->f64.pack(local_examples);
     impl_->reduce(impl_->f32);
@@ -135,6 +145,7 @@ void GradientReducer::allreduce(std::size_t local_examples) {
 }
 
 std::size_t GradientReducer::buckets_per_step() const {
+    if (impl_->world_size == 1) return 0;
     return detail::bucket_count<float>(impl_->f32.buffer.size(), impl_->bucket_bytes) +
            detail::bucket_count<double>(impl_->f64.buffer.size(), impl_->bucket_bytes);
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #include "xgrad/tensor.hpp"
@@ -48,12 +49,17 @@ inline std::size_t total_elements(const std::vector<Tensor>& tensors) {
     return n;
 }
 
-/// Calls call(first, count) for consecutive slices of data[0..size) of at most bucket_bytes
-/// (and at most INT_MAX elements, MPI's count type): one collective per slice.
+/// Elements of T per bucket: bucket_bytes' worth, at least 1, at most INT_MAX (MPI's count type).
+template <class T>
+std::size_t bucket_elements(std::size_t bucket_bytes) {
+    return std::clamp<std::size_t>(bucket_bytes / sizeof(T), 1, static_cast<std::size_t>(INT_MAX));
+}
+
+/// Calls call(first, count) for consecutive slices of data[0..size) of bucket_elements<T>() at
+/// most: one collective per slice.
 template <class T, class Call>
 void for_each_bucket(T* data, std::size_t size, std::size_t bucket_bytes, Call&& call) {
-    const std::size_t per =
-        std::clamp<std::size_t>(bucket_bytes / sizeof(T), 1, static_cast<std::size_t>(INT_MAX));
+    const std::size_t per = bucket_elements<T>(bucket_bytes);
     for (std::size_t offset = 0; offset < size; offset += per)
         call(data + offset, static_cast<int>(std::min(per, size - offset)));
 }
@@ -61,8 +67,7 @@ void for_each_bucket(T* data, std::size_t size, std::size_t bucket_bytes, Call&&
 /// Number of slices for_each_bucket() makes.
 template <class T>
 std::size_t bucket_count(std::size_t size, std::size_t bucket_bytes) {
-    const std::size_t per =
-        std::clamp<std::size_t>(bucket_bytes / sizeof(T), 1, static_cast<std::size_t>(INT_MAX));
+    const std::size_t per = bucket_elements<T>(bucket_bytes);
     return (size + per - 1) / per;
 }
 

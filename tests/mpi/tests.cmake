@@ -21,3 +21,8 @@ foreach(fault ${faults})
             -DFAULT=${fault} -P ${CMAKE_CURRENT_LIST_DIR}/expect_fault.cmake)
   set_tests_properties(mpi_fault_${fault} PROPERTIES LABELS mpi TIMEOUT 120)
 endforeach()
+
+# Not a test: the cost of one gradient allreduce of fashion_mnist's MLP (docs/performance.md).
+# Built on demand: cmake --build build --target xgrad_mpi_allreduce_bench
+add_executable(xgrad_mpi_allreduce_bench EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/allreduce_bench.cpp)
+target_link_libraries(xgrad_mpi_allreduce_bench PRIVATE xgrad::xgrad)

@@ -75,7 +75,8 @@ public:
     /// DistributedError if no rank had an example.
     void allreduce(std::size_t local_examples = 1);
 
-    /// MPI_Allreduce calls per allreduce().
+    /// MPI_Allreduce calls per allreduce() (none in a world of one rank, where allreduce()
+    /// leaves the gradients as they are).
     std::size_t buckets_per_step() const;
     const ReducerStats& stats() const;
     void reset_stats();
