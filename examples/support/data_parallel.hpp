@@ -61,8 +61,9 @@ public:
                                    const xgrad::optim::BatchSampler& global) const {
         if (!active()) return xgrad::data::DataLoader(std::move(dataset), global);
         return xgrad::data::DataLoader(
-            std::move(dataset), xgrad::data::DistributedSampler(global, static_cast<std::size_t>(rank_),
-                                                                static_cast<std::size_t>(size_)));
+            std::move(dataset),
+            xgrad::data::DistributedSampler(global, static_cast<std::size_t>(rank_),
+                                            static_cast<std::size_t>(size_)));
     }
 
     /// Gives every rank rank 0's parameters and prepares the gradient averaging.
