@@ -5,6 +5,7 @@
 // batches (53 examples, batch 13) give the ranks unequal shares and, in the last batch of each
 // epoch, one rank no example at all, so the count-weighted average is exercised. Every rank
 // starts from different weights, so the test fails unless broadcast_parameters() works.
+// Also: gradients missing on some or all ranks, and ranks passing different parameters.
 // Exit code 1 on any failed check.
 #include <mpi.h>
 
@@ -159,6 +160,34 @@ void check(DType dtype, double tolerance, std::size_t bucket_bytes) {
             name.c_str(), steps, reducer.buckets_per_step(), difference, tolerance);
 }
 
+/// A parameter with a gradient on rank 0 only counts as zeros elsewhere; one without a gradient
+/// on any rank keeps none.
+void check_missing_gradients() {
+    const Tensor some = zeros({3}, DType::Float64, true), none = zeros({2}, DType::Float64, true);
+    if (distributed::rank() == 0) some.set_grad(full({3}, 6.0, DType::Float64));
+    distributed::allreduce_gradients({some, none});
+    const double expected = 6.0 / distributed::world_size();
+    expect(some.grad().defined() && some.grad().to_vector() == std::vector<double>(3, expected),
+           "a gradient present on rank 0 only: averaged with zeros from the other ranks");
+    expect(!none.grad().defined(), "a gradient absent on every rank stays absent");
+}
+
+/// Ranks passing different parameters get a DistributedError on every rank instead of a
+/// collective with mismatched sizes.
+void check_layout_mismatch() {
+    std::vector<Tensor> params{zeros({4}, DType::Float32, true)};
+    if (distributed::rank() == 1) params.push_back(zeros({2}, DType::Float32, true));
+    std::string message;
+    try {
+        distributed::GradientReducer reducer(params);
+    } catch (const distributed::DistributedError& e) {
+        message = e.what();
+    }
+    expect(message.find("GradientReducer: rank ") != std::string::npos,
+           "GradientReducer on different layouts: a DistributedError naming the rank, got '" +
+               message + "'");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,6 +201,8 @@ int main(int argc, char** argv) {
     check(DType::Float64, 1e-12, distributed::kDefaultBucketBytes);
     check(DType::Float32, 1e-5, 256);  // several buckets, slices across tensors
     check(DType::Float64, 1e-12, 256);
+    check_missing_gradients();
+    check_layout_mismatch();
     int all_failures = failures;
     MPI_Allreduce(MPI_IN_PLACE, &all_failures, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     return all_failures == 0 ? 0 : 1;

@@ -7,6 +7,11 @@ add_executable(xgrad_mpi_equivalence ${CMAKE_CURRENT_LIST_DIR}/equivalence.cpp)
 target_link_libraries(xgrad_mpi_equivalence PRIVATE xgrad::xgrad)
 add_test(NAME mpi_equivalence COMMAND ${XGRAD_MPIEXEC} $<TARGET_FILE:xgrad_mpi_equivalence>)
 set_tests_properties(mpi_equivalence PROPERTIES LABELS mpi TIMEOUT 120)
+# Three ranks: a world that is not a power of two, two ranks without examples in a last batch.
+add_test(NAME mpi_equivalence_3_ranks
+  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} 3 ${XGRAD_MPIEXEC_FLAGS}
+          $<TARGET_FILE:xgrad_mpi_equivalence>)
+set_tests_properties(mpi_equivalence_3_ranks PROPERTIES LABELS mpi TIMEOUT 120)
 
 # A rank that throws, exits or aborts mid-training stops the whole job, non-zero, with a message.
 add_executable(xgrad_mpi_fault ${CMAKE_CURRENT_LIST_DIR}/fault.cpp)
