@@ -2,10 +2,15 @@
 // dataset-fashion-mnist package with mini-batch SGD (batch 64, momentum 0.9, cosine-decaying lr) or
 // any update rule by flag. Per epoch: a progress bar, the training loss and the test accuracy; a
 // checkpoint after every epoch (--resume continues from it), metrics as CSV and a PNG plot.
+// Data-parallel under mpirun (--distributed, or detected): every rank trains on its share of each
+// mini-batch and the gradients are averaged across ranks; rank 0 alone prints and writes files.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <vector>
 #include <xgrad/blas.hpp>
 #include <xgrad/data.hpp>
 #include <xgrad/io.hpp>
@@ -14,6 +19,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "support/csv_log.hpp"
+#include "support/data_parallel.hpp"
 #include "support/optimizers.hpp"
 #include "support/plot.hpp"
 #include "support/progress.hpp"
@@ -46,7 +52,7 @@ int main(int argc, char** argv) {
     std::size_t epochs = 10, batch_size = 64, train_examples = 0, test_examples = 0;
     double lr = 0.05;
     std::uint64_t seed = 0;
-    bool resume = false;
+    bool resume = false, distributed = false;
     app.add_option("--data-dir", data_dir, std::string("Fashion-MNIST directory (default $") +
                                                data::kFashionMnistDirEnv + " or " + data::kFashionMnistDefaultDir + ")");
     app.add_option("--out", out_dir, "directory for the checkpoint, the CSV and the PNG");
@@ -59,7 +65,11 @@ int main(int argc, char** argv) {
     app.add_option("--test-examples", test_examples, "test on the first n examples only (0: all 10000)");
     app.add_option("--seed", seed, "seed of the initial weights and of the shuffles");
     app.add_flag("--resume", resume, "continue from the checkpoint in --out");
+    app.add_flag("--distributed", distributed, "data-parallel across the ranks of mpirun (automatic when mpirun "
+                                               "starts several); --batch-size is then the global batch");
     CLI11_PARSE(app, argc, argv);
+    examples::DataParallel ranks(distributed || examples::launched_by_mpirun());
+    const bool leader = ranks.leader();
     std::filesystem::create_directories(out_dir);
     const std::string checkpoint_path = out_dir + "/fashion_mnist.ckpt";
     const std::string csv_path = out_dir + "/fashion_mnist.csv";
@@ -83,43 +93,65 @@ int main(int argc, char** argv) {
         io::restore(checkpoint, parts);
         first_epoch = checkpoint.epoch;
         step = checkpoint.step;
-        std::printf("resumed from %s after epoch %zu\n", checkpoint_path.c_str(), first_epoch);
+        if (leader) std::printf("resumed from %s after epoch %zu\n", checkpoint_path.c_str(), first_epoch);
     }
-    std::printf("training %s on %zu examples, testing on %zu; %s, batch %zu, lr %g; BLAS: %s\n",
-                model.describe().c_str(), train->size(), test->size(), rule.c_str(), batch_size, lr,
-                blas_info().kernel.c_str());
+    ranks.start(model);  // rank 0's weights everywhere
+    if (leader)
+        std::printf("training %s on %zu examples, testing on %zu; %s, batch %zu, lr %g; BLAS: %s\n",
+                    model.describe().c_str(), train->size(), test->size(), rule.c_str(), batch_size, lr,
+                    blas_info().kernel.c_str());
+    if (leader && ranks.active())
+        std::printf("data-parallel on %d processes: %zu examples of each batch per process, %d BLAS thread(s) each\n",
+                    ranks.size(), (batch_size + ranks.size() - 1) / ranks.size(), blas_info().threads);
 
     // The shuffle of every epoch follows from (seed, epoch), so a resumed run sees the same batches.
-    data::DataLoader loader(train, optim::BatchSampler::mini_batch(train->size(), batch_size, false, seed));
-    examples::CsvLog log(csv_path + (resume ? ".resumed" : ""),
-                         {"epoch", "train_loss", "test_accuracy", "lr", "seconds"});
+    // Under mpirun each rank walks its share of every one of these batches.
+    data::DataLoader loader = ranks.loader(train, optim::BatchSampler::mini_batch(train->size(), batch_size, false, seed));
+    std::optional<examples::CsvLog> log;
+    if (leader) log.emplace(csv_path + (resume ? ".resumed" : ""), std::vector<std::string>{"epoch", "train_loss", "test_accuracy", "lr", "seconds"});
     for (std::size_t epoch = first_epoch; epoch < epochs; ++epoch) {
         const auto start = std::chrono::steady_clock::now();
         const double epoch_lr = optimizer->lr();
-        examples::ProgressBar progress(loader.size(), "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(epochs));
-        double loss_sum = 0;
+        std::optional<examples::ProgressBar> progress;
+        if (leader) progress.emplace(loader.size(), "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(epochs));
+        const auto [allreduce_before, mpi_before] = ranks.allreduce_seconds();
+        std::vector<double> totals{0, 0};  // loss summed over the examples, examples
         std::size_t batches = 0;
         for (const auto& batch : loader.epoch(epoch)) {
             optimizer->zero_grad();
-            const Tensor loss = nn::cross_entropy(model(flatten(batch.inputs, 1)), batch.labels());
-            loss.backward();
+            if (batch.size() > 0) {  // a rank's share of the last batch can be empty
+                const Tensor loss = nn::cross_entropy(model(flatten(batch.inputs, 1)), batch.labels());
+                loss.backward();
+                totals[0] += loss.item() * static_cast<double>(batch.size());
+                totals[1] += static_cast<double>(batch.size());
+            }
+            ranks.average_gradients(batch.size());
             optimizer->step();
-            loss_sum += loss.item();
             ++step;
             ++batches;
-            progress.update(batches, loss_sum / static_cast<double>(batches));
+            if (progress) progress->update(batches, totals[0] / std::max(totals[1], 1.0));
         }
         schedule.step();
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        ranks.sum(totals);
+        const double train_loss = totals[0] / totals[1];
+        if (!leader) continue;
+        if (ranks.active()) {
+            const auto [allreduce_after, mpi_after] = ranks.allreduce_seconds();
+            std::printf("throughput %.0f examples/s on %d processes, gradient allreduce %.1f%% of the time "
+                        "(%.1f%% inside MPI_Allreduce)\n",
+                        totals[1] / seconds, ranks.size(), 100 * (allreduce_after - allreduce_before) / seconds,
+                        100 * (mpi_after - mpi_before) / seconds);
+        }
         const double test_accuracy = accuracy(model, test);
-        const double train_loss = loss_sum / static_cast<double>(batches);
         std::printf("epoch %2zu: train loss %.4f, test accuracy %.2f%%, lr %.4g, %.1f s\n", epoch + 1, train_loss,
                     100 * test_accuracy, epoch_lr, seconds);
-        log.row(epoch + 1, train_loss, test_accuracy, epoch_lr, seconds);
+        log->row(epoch + 1, train_loss, test_accuracy, epoch_lr, seconds);
         io::save_checkpoint(checkpoint_path, io::capture(parts, epoch + 1, step));
     }
 
-    examples::plot_png("set datafile separator ','\nset xlabel 'epoch'\nset ylabel 'training loss'\n"
+    if (leader)
+        examples::plot_png("set datafile separator ','\nset xlabel 'epoch'\nset ylabel 'training loss'\n"
                        "set y2label 'test accuracy (%)'\nset y2tics\nset key center right\nset grid\n"
                        "set title 'MLP 784-256-128-10 on Fashion-MNIST'\nplot '" + csv_path +
                            "' using 1:2 every ::1 with linespoints pt 7 title 'training loss', '' using 1:(100*$3) "

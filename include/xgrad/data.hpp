@@ -6,6 +6,7 @@
 #include "xgrad/data/csv.hpp"
 #include "xgrad/data/dataloader.hpp"
 #include "xgrad/data/dataset.hpp"
+#include "xgrad/data/distributed_sampler.hpp"
 #include "xgrad/data/fashion_mnist.hpp"
 #include "xgrad/data/idx.hpp"
 #include "xgrad/data/subset.hpp"

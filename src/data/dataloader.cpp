@@ -27,6 +27,12 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, optim::BatchSampl
     drop_last_ = sampler_->drop_last();
 }
 
+DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DistributedSampler sampler)
+    : DataLoader(std::move(dataset), sampler.global()) {
+    batch_size_ = sampler.batch_size();
+    shards_ = std::move(sampler);
+}
+
 DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options)
     : dataset_(std::move(dataset)) {
     if (!dataset_) throw ValueError("DataLoader: the dataset is null");
@@ -55,7 +61,8 @@ std::vector<std::vector<std::size_t>> DataLoader::batches(std::uint64_t epoch) c
     std::vector<std::vector<std::size_t>> result;
     result.reserve(size());
     if (sampler_) {
-        for (const auto& batch : sampler_->epoch(static_cast<std::size_t>(epoch)))
+        const std::size_t e = static_cast<std::size_t>(epoch);
+        for (const auto& batch : shards_ ? shards_->epoch(e) : sampler_->epoch(e))
             result.emplace_back(batch.begin(), batch.end());
         return result;
     }
@@ -85,6 +92,10 @@ StateDict DataLoader::state_dict() const {
     state.metadata["seed"] = std::to_string(sampler_ ? sampler_->seed() : 0);
     state.metadata["drop_last"] = drop_last_ ? "true" : "false";
     state.metadata["dataset_size"] = std::to_string(dataset_->size());
+    if (shards_) {
+        state.metadata["rank"] = std::to_string(shards_->rank());
+        state.metadata["world_size"] = std::to_string(shards_->world_size());
+    }
     return state;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "xgrad/data/dataset.hpp"
+#include "xgrad/data/distributed_sampler.hpp"
 #include "xgrad/optim/descent.hpp"
 #include "xgrad/state_dict.hpp"
 
@@ -52,6 +53,10 @@ public:
     /// Walks `dataset` as `sampler` says. ValueError for a null dataset or a sampler made for
     /// another dataset size.
     DataLoader(std::shared_ptr<const Dataset> dataset, optim::BatchSampler sampler);
+    /// Data-parallel: this rank's share of every global batch (see DistributedSampler); a share
+    /// may be an empty batch. ValueError for a null dataset or a sampler made for another
+    /// dataset size.
+    DataLoader(std::shared_ptr<const Dataset> dataset, DistributedSampler sampler);
     /// Shuffled: the sampler BatchSampler::mini_batch(size, batch_size, drop_last, seed) (the
     /// stochastic variant for batch size 1, the batch variant for batch size 0). Not shuffled:
     /// consecutive batches 0..b-1, b..2b-1, ... ValueError for a null dataset, or an empty one
@@ -87,6 +92,7 @@ public:
 private:
     std::shared_ptr<const Dataset> dataset_;
     std::optional<optim::BatchSampler> sampler_;  // empty: consecutive batches, in order
+    std::optional<DistributedSampler> shards_;    // set: this rank's shares of sampler_'s batches
     std::size_t batch_size_ = 1;
     bool drop_last_ = false;
     std::uint64_t next_epoch_ = 0;
