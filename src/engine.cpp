@@ -254,7 +254,12 @@ Tensor root_gradient(const char* api, std::size_t i, const Tensor& out, const Te
                 ", pass a gradient of that shape");
         return ones_like(out);
     }
-    if (given.shape() != out.shape() || given.dtype() != out.dtype())
+    if (given.dtype() != out.dtype())
+        throw DTypeError(std::string(api) + ": gradient of dtype " + dtype_name(given.dtype()) +
+                         " given for an output of dtype " + dtype_name(out.dtype()) + " (op '" +
+                         out.op_name() + "', shape " + shape_str(out.shape()) +
+                         "; expected the output's dtype)");
+    if (given.shape() != out.shape())
         throw ShapeError(std::string(api) + ": gradient of shape " + shape_str(given.shape()) +
                          " " + dtype_name(given.dtype()) + " given for an output of shape " +
                          shape_str(out.shape()) + " " + dtype_name(out.dtype()));

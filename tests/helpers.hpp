@@ -26,6 +26,16 @@ inline Tensor away_from_zero(const Shape& shape, std::uint64_t seed) {
     return t.requires_grad_(true);
 }
 
+/// The raw bytes of a tensor's values: comparing them checks bit identity (NaN, -0.0 included).
+inline std::string bits(const Tensor& t) {
+    return std::visit(
+        [](const auto& a) {
+            return std::string(reinterpret_cast<const char*>(a.data()),
+                               a.size() * sizeof(typename std::decay_t<decltype(a)>::value_type));
+        },
+        array_of(t));
+}
+
 using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 
 }  // namespace xgrad::testing

@@ -21,6 +21,7 @@
 #include "xgrad/optim/sgd.hpp"
 
 using namespace xgrad;
+using xgrad::testing::bits;
 
 namespace {
 
@@ -65,16 +66,6 @@ std::string floats(std::initializer_list<float> values) {
     std::string bytes(values.size() * 4, '\0');
     std::memcpy(bytes.data(), values.begin(), bytes.size());
     return bytes;
-}
-
-/// The raw bytes of a tensor's values: comparing them checks bit identity (NaN, -0.0 included).
-std::string bits(const Tensor& t) {
-    return std::visit(
-        [](const auto& a) {
-            return std::string(reinterpret_cast<const char*>(a.data()),
-                               a.size() * sizeof(typename std::decay_t<decltype(a)>::value_type));
-        },
-        array_of(t));
 }
 
 bool same_values(const StateDict& a, const StateDict& b) {

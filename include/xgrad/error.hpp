@@ -48,6 +48,11 @@ class ValueError : public detail::ErrorOf<std::invalid_argument> {
 class GraphError : public detail::ErrorOf<std::runtime_error> {
     using ErrorOf::ErrorOf;
 };
+/// A NaN or Inf where a finite value is required: an optimizer step told to raise on a
+/// non-finite gradient (Optimizer::set_nonfinite_policy).
+class NonFiniteError : public detail::ErrorOf<std::runtime_error> {
+    using ErrorOf::ErrorOf;
+};
 /// A malformed file: wrong magic number, truncated data, inconsistent header.
 class FormatError : public detail::ErrorOf<std::runtime_error> {
     using ErrorOf::ErrorOf;

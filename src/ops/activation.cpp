@@ -1,10 +1,12 @@
 // softmax and log_softmax along an axis, shifted by the maximum for stability, forward beside
 // backward (both written with differentiable ops, so they have higher-order gradients).
+#include "xgrad/ops/activation.hpp"
+
+#include <limits>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xreducer.hpp>
 
 #include "ops/common.hpp"
-#include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/reduce.hpp"
 
@@ -19,11 +21,14 @@ template <class A>
 auto log_sum_exp(const A& a, std::size_t axis) {
     using T = element_t<A>;
     const std::vector<std::size_t> axes{axis};
-    xt::xarray<T> m = xt::amax(a, axes, xt::evaluation_strategy::immediate);
     Shape keep = a.shape();
     keep[axis] = 1;
-    m.reshape(keep);
-    m = xt::where(xt::isfinite(m), m, T(0));
+    if (a.size() == 0) {  // log of an empty sum; xtensor's reducers read out of bounds here
+        xt::xarray<T> empty = detail::new_array<T>(keep);
+        empty.fill(-std::numeric_limits<T>::infinity());
+        return empty;
+    }
+    const xt::xarray<T> m = detail::finite_max(a, axes, keep);
     xt::xarray<T> s = xt::sum(xt::exp(a - m), axes, xt::evaluation_strategy::immediate);
     s.reshape(keep);
     return xt::xarray<T>(xt::log(s) + m);
@@ -34,6 +39,7 @@ Tensor row_grad(const Tensor& g, const Tensor& out, std::size_t axis, bool is_so
     return std::visit(
         [&](const auto& y) -> Tensor {
             using A = std::decay_t<decltype(y)>;
+            if (y.size() == 0) return g;  // nothing to compute (and no reducer on empty arrays)
             const A& d = std::get<A>(array_of(g));
             const std::vector<std::size_t> axes{axis};
             Shape keep = y.shape();

@@ -2,11 +2,14 @@
 // Helpers shared by the op implementations: running a kernel on a tensor's array for its dtype,
 // broadcasting checks, axis normalisation and constant (non-differentiable) tensors.
 
+#include <cmath>
 #include <string>
 #include <vector>
 #include <xtensor/xarray.hpp>
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xnoalias.hpp>
+#include <xtensor/xreducer.hpp>
+#include <xtensor/xsort.hpp>
 
 #include "ops/kernels.hpp"
 #include "pool.hpp"
@@ -52,6 +55,25 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b);
 
 /// `axis` in [-ndim, ndim) mapped to [0, ndim); an IndexError naming `op` otherwise.
 std::size_t normalize_axis(const char* op, std::ptrdiff_t axis, std::size_t ndim);
+
+/// The maximum of `a` over `axes`, in `keep_shape` (the reduced axes kept as size 1), with the
+/// non-finite ones (an all -inf slice, or an empty one) replaced by 0: the shift that keeps
+/// log-sum-exp from overflowing. (xtensor's amax reads out of bounds on an empty array.)
+template <class A, class Axes>
+xt::xarray<typename A::value_type> finite_max(const A& a, const Axes& axes,
+                                              const Shape& keep_shape) {
+    using T = typename A::value_type;
+    xt::xarray<T> m = new_array<T>(keep_shape);
+    if (a.size() == 0) {
+        m.fill(T(0));
+        return m;
+    }
+    xt::noalias(m) =
+        xt::reshape_view(xt::amax(a, axes, xt::evaluation_strategy::immediate), keep_shape);
+    for (auto& v : m)
+        if (!std::isfinite(v)) v = T(0);
+    return m;
+}
 
 /// Product of shape[begin..end).
 std::size_t product(const Shape& shape, std::size_t begin, std::size_t end);

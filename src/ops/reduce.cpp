@@ -72,6 +72,11 @@ Array sum_kernel(const Tensor& x, const AxisList& axes, const Shape& out_shape) 
     return apply(x, [&](const auto& a) {
         using T = element_t<decltype(a)>;
         const Shape& shape = a.shape();
+        if (a.size() == 0) {  // every sum is empty: 0 (xtensor's reducer reads out of bounds)
+            xt::xarray<T> r = detail::new_array<T>(out_shape);
+            r.fill(T(0));
+            return r;
+        }
         bool leading = true;
         for (std::size_t i = 0; i < axes.size(); ++i) leading = leading && axes[i] == i;
         if (leading) {
@@ -89,7 +94,6 @@ Array sum_kernel(const Tensor& x, const AxisList& axes, const Shape& out_shape) 
                 const T* row = in + i * cols;
                 for (std::size_t j = 0; j < cols; ++j) out[j] += row[j];
             }
-            if (rows == 0) std::fill_n(out, cols, T(0));
             return r;
         }
         xt::xarray<T> r = xt::sum(a, axes, xt::evaluation_strategy::immediate);
@@ -225,10 +229,7 @@ Tensor logsumexp(const Tensor& x, const Axes& axes, bool keepdims) {
     // Shift by the (constant) maximum so exp never overflows; the shift does not change the value
     // or the gradient. An all -inf slice keeps shift 0 so that it yields -inf, not NaN.
     const Tensor shift = constant(apply(x, [&](const auto& a) {
-        using T = element_t<decltype(a)>;
-        xt::xarray<T> m = xt::amax(a, reduce, xt::evaluation_strategy::immediate);
-        m.reshape(reduced_shape(a.shape(), reduce, true));
-        return xt::xarray<T>(xt::where(xt::isfinite(m), m, T(0)));
+        return detail::finite_max(a, reduce, reduced_shape(a.shape(), reduce, true));
     }));
     const Tensor result = log(sum(exp(x - shift), axes, true)) + shift;
     return keepdims ? result : reshape(result, reduced_shape(x.shape(), reduce, false));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 namespace xgrad::optim {
@@ -32,6 +33,38 @@ std::vector<Tensor> Optimizer::parameters() const {
 
 void Optimizer::set_lr(double lr) {
     for (std::size_t g = 0; g < num_param_groups(); ++g) set_lr(g, lr);
+}
+
+void Optimizer::check_gradients_finite() const {
+    if (nonfinite_policy_ != NonFinitePolicy::raise) return;
+    std::size_t index = 0;
+    for (std::size_t g = 0; g < num_param_groups(); ++g) {
+        const std::vector<Tensor>& group = params(g);
+        for (std::size_t k = 0; k < group.size(); ++k, ++index) {
+            const Tensor grad = group[k].grad();
+            if (!grad.defined()) continue;
+            std::size_t bad = 0, first = 0;
+            double first_value = 0.0;
+            dispatch(grad.dtype(), [&](auto tag) {
+                using T = decltype(tag);
+                const auto& a = grad.value<T>();
+                for (std::size_t i = 0; i < a.size(); ++i)
+                    if (!std::isfinite(a.data()[i]) && bad++ == 0) {
+                        first = i;
+                        first_value = static_cast<double>(a.data()[i]);
+                    }
+            });
+            if (bad > 0)
+                throw NonFiniteError(
+                    std::string(name()) + ".step: the gradient of parameter " +
+                    std::to_string(index) + " (group " + std::to_string(g) + ", index " +
+                    std::to_string(k) + ", shape " + shape_str(grad.shape()) + ") holds " +
+                    std::to_string(bad) + " non-finite values, the first " +
+                    detail::number_text(first_value) + " at flat index " + std::to_string(first) +
+                    " (expected finite gradients; no parameter or state was "
+                    "changed)");
+        }
+    }
 }
 
 namespace detail {

@@ -24,6 +24,15 @@
 
 namespace xgrad::optim {
 
+/// What step() does with a gradient that holds NaN or Inf.
+enum class NonFinitePolicy {
+    /// Apply the update anyway (PyTorch's behaviour): the NaN spreads into the parameters.
+    ignore,
+    /// Check every gradient before touching anything and throw NonFiniteError naming the
+    /// parameter; parameters and optimizer state stay exactly as they were.
+    raise
+};
+
 /// What every optimizer offers whatever its update rule: the interface of training loops and of
 /// learning-rate schedulers. Optimizers are neither copyable nor movable (schedulers keep a
 /// reference to theirs, and a copy would share the state buffers).
@@ -40,6 +49,12 @@ public:
     /// One update of every parameter that has a gradient; parameters whose grad is undefined
     /// are skipped (their state is left untouched), as in PyTorch. Records no graph.
     virtual void step() = 0;
+
+    /// How step() treats a non-finite gradient; NonFinitePolicy::ignore by default. With
+    /// `raise`, a training loop can catch NonFiniteError, skip the batch (zero_grad()) or lower
+    /// the learning rate, and go on from intact parameters. Not saved in state_dict().
+    void set_nonfinite_policy(NonFinitePolicy policy) { nonfinite_policy_ = policy; }
+    NonFinitePolicy nonfinite_policy() const { return nonfinite_policy_; }
 
     /// Clears the gradient of every parameter: drops it (PyTorch's set_to_none=True, the
     /// default since PyTorch 2.0) or fills it with zeros.
@@ -81,6 +96,14 @@ public:
     /// the per-parameter state, copied and converted to each parameter's dtype. Throws
     /// ValueError on a mismatch.
     virtual void load_state_dict(const StateDict& state) = 0;
+
+protected:
+    /// Under NonFinitePolicy::raise: throws NonFiniteError if any parameter's gradient holds NaN
+    /// or Inf, before step() changes anything.
+    void check_gradients_finite() const;
+
+private:
+    NonFinitePolicy nonfinite_policy_ = NonFinitePolicy::ignore;
 };
 
 /// One parameter group: its tensors, its own hyperparameters and the schedulers' bookkeeping.
@@ -174,6 +197,7 @@ public:
 
     void step() override {
         NoGradGuard no_grad;
+        check_gradients_finite();
         std::size_t index = 0;
         for (auto& group : groups_) {
             for (auto& param : group.params) {
@@ -211,40 +235,43 @@ public:
 
     const std::vector<group_type>& param_groups() const { return groups_; }
     /// A group's hyperparameters, writable (not re-validated: keep them sensible).
-    Options& options(std::size_t group = 0) { return groups_.at(group).options; }
-    const Options& options(std::size_t group = 0) const { return groups_.at(group).options; }
+    Options& options(std::size_t group = 0) { return group_at(group).options; }
+    const Options& options(std::size_t group = 0) const { return group_at(group).options; }
     /// The hyperparameters new groups get by default.
     const Options& defaults() const { return defaults_; }
     /// The state of parameter `index` (in parameters() order); null before its first update.
     const State* state(std::size_t index) const {
-        const auto& slot = state_.at(index);
+        if (index >= state_.size())
+            throw IndexError(std::string(name()) + ".state: parameter " + std::to_string(index) +
+                             " is out of range (expected < " + std::to_string(state_.size()) + ")");
+        const auto& slot = state_[index];
         return slot ? &*slot : nullptr;
     }
 
     const char* name() const final { return rule_; }
     std::size_t num_param_groups() const override { return groups_.size(); }
     const std::vector<Tensor>& params(std::size_t group) const override {
-        return groups_.at(group).params;
+        return group_at(group).params;
     }
-    double lr(std::size_t group = 0) const override { return groups_.at(group).options.lr; }
-    void set_lr(std::size_t group, double lr) override { groups_.at(group).options.lr = lr; }
+    double lr(std::size_t group = 0) const override { return group_at(group).options.lr; }
+    void set_lr(std::size_t group, double lr) override { group_at(group).options.lr = lr; }
     using Optimizer::set_lr;
     std::optional<double> initial_lr(std::size_t group) const override {
-        return groups_.at(group).initial_lr;
+        return group_at(group).initial_lr;
     }
     void set_initial_lr(std::size_t group, std::optional<double> initial_lr) override {
-        groups_.at(group).initial_lr = initial_lr;
+        group_at(group).initial_lr = initial_lr;
     }
     bool has_momentum() const override {
         Options probe = defaults_;
         return momentum_field(probe) != nullptr;
     }
     double momentum(std::size_t group) const override {
-        Options probe = groups_.at(group).options;
+        Options probe = group_at(group).options;
         return *checked_momentum(probe);
     }
     void set_momentum(std::size_t group, double momentum) override {
-        *checked_momentum(groups_.at(group).options) = momentum;
+        *checked_momentum(group_at(group).options) = momentum;
     }
 
     StateDict state_dict() const override {
@@ -331,6 +358,17 @@ protected:
     virtual double* momentum_field(Options&) const { return nullptr; }
 
 private:
+    template <class Self>
+    static auto& group_at(Self& self, std::size_t group) {
+        if (group >= self.groups_.size())
+            throw IndexError(std::string(self.name()) + ": parameter group " +
+                             std::to_string(group) + " is out of range (expected < " +
+                             std::to_string(self.groups_.size()) + ")");
+        return self.groups_[group];
+    }
+    group_type& group_at(std::size_t group) { return group_at(*this, group); }
+    const group_type& group_at(std::size_t group) const { return group_at(*this, group); }
+
     double* checked_momentum(Options& options) const {
         double* field = momentum_field(options);
         if (!field) throw ValueError(std::string(name()) + " has no momentum to set or read");
