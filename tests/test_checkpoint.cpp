@@ -258,6 +258,12 @@ BOOST_AUTO_TEST_CASE(malformed_files_are_rejected_with_file_and_offset) {
          craft(R"({"w":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}})",
                data),
          {"overflows"}},
+        // No bytes, but strides of 2^62 * 2^62 elements (found by fuzzing).
+        {"overflow_beside_zero",
+         craft(R"({"w":{"dtype":"F32","shape":[0,4611686018427387904,4611686018427387904],)"
+               R"("data_offsets":[0,0]}})",
+               ""),
+         {"overflows 63 bits"}},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT("case " << c.name) {

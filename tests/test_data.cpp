@@ -403,6 +403,10 @@ BOOST_AUTO_TEST_CASE(idx_malformed_files_name_file_and_offset) {
     trailing.push_back(0);
     write_bytes(dir.file("trailing"), trailing);
     both(dir.file("trailing"), {"2 unexpected bytes", "from byte 136"});
+    // No data (a zero dimension), but dimensions whose strides overflow (found by fuzzing).
+    write_bytes(dir.file("zero_dim"),
+                {0, 0, 0x0D, 4, 0, 0, 0, 2, 0, 0, 0, 0, 0x7F, 0, 0, 0, 0x7F, 0, 0, 0});
+    both(dir.file("zero_dim"), {"dimension 3", "at byte 16", "overflow"});
     // The same in a gzipped file: offsets count decompressed bytes.
     write_gzip(dir.file("truncated.gz"),
                std::vector<unsigned char>(images.begin(), images.end() - 5));
