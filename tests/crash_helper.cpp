@@ -20,6 +20,7 @@
 
 #include "xgrad/io.hpp"
 #include "xgrad/nn.hpp"
+#include "xgrad/ops/reduce.hpp"
 #include "xgrad/optim/adam.hpp"
 
 extern char** environ;
