@@ -220,6 +220,7 @@ BOOST_AUTO_TEST_CASE(malformed_files_are_rejected_with_file_and_offset) {
         {"length_over_limit", craft(good, data, 200'000'000), {"exceeds the limit"}},
         {"bad_json", craft(R"({"w":{"dtype":)", ""), {"invalid JSON", "at byte"}},
         {"not_object", craft("[1,2]", ""), {"not a JSON object"}},
+        {"number_overflow", craft(R"({"__metadata__":{"a":1e999}})", ""), {"invalid JSON"}},
         {"dtype",
          craft(R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", data),
          {"tensor 'w'", "dtype 'I64' is not supported"}},
