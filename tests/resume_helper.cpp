@@ -26,13 +26,15 @@ void save_parameters(TrainingRun& run, const std::string& path) {
 
 int run_self(const std::vector<std::string>& args) {
     std::vector<char*> argv;
-    std::string self = "/proc/self/exe";
+    // The resolved path, not "/proc/self/exe": under valgrind (.ci/valgrind) that link names
+    // valgrind's own tool, while readlink of it answers the program's path.
+    std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
     argv.push_back(self.data());
     std::vector<std::string> copies = args;
     for (auto& a : copies) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = 0;
-    if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0) {
+    if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
         std::cerr << "cannot spawn " << args.front() << ": " << std::strerror(errno) << "\n";
         return 1;
     }

@@ -53,15 +53,17 @@ struct TrainingRun {
         return std::make_shared<data::TensorDataset>(Tensor(inputs), Tensor(labels));
     }
 
+    void train_step(const data::Batch& batch) {
+        optimizer->zero_grad();
+        const Tensor loss = nn::cross_entropy((*model)(batch.inputs), batch.labels());
+        loss.backward();
+        optimizer->step();
+        ++step;
+    }
+
     void train_epoch() {
         model->train();
-        for (const data::Batch& batch : *loader) {
-            optimizer->zero_grad();
-            const Tensor loss = nn::cross_entropy((*model)(batch.inputs), batch.labels());
-            loss.backward();
-            optimizer->step();
-            ++step;
-        }
+        for (const data::Batch& batch : *loader) train_step(batch);
         scheduler->step();
         ++epoch;
     }

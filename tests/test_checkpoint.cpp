@@ -211,6 +211,7 @@ BOOST_AUTO_TEST_CASE(malformed_files_are_rejected_with_file_and_offset) {
         {"length_over_limit", craft(good, data, 200'000'000), {"exceeds the limit"}},
         {"bad_json", craft(R"({"w":{"dtype":)", ""), {"invalid JSON", "at byte"}},
         {"not_object", craft("[1,2]", ""), {"not a JSON object"}},
+        {"number_overflow", craft(R"({"__metadata__":{"a":1e999}})", ""), {"invalid JSON"}},
         {"dtype",
          craft(R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", data),
          {"tensor 'w'", "dtype 'I64' is not supported"}},
@@ -249,6 +250,12 @@ BOOST_AUTO_TEST_CASE(malformed_files_are_rejected_with_file_and_offset) {
          craft(R"({"w":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}})",
                data),
          {"overflows"}},
+        // No bytes, but strides of 2^62 * 2^62 elements (found by fuzzing).
+        {"overflow_beside_zero",
+         craft(R"({"w":{"dtype":"F32","shape":[0,4611686018427387904,4611686018427387904],)"
+               R"("data_offsets":[0,0]}})",
+               ""),
+         {"overflows 63 bits"}},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT("case " << c.name) {

@@ -165,7 +165,9 @@ BOOST_AUTO_TEST_CASE(tensor_dataset_examples_and_batches) {
     XGRAD_CHECK_THROWS(TensorDataset(zeros({3, 2}), zeros({4})), ShapeError, "(4,)");
     XGRAD_CHECK_THROWS(TensorDataset(zeros({3, 2}), zeros({3}, DType::Float64)), DTypeError,
                        "float64");
-    const Batch fractional{zeros({1}), Tensor({0.5})};
+    // Two values: clang reads Tensor({0.5}) as the explicit scalar constructor (a 0-d tensor),
+    // gcc as the 1-D list.
+    const Batch fractional{zeros({2}), Tensor({1.0, 0.5})};
     XGRAD_CHECK_THROWS(fractional.labels(), ValueError, "whole number");
 }
 
@@ -403,6 +405,10 @@ BOOST_AUTO_TEST_CASE(idx_malformed_files_name_file_and_offset) {
     trailing.push_back(0);
     write_bytes(dir.file("trailing"), trailing);
     both(dir.file("trailing"), {"2 unexpected bytes", "from byte 136"});
+    // No data (a zero dimension), but dimensions whose strides overflow (found by fuzzing).
+    write_bytes(dir.file("zero_dim"),
+                {0, 0, 0x0D, 4, 0, 0, 0, 2, 0, 0, 0, 0, 0x7F, 0, 0, 0, 0x7F, 0, 0, 0});
+    both(dir.file("zero_dim"), {"dimension 3", "at byte 16", "overflow"});
     // The same in a gzipped file: offsets count decompressed bytes.
     write_gzip(dir.file("truncated.gz"),
                std::vector<unsigned char>(images.begin(), images.end() - 5));

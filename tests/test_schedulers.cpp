@@ -486,6 +486,39 @@ BOOST_AUTO_TEST_CASE(load_rejects_another_schedule) {
                       {"StepLR", "ExponentialLR"});
 }
 
+BOOST_AUTO_TEST_CASE(load_rejects_settings_the_constructor_refuses_and_changes_nothing) {
+    // A checkpoint with StepLR's step_size 0 was accepted and the next step() divided by zero
+    // (found by fuzzing the checkpoint loader).
+    Tensor p = parameter(1.0);
+    SGD opt({p}, {0.1});
+    const auto rejected = [&](LRScheduler& schedule, const std::string& key,
+                              const std::string& value, const std::vector<std::string>& fragments) {
+        StateDict bad = schedule.state_dict();
+        bad.metadata.at(key) = value;
+        const auto before = schedule.state_dict().metadata;
+        check_value_error([&] { schedule.load_state_dict(bad); }, fragments);
+        BOOST_TEST((schedule.state_dict().metadata == before), key << " changed the schedule");
+    };
+    StepLR step(opt, 2);
+    rejected(step, "step_size", "0", {"StepLR", "step_size", "0"});
+    CosineAnnealingLR cosine(opt, 10);
+    rejected(cosine, "T_max", "-1", {"CosineAnnealingLR", "T_max"});
+    LinearLR linear(opt, 0.5);
+    rejected(linear, "start_factor", "0", {"LinearLR", "start_factor"});
+    rejected(linear, "total_iters", "0", {"LinearLR", "total_iters"});
+    InverseTimeLR inverse(opt, 0.1);
+    rejected(inverse, "decay_rate", "-1", {"InverseTimeLR", "decay_rate"});
+    OneCycleLROptions one_cycle_options;
+    one_cycle_options.total_steps = 10;
+    one_cycle_options.cycle_momentum = false;
+    OneCycleLR one_cycle(opt, 0.1, one_cycle_options);
+    rejected(one_cycle, "div_factor", "0", {"OneCycleLR", "div_factor"});
+    ReduceLROnPlateau plateau(opt, ReduceLROnPlateauOptions());
+    StateDict bad = plateau.state_dict();
+    bad.metadata.at("factor") = "2";
+    check_value_error([&] { plateau.load_state_dict(bad); }, {"ReduceLROnPlateau", "factor"});
+}
+
 // ---- Errors -----------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(invalid_settings_throw_naming_them) {

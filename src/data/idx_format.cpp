@@ -99,12 +99,16 @@ IdxHeader parse_idx_header(const std::string& path, const unsigned char* bytes,
                           std::to_string(available) + " but " + std::to_string(rank) +
                           " dimensions need a header of " + std::to_string(needed) + " bytes");
     header.dims.resize(rank);
-    // Reject products that overflow 64 bits (a corrupt dimension) before they wrap around.
+    // Reject sizes that overflow a signed 64-bit integer (a corrupt dimension) before they wrap
+    // around. Zero dimensions are left out of the product: a file with no data must not declare
+    // dimensions whose strides overflow either (found by fuzzing: xtensor's signed stride
+    // arithmetic overflowed on dimensions (2, 2, 0, 2^30, ...)).
     std::uint64_t total = idx_type_size(header.type);
     for (std::size_t i = 0; i < rank; ++i) {
         header.dims[i] = big_endian_u32(bytes + 4 + 4 * i);
-        if (header.dims[i] != 0 &&
-            total > std::numeric_limits<std::uint64_t>::max() / header.dims[i])
+        if (header.dims[i] == 0) continue;
+        if (total >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / header.dims[i])
             throw FormatError(where + "dimension " + std::to_string(i) + " (" +
                               std::to_string(header.dims[i]) + ", at byte " +
                               std::to_string(4 + 4 * i) + ") makes the data size overflow");

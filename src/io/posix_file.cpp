@@ -1,10 +1,14 @@
 #include "io/posix_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -85,10 +89,42 @@ std::string directory_of(const std::string& path) {
     if (slash == std::string::npos) return ".";
     return slash == 0 ? "/" : path.substr(0, slash);
 }
+
+/// "<name of path>.tmp.<host>.": the start of the temporary files of saves to `path` from this
+/// host; the writer's pid and mkstemp's 6 characters follow.
+std::string temporary_prefix(const std::string& path) {
+    char host[HOST_NAME_MAX + 1] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "unknown");
+    return path.substr(path.find_last_of('/') + 1) + ".tmp." + host + ".";
+}
+
+/// A save killed before its rename (SIGKILL, power loss) leaves its temporary file behind, and a
+/// job that is preempted again and again would fill the disk with them. Each save removes those
+/// of processes of this host that no longer exist; a live writer's file (a concurrent save) is
+/// never touched, and a reused pid only delays the cleanup. Best effort: errors are ignored.
+void remove_stale_temporaries(const std::string& directory, const std::string& prefix) {
+    DIR* dir = ::opendir(directory.c_str());
+    if (!dir) return;
+    while (const dirent* entry = ::readdir(dir)) {
+        const char* name = entry->d_name;
+        if (std::strncmp(name, prefix.c_str(), prefix.size()) != 0) continue;
+        char* end = nullptr;
+        const long pid = std::strtol(name + prefix.size(), &end, 10);
+        if (end == name + prefix.size() || *end != '.' || std::strlen(end + 1) != 6) continue;
+        if (pid <= 0 || pid == ::getpid()) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            ::unlinkat(::dirfd(dir), name, 0);
+    }
+    ::closedir(dir);
+}
 }  // namespace
 
 void write_atomically(const std::string& path, const std::function<void(int fd)>& write) {
-    std::string temporary = path + ".tmp.XXXXXX";
+    const std::string directory = directory_of(path);
+    const std::string prefix = temporary_prefix(path);
+    remove_stale_temporaries(directory, prefix);
+    std::string temporary = path.substr(0, path.find_last_of('/') + 1) + prefix +
+                            std::to_string(::getpid()) + ".XXXXXX";
     const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
     if (fd < 0) throw IOError(os_error("cannot create a temporary file for", path));
     bool open = true;
@@ -110,7 +146,6 @@ void write_atomically(const std::string& path, const std::function<void(int fd)>
         throw IOError(message);
     }
     // The rename is durable only once the directory entry is on disk.
-    const std::string directory = directory_of(path);
     const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) throw IOError(os_error("cannot open directory", directory));
     const int synced = ::fsync(dir);

@@ -42,9 +42,10 @@ std::vector<unsigned char> read_all(const std::string& path);
 /// Writes `count` bytes to `fd`, retrying short writes; IOError naming `path` on failure.
 void write_all(int fd, const void* data, std::size_t count, const std::string& path);
 
-/// Replaces `path` atomically with what `write(fd)` writes: into a temporary file next to it,
-/// flushed with fsync, renamed over `path`, and the directory fsynced. If `write` throws or any
-/// step fails, the temporary file is removed and `path` is untouched.
+/// Replaces `path` atomically with what `write(fd)` writes: into a temporary file next to it
+/// ("<path>.tmp.<host>.<pid>.XXXXXX"), flushed with fsync, renamed over `path`, and the directory
+/// fsynced. If `write` throws or any step fails, the temporary file is removed and `path` is
+/// untouched. Temporary files left by killed writers of `path` on this host are removed first.
 void write_atomically(const std::string& path, const std::function<void(int fd)>& write);
 
 }  // namespace xgrad::io::detail

@@ -150,6 +150,10 @@ private:
         } catch (const json::parse_error& error) {
             fail("invalid JSON at byte " + std::to_string(8 + error.byte - 1) + " in " +
                  header_range(text.size()) + ": " + error.what());
+        } catch (const json::exception& error) {
+            // Not a parse_error: a number too large for a double (out_of_range 406; found by
+            // fuzzing, it escaped as a non-xgrad exception).
+            fail("invalid JSON in " + header_range(text.size()) + ": " + error.what());
         }
         if (!header.is_object()) fail(header_range(text.size()) + " is not a JSON object");
         if (!duplicate.empty()) fail("the name '" + duplicate + "' appears twice in the header");
@@ -199,15 +203,22 @@ private:
         else
             fail(where + "dtype '" + dtype + "' is not supported (xgrad reads F32 and F64)");
 
+        // The byte count, and the product of the non-zero dimensions: with a zero dimension
+        // there are no bytes, but the tensor's strides are still products of the others and
+        // must not overflow (xtensor computes them in signed 64-bit arithmetic).
         std::uint64_t bytes = dtype_size(entry.dtype);
+        std::uint64_t nonzero = bytes;
         for (const auto& d : value["shape"]) {
             if (!d.is_number_unsigned())
                 fail(where + "the shape " + value["shape"].dump() +
                      " holds something other than a non-negative integer");
             const std::uint64_t size = d.get<std::uint64_t>();
-            if (size != 0 && bytes > std::numeric_limits<std::uint64_t>::max() / size)
-                fail(where + "the shape " + value["shape"].dump() + " overflows 64 bits");
+            if (size != 0 &&
+                nonzero >
+                    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / size)
+                fail(where + "the shape " + value["shape"].dump() + " overflows 63 bits");
             bytes *= size;
+            if (size != 0) nonzero *= size;
             entry.shape.push_back(static_cast<std::size_t>(size));
         }
         entry.begin = value["data_offsets"][0].get<std::uint64_t>();

@@ -205,7 +205,10 @@ LoadReport Module::load_state_dict(const StateDict& state, bool strict) {
         list("unexpected", report.unexpected);
         throw ValueError(message);
     }
-    for (auto& [tensor, value] : updates) {
+    for (auto& update : updates) {
+        // A named reference, not a structured binding: C++17 lambdas cannot capture bindings
+        // (clang rejects it).
+        const auto& value = update.second;
         // Same shape and dtype: assign element by element into the existing array, no realloc.
         std::visit(
             [&](auto& target) {
@@ -213,7 +216,7 @@ LoadReport Module::load_state_dict(const StateDict& state, bool strict) {
                 const auto& source = std::get<A>(value);
                 std::copy(source.data(), source.data() + source.size(), target.data());
             },
-            tensor.node()->value);
+            update.first.node()->value);
     }
     return report;
 }

@@ -91,9 +91,19 @@ void LRScheduler::load_state_dict(const StateDict& in) {
 
 // ---- StepLR ---------------------------------------------------------------------------------
 
+// Each schedule checks its settings with one function, in the constructor and again in
+// load_extra(): a checkpoint must not bring back what the constructor refuses (a StepLR with
+// step_size 0 from a corrupt checkpoint divided by zero; found by fuzzing). load_extra() reads
+// and checks everything before it assigns anything, so a bad state changes nothing.
+namespace {
+void check_step_lr(int step_size) {
+    detail::require(step_size > 0, "StepLR", "step_size", step_size, "> 0");
+}
+}  // namespace
+
 StepLR::StepLR(Optimizer& optimizer, int step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
-    detail::require(step_size > 0, "StepLR", "step_size", step_size, "> 0");
+    check_step_lr(step_size);
     initialize();
 }
 
@@ -117,8 +127,11 @@ void StepLR::save_extra(StateDict& out) const {
 }
 
 void StepLR::load_extra(const StateDict& in) {
-    step_size_ = detail::load_int(in, "step_size", name());
-    gamma_ = detail::load_number(in, "gamma", name());
+    const int step_size = detail::load_int(in, "step_size", name());
+    const double gamma = detail::load_number(in, "gamma", name());
+    check_step_lr(step_size);
+    step_size_ = step_size;
+    gamma_ = gamma;
 }
 
 // ---- MultiStepLR ----------------------------------------------------------------------------
@@ -152,9 +165,12 @@ void MultiStepLR::save_extra(StateDict& out) const {
 }
 
 void MultiStepLR::load_extra(const StateDict& in) {
-    milestones_ =
+    auto milestones =
         detail::parse_int_list(detail::required_entry(in, "milestones", name()), "milestones");
-    gamma_ = detail::load_number(in, "gamma", name());
+    const double gamma = detail::load_number(in, "gamma", name());
+    std::sort(milestones.begin(), milestones.end());  // as the constructor does
+    milestones_ = std::move(milestones);
+    gamma_ = gamma;
 }
 
 // ---- ExponentialLR --------------------------------------------------------------------------
@@ -187,9 +203,15 @@ void ExponentialLR::load_extra(const StateDict& in) {
 
 // ---- InverseTimeLR --------------------------------------------------------------------------
 
+namespace {
+void check_inverse_time_lr(double decay_rate) {
+    detail::require_non_negative("InverseTimeLR", "decay_rate", decay_rate);
+}
+}  // namespace
+
 InverseTimeLR::InverseTimeLR(Optimizer& optimizer, double decay_rate)
     : LRScheduler(optimizer), decay_rate_(decay_rate) {
-    detail::require_non_negative("InverseTimeLR", "decay_rate", decay_rate);
+    check_inverse_time_lr(decay_rate);
     initialize();
 }
 
@@ -206,7 +228,9 @@ void InverseTimeLR::save_extra(StateDict& out) const {
 }
 
 void InverseTimeLR::load_extra(const StateDict& in) {
-    decay_rate_ = detail::load_number(in, "decay_rate", name());
+    const double decay_rate = detail::load_number(in, "decay_rate", name());
+    check_inverse_time_lr(decay_rate);
+    decay_rate_ = decay_rate;
 }
 
 // ---- LambdaLR -------------------------------------------------------------------------------
@@ -233,16 +257,22 @@ std::vector<double> LambdaLR::get_lr() {
 
 // ---- LinearLR -------------------------------------------------------------------------------
 
-LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor, int total_iters)
-    : LRScheduler(optimizer),
-      start_factor_(start_factor),
-      end_factor_(end_factor),
-      total_iters_(total_iters) {
+namespace {
+void check_linear_lr(double start_factor, double end_factor, int total_iters) {
     detail::require(start_factor > 0.0 && start_factor <= 1.0, "LinearLR", "start_factor",
                     start_factor, "in (0, 1]");
     detail::require(end_factor >= 0.0 && end_factor <= 1.0, "LinearLR", "end_factor", end_factor,
                     "in [0, 1]");
     detail::require(total_iters > 0, "LinearLR", "total_iters", total_iters, "> 0");
+}
+}  // namespace
+
+LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor, int total_iters)
+    : LRScheduler(optimizer),
+      start_factor_(start_factor),
+      end_factor_(end_factor),
+      total_iters_(total_iters) {
+    check_linear_lr(start_factor, end_factor, total_iters);
     initialize();
 }
 
@@ -274,16 +304,26 @@ void LinearLR::save_extra(StateDict& out) const {
 }
 
 void LinearLR::load_extra(const StateDict& in) {
-    start_factor_ = detail::load_number(in, "start_factor", name());
-    end_factor_ = detail::load_number(in, "end_factor", name());
-    total_iters_ = detail::load_int(in, "total_iters", name());
+    const double start_factor = detail::load_number(in, "start_factor", name());
+    const double end_factor = detail::load_number(in, "end_factor", name());
+    const int total_iters = detail::load_int(in, "total_iters", name());
+    check_linear_lr(start_factor, end_factor, total_iters);
+    start_factor_ = start_factor;
+    end_factor_ = end_factor;
+    total_iters_ = total_iters;
 }
 
 // ---- CosineAnnealingLR ----------------------------------------------------------------------
 
+namespace {
+void check_cosine_annealing_lr(int t_max) {
+    detail::require(t_max > 0, "CosineAnnealingLR", "T_max", t_max, "> 0");
+}
+}  // namespace
+
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, int t_max, double eta_min)
     : LRScheduler(optimizer), t_max_(t_max), eta_min_(eta_min) {
-    detail::require(t_max > 0, "CosineAnnealingLR", "T_max", t_max, "> 0");
+    check_cosine_annealing_lr(t_max);
     initialize();
 }
 
@@ -317,8 +357,11 @@ void CosineAnnealingLR::save_extra(StateDict& out) const {
 }
 
 void CosineAnnealingLR::load_extra(const StateDict& in) {
-    t_max_ = detail::load_int(in, "T_max", name());
-    eta_min_ = detail::load_number(in, "eta_min", name());
+    const int t_max = detail::load_int(in, "T_max", name());
+    const double eta_min = detail::load_number(in, "eta_min", name());
+    check_cosine_annealing_lr(t_max);
+    t_max_ = t_max;
+    eta_min_ = eta_min;
 }
 
 }  // namespace xgrad::optim

@@ -17,14 +17,8 @@ namespace {
 constexpr double pi = 3.141592653589793;  // Python's math.pi
 enum { kInitialLr = 0, kMaxLr = 1, kMinLr = 2 };
 enum { kMaxMomentum = 0, kBaseMomentum = 1 };
-}  // namespace
-
-OneCycleLR::OneCycleLR(Optimizer& optimizer, double max_lr, const OneCycleLROptions& options)
-    : OneCycleLR(optimizer, std::vector<double>(optimizer.num_param_groups(), max_lr), options) {}
-
-OneCycleLR::OneCycleLR(Optimizer& optimizer, std::vector<double> max_lrs,
-                       const OneCycleLROptions& options)
-    : LRScheduler(optimizer), options_(options), max_lrs_(std::move(max_lrs)) {
+/// The constructor's checks, also applied to a loaded state (see StepLR in lr_scheduler.cpp).
+void check_options(const OneCycleLROptions& options) {
     detail::require(options.total_steps > 0, "OneCycleLR", "total_steps", options.total_steps,
                     "> 0");
     detail::require(options.pct_start >= 0.0 && options.pct_start <= 1.0, "OneCycleLR", "pct_start",
@@ -33,6 +27,16 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, std::vector<double> max_lrs,
                     "> 0");
     detail::require(options.final_div_factor > 0.0, "OneCycleLR", "final_div_factor",
                     options.final_div_factor, "> 0");
+}
+}  // namespace
+
+OneCycleLR::OneCycleLR(Optimizer& optimizer, double max_lr, const OneCycleLROptions& options)
+    : OneCycleLR(optimizer, std::vector<double>(optimizer.num_param_groups(), max_lr), options) {}
+
+OneCycleLR::OneCycleLR(Optimizer& optimizer, std::vector<double> max_lrs,
+                       const OneCycleLROptions& options)
+    : LRScheduler(optimizer), options_(options), max_lrs_(std::move(max_lrs)) {
+    check_options(options);
     if (max_lrs_.size() != optimizer.num_param_groups())
         throw ValueError("OneCycleLR: expected " + std::to_string(optimizer.num_param_groups()) +
                          " max_lr values (one per group), got " + std::to_string(max_lrs_.size()));
@@ -135,6 +139,7 @@ void OneCycleLR::load_extra(const StateDict& in) {
     auto initial_lrs = detail::load_list(in, "initial_lrs", groups, name());
     auto max_lrs = detail::load_list(in, "max_lrs", groups, name());
     auto min_lrs = detail::load_list(in, "min_lrs", groups, name());
+    check_options(o);
     options_ = o;
     initial_lrs_ = std::move(initial_lrs);
     max_lrs_ = std::move(max_lrs);

@@ -10,15 +10,23 @@ namespace {
 constexpr const char* kName = "ReduceLROnPlateau";
 }  // namespace
 
-ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, const ReduceLROnPlateauOptions& options)
-    : optimizer_(optimizer), options_(options) {
-    const std::size_t groups = optimizer.num_param_groups();
+namespace {
+/// The constructor's checks, also applied to a loaded state: a checkpoint must not bring back
+/// settings the constructor refuses.
+void check_options(const ReduceLROnPlateauOptions& options) {
     detail::require(options.factor >= 0.0 && options.factor < 1.0, kName, "factor", options.factor,
                     "in [0, 1)");
     detail::require(options.patience >= 0, kName, "patience", options.patience, ">= 0");
     detail::require(options.cooldown >= 0, kName, "cooldown", options.cooldown, ">= 0");
     detail::require_non_negative(kName, "threshold", options.threshold);
     detail::require_non_negative(kName, "eps", options.eps);
+}
+}  // namespace
+
+ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, const ReduceLROnPlateauOptions& options)
+    : optimizer_(optimizer), options_(options) {
+    const std::size_t groups = optimizer.num_param_groups();
+    check_options(options);
     if (options.min_lr.size() == 1)
         min_lrs_.assign(groups, options.min_lr[0]);
     else if (options.min_lr.size() == groups)
@@ -125,6 +133,8 @@ void ReduceLROnPlateau::load_state_dict(const StateDict& in) {
     const int last_epoch = detail::load_int(in, "last_epoch", kName);
     const auto last_lr = detail::load_list(in, "last_lr", groups, kName);
     o.min_lr = min_lrs;
+    check_options(o);
+    for (double min_lr : min_lrs) detail::require_non_negative(kName, "min_lr", min_lr);
     options_ = o;
     min_lrs_ = std::move(min_lrs);
     best_ = best;

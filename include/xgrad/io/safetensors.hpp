@@ -18,7 +18,8 @@ namespace xgrad::io {
 inline constexpr std::uint64_t kMaxSafetensorsHeader = 100'000'000;
 
 /// Writes `state` to `path` atomically: a temporary file in the same directory, fsync, rename,
-/// fsync of the directory. A crash or error during the save leaves the previous file intact.
+/// fsync of the directory. A crash or error during the save leaves the previous file intact; the
+/// temporary file a killed save leaves behind is removed by the next save to `path`.
 /// ValueError for an undefined tensor or an empty name; IOError when the OS refuses.
 void save_safetensors(const std::string& path, const StateDict& state);
 
