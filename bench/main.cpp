@@ -1,11 +1,14 @@
 // xgrad against libtorch, side by side in one process: the cases of issue 6, one table, one JSON.
 //
-//     xgrad_bench [--json PATH] [--samples N] [--threads 1,2] [--data DIR] [--note TEXT] [--quick]
+//     xgrad_bench [--json PATH] [--samples N] [--rounds N] [--threads 1,2] [--data DIR]
+//                 [--note TEXT] [--quick]
 //                 [--case mlp|logistic|big|tanh|rss]...   (default: all; repeat to pick several)
 //                 [--side xgrad|libtorch]                 (one library only, for profiling)
 //
 // Each case runs on both libraries with the same data, float32, the same thread count and the
-// same OpenBLAS kernel (one OpenBLAS in the process). Times are medians over --samples blocks.
+// same OpenBLAS kernel (one OpenBLAS in the process). Times are medians over --samples blocks;
+// each case runs --rounds times per library, alternating, and reports the median round, so that
+// a slow phase of a shared machine affects both sides instead of one.
 // Peak RSS runs one epoch in a fresh child process per library (xgrad_rss_epoch,
 // torch_rss_epoch next to this program) and reads its ru_maxrss.
 #include <algorithm>
@@ -45,6 +48,7 @@ struct Args {
     std::string note;
     std::vector<int> threads{1, 2};
     std::size_t samples = 31;
+    std::size_t rounds = 3;
     bool quick = false;
     /// Run one library only ("xgrad" or "libtorch"), e.g. under a profiler.
     std::string side;
@@ -71,6 +75,8 @@ Args parse(int argc, char** argv) {
             args.note = value();
         else if (flag == "--samples")
             args.samples = std::stoul(value());
+        else if (flag == "--rounds")
+            args.rounds = std::max<std::size_t>(1, std::stoul(value()));
         else if (flag == "--quick")
             args.quick = true;
         else if (flag == "--case")
@@ -120,6 +126,13 @@ std::string directory_of(const std::string& path) {
     return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+/// The median of `values`; -1 (not measured) when empty.
+double median(std::vector<double> values) {
+    if (values.empty()) return -1.0;
+    std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+    return values[values.size() / 2];
+}
+
 Row compare(std::string name, int threads, double xgrad, double torch, bool torch_over_xgrad,
             double target) {
     Row row{std::move(name), threads, xgrad, torch, "s"};
@@ -165,10 +178,14 @@ int main(int argc, char** argv) {
         auto xgrad = make_xgrad_side();
         auto torch = make_torch_side();
         std::vector<Row> rows;
+        const std::size_t rounds = args.quick ? 1 : args.rounds;
         const auto measure = [&](auto&& fn) {
-            const double x = args.side == "libtorch" ? -1.0 : fn(*xgrad);
-            const double t = torch && args.side != "xgrad" ? fn(*torch) : -1.0;
-            return std::make_pair(x, t);
+            std::vector<double> x, t;
+            for (std::size_t r = 0; r < rounds; ++r) {
+                if (args.side != "libtorch") x.push_back(fn(*xgrad));
+                if (torch && args.side != "xgrad") t.push_back(fn(*torch));
+            }
+            return std::make_pair(median(x), median(t));
         };
 
         std::vector<float> tanh_input(1000000);
@@ -205,7 +222,10 @@ int main(int argc, char** argv) {
                 const auto batches = make_batches(images, 1024, 4);
                 const auto [x, t] =
                     measure([&](Side& s) { return s.mlp_step(big, batches, slow); });
-                const double bound = sgemm_bound(big, 1024, slow);
+                std::vector<double> bounds;
+                for (std::size_t r = 0; r < rounds; ++r)
+                    bounds.push_back(sgemm_bound(big, 1024, slow));
+                const double bound = median(bounds);
                 rows.push_back(Row{"sgemm calls of that step, direct", threads, bound, -1, "s"});
                 Row row{"mlp 784-1024-1024-10 step, batch 1024", threads, x, t, "s"};
                 row.ratio = x / bound;

@@ -12,13 +12,13 @@ namespace {
 /// spare the page faults of fresh memory (glibc returns freed large blocks to the system, and
 /// touching them again faults every page in) — a caching allocator like PyTorch's on GPUs.
 /// Bounded: at most kPerSize buffers of one size, kMaxBuckets sizes, kMaxTotalBytes in all, per
-/// thread and dtype; a buffer above kMaxBytes is never kept.
-constexpr std::size_t kSmallBytes = 16 * 1024;
+/// thread and dtype; a buffer above kMaxBytes is never kept. A wide MLP step frees more than a
+/// handful of same-size activations and gradients at once: keeping only a few let the rest go back
+/// to the system, and the next step page-faulted them in again (a quarter of its time).
 constexpr std::size_t kMaxBytes = 64 * 1024 * 1024;
 constexpr std::size_t kMaxTotalBytes = 128 * 1024 * 1024;
 constexpr std::size_t kMaxBuckets = 64;
-
-std::size_t per_size(std::size_t bytes) { return bytes <= kSmallBytes ? 16 : 4; }
+constexpr std::size_t kPerSize = 16;
 
 template <class T>
 struct ArrayPool {
@@ -75,7 +75,7 @@ void give(xt::xarray<T>& a) {
     ArrayPool<T>& pool = pools().of<T>();
     if (pool.bytes + bytes > kMaxTotalBytes) return;
     auto* arrays = pool.bucket(size, true);
-    if (!arrays || arrays->size() >= per_size(bytes)) return;
+    if (!arrays || arrays->size() >= kPerSize) return;
     arrays->push_back(std::move(a));
     pool.bytes += bytes;
 }
