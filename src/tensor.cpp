@@ -2,7 +2,6 @@
 
 #include <ostream>
 #include <sstream>
-
 #include <xtensor/xio.hpp>
 
 #include "engine.hpp"
@@ -50,8 +49,10 @@ Node& checked(const std::shared_ptr<Node>& node, const char* what) {
 
 Tensor::Tensor(std::shared_ptr<Node> node) : node_(std::move(node)) {}
 
-Tensor::Tensor(double scalar, DType dtype, bool requires_grad)
-    : Tensor(make_leaf(from_nested<0>(scalar, dtype), requires_grad)) {}
+std::shared_ptr<Node> detail::scalar_node(double value, DType dtype, bool requires_grad) {
+    return make_leaf(from_nested<0>(value, dtype), requires_grad).node();
+}
+
 Tensor::Tensor(std::initializer_list<detail::ListValue> values, DType dtype, bool requires_grad)
     : Tensor(make_leaf(from_list(values, dtype), requires_grad)) {}
 Tensor::Tensor(xt::nested_initializer_list_t<double, 2> values, DType dtype, bool requires_grad)
@@ -82,8 +83,8 @@ std::size_t Tensor::size(std::ptrdiff_t axis) const {
     const auto& s = shape();
     const auto n = static_cast<std::ptrdiff_t>(s.size());
     if (axis < -n || axis >= n)
-        throw IndexError("Tensor::size: axis " + std::to_string(axis) + " is out of range for shape " +
-                         shape_str(s));
+        throw IndexError("Tensor::size: axis " + std::to_string(axis) +
+                         " is out of range for shape " + shape_str(s));
     return s[static_cast<std::size_t>(axis < 0 ? axis + n : axis)];
 }
 
@@ -122,9 +123,10 @@ bool Tensor::requires_grad() const { return checked(node_, "requires_grad").requ
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
     if (!is_leaf())
-        throw GraphError(std::string("Tensor::requires_grad_: only leaves can change requires_grad; "
-                                     "this tensor was produced by '") +
-                         node_->op + "' (use detach() first)");
+        throw GraphError(
+            std::string("Tensor::requires_grad_: only leaves can change requires_grad; "
+                        "this tensor was produced by '") +
+            node_->op + "' (use detach() first)");
     node_->requires_grad = requires_grad;
     return *this;
 }

@@ -165,8 +165,6 @@ BOOST_AUTO_TEST_CASE(tensor_dataset_examples_and_batches) {
     XGRAD_CHECK_THROWS(TensorDataset(zeros({3, 2}), zeros({4})), ShapeError, "(4,)");
     XGRAD_CHECK_THROWS(TensorDataset(zeros({3, 2}), zeros({3}, DType::Float64)), DTypeError,
                        "float64");
-    // Two values: clang reads Tensor({0.5}) as the explicit scalar constructor (a 0-d tensor),
-    // gcc as the 1-D list.
     const Batch fractional{zeros({2}), Tensor({1.0, 0.5})};
     XGRAD_CHECK_THROWS(fractional.labels(), ValueError, "whole number");
 }

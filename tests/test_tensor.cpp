@@ -21,6 +21,10 @@ BOOST_AUTO_TEST_CASE(construction_from_nested_lists) {
     BOOST_TEST(column.shape() == Shape({3, 1}));
     const Tensor c({{{1, 2}, {3, 4}}});
     BOOST_TEST(c.shape() == Shape({1, 2, 2}));
+    // One value in braces is a 1-D tensor with every compiler; scalars of any arithmetic type.
+    BOOST_TEST(Tensor({0.5}).shape() == Shape({1}));
+    BOOST_TEST(Tensor(3).dim() == 0u);
+    BOOST_TEST(Tensor(0.25f, DType::Float64).item() == 0.25);
 }
 
 BOOST_AUTO_TEST_CASE(value_access_without_copy) {
@@ -50,7 +54,8 @@ BOOST_AUTO_TEST_CASE(factories) {
     BOOST_TEST(ones({3}, DType::Float64).to_vector() == std::vector<double>(3, 1.0));
     BOOST_TEST(full({2}, 1.5).to_vector() == std::vector<double>(2, 1.5));
     BOOST_TEST(arange(0, 5).to_vector() == std::vector<double>({0, 1, 2, 3, 4}));
-    BOOST_TEST(arange(1, 0, -0.25, DType::Float64).to_vector() == std::vector<double>({1, 0.75, 0.5, 0.25}));
+    BOOST_TEST(arange(1, 0, -0.25, DType::Float64).to_vector() ==
+               std::vector<double>({1, 0.75, 0.5, 0.25}));
     BOOST_TEST(arange(3, 3).numel() == 0u);
     BOOST_CHECK_THROW(arange(0, 1, 0), ValueError);
 }

@@ -9,8 +9,8 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
-
 #include <xtensor/xarray.hpp>
 
 #include "xgrad/dtype.hpp"
@@ -33,6 +33,9 @@ struct ListValue {
     ListValue(double v) : value(v) {}  // NOLINT: implicit by design
     double value;
 };
+
+/// The node of a 0-d tensor (the scalar constructor's work).
+std::shared_ptr<Node> scalar_node(double value, DType dtype, bool requires_grad);
 }  // namespace detail
 
 /// A tensor of float32 (default) or float64 values that records the ops applied to it when
@@ -45,7 +48,11 @@ public:
 
     /// From nested initializer lists: `Tensor({1, 2})`, `Tensor({{1, 2}, {3, 4}})`, the column
     /// `Tensor({{1}, {2}})`. Values are given as double and stored as `dtype`.
-    explicit Tensor(double scalar, DType dtype = DType::Float32, bool requires_grad = false);
+    /// A 0-d tensor. A template, so that a braced list `Tensor({0.5})` is never this constructor
+    /// but the 1-D one (with a plain double parameter, GCC and Clang chose differently).
+    template <class Scalar, std::enable_if_t<std::is_arithmetic_v<Scalar>, int> = 0>
+    explicit Tensor(Scalar scalar, DType dtype = DType::Float32, bool requires_grad = false)
+        : Tensor(detail::scalar_node(static_cast<double>(scalar), dtype, requires_grad)) {}
     Tensor(std::initializer_list<detail::ListValue> values, DType dtype = DType::Float32,
            bool requires_grad = false);
     Tensor(xt::nested_initializer_list_t<double, 2> values, DType dtype = DType::Float32,
