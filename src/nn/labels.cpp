@@ -7,6 +7,12 @@
 
 namespace xgrad::nn::detail {
 
+void check_same_shape(const char* op, const Tensor& input, const Tensor& target) {
+    if (input.shape() != target.shape())
+        throw ShapeError(std::string(op) + ": expected input and target of one shape, got " +
+                         shape_str(input.shape()) + " and " + shape_str(target.shape()));
+}
+
 std::size_t check_class_inputs(const char* op, const Tensor& scores, const IndexArray& labels) {
     if (scores.dim() != 2)
         throw ShapeError(std::string(op) + ": expected scores of shape (n, classes), got " +

@@ -1,5 +1,5 @@
 #pragma once
-// Checks shared by the class-label losses (nll_loss, cross_entropy).
+// Checks shared by the losses.
 
 #include <cstdint>
 #include <vector>
@@ -8,6 +8,9 @@
 #include "xgrad/tensor.hpp"
 
 namespace xgrad::nn::detail {
+
+/// ShapeError naming `op` unless input and target have one shape.
+void check_same_shape(const char* op, const Tensor& input, const Tensor& target);
 
 /// Checks that `scores` is (n, classes) and `labels` holds n integers in [0, classes); returns n.
 /// ShapeError / IndexError naming `op` otherwise.

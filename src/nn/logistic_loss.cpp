@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string>
 
+#include "labels.hpp"
+#include "ops/scalar_math.hpp"
 #include "pool.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
@@ -17,20 +19,6 @@
 namespace xgrad::nn {
 
 namespace {
-
-/// log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z.
-template <class T>
-T softplus_of(T z) {
-    return std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z)));
-}
-
-/// σ(z) without overflow: e^z / (1 + e^z) for negative z.
-template <class T>
-T sigmoid_of(T z) {
-    if (z >= T(0)) return T(1) / (T(1) + std::exp(-z));
-    const T e = std::exp(z);
-    return e / (T(1) + e);
-}
 
 void check_labels(const Array& labels) {
     std::visit(
@@ -49,14 +37,15 @@ template <class T>
 xt::xarray<T> forward(const xt::xarray<T>& f, const xt::xarray<T>& y, Reduction reduction) {
     const std::size_t n = f.size();
     if (reduction == Reduction::None) {
-        xt::xarray<T> losses = detail::new_array<T>(f.shape());
+        xt::xarray<T> losses = xgrad::detail::new_array<T>(f.shape());
         for (std::size_t i = 0; i < n; ++i)
-            losses.data()[i] = softplus_of(-y.data()[i] * f.data()[i]);
+            losses.data()[i] = xgrad::detail::softplus_scalar(-y.data()[i] * f.data()[i]);
         return losses;
     }
     T total = 0;
-    for (std::size_t i = 0; i < n; ++i) total += softplus_of(-y.data()[i] * f.data()[i]);
-    xt::xarray<T> loss = detail::new_array<T>(Shape{});
+    for (std::size_t i = 0; i < n; ++i)
+        total += xgrad::detail::softplus_scalar(-y.data()[i] * f.data()[i]);
+    xt::xarray<T> loss = xgrad::detail::new_array<T>(Shape{});
     loss() = reduction == Reduction::Mean ? total / static_cast<T>(n) : total;
     return loss;
 }
@@ -66,13 +55,13 @@ template <class T>
 xt::xarray<T> gradient(const xt::xarray<T>& f, const xt::xarray<T>& y,
                        const xt::xarray<T>& grad_output, Reduction reduction) {
     const std::size_t n = f.size();
-    xt::xarray<T> result = detail::new_array<T>(f.shape());
+    xt::xarray<T> result = xgrad::detail::new_array<T>(f.shape());
     T g = reduction == Reduction::None ? T(0) : grad_output();
     if (reduction == Reduction::Mean) g /= static_cast<T>(n);
     for (std::size_t i = 0; i < n; ++i) {
         const T yi = y.data()[i];
         const T gi = reduction == Reduction::None ? grad_output.data()[i] : g;
-        result.data()[i] = -yi * sigmoid_of(-yi * f.data()[i]) * gi;
+        result.data()[i] = -yi * xgrad::detail::sigmoid_scalar(-yi * f.data()[i]) * gi;
     }
     return result;
 }
@@ -89,9 +78,7 @@ Tensor differentiable_gradient(const Tensor& grad_output, const Tensor& scores,
 }  // namespace
 
 Tensor logistic_loss(const Tensor& scores, const Tensor& labels, Reduction reduction) {
-    if (scores.shape() != labels.shape())
-        throw ShapeError("logistic_loss: expected input and target of one shape, got " +
-                         shape_str(scores.shape()) + " and " + shape_str(labels.shape()));
+    detail::check_same_shape("logistic_loss", scores, labels);
     check_same_dtype("logistic_loss", {scores, labels});
     check_labels(array_of(labels));
     // Labels that require grad (rare) take the composite form, differentiable in both.

@@ -10,13 +10,7 @@
 
 namespace xgrad::nn {
 
-namespace {
-void check_same_shape(const char* op, const Tensor& input, const Tensor& target) {
-    if (input.shape() != target.shape())
-        throw ShapeError(std::string(op) + ": expected input and target of one shape, got " +
-                         shape_str(input.shape()) + " and " + shape_str(target.shape()));
-}
-}  // namespace
+using detail::check_same_shape;
 
 Tensor reduce_loss(const Tensor& losses, Reduction reduction) {
     switch (reduction) {

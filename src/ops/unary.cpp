@@ -8,6 +8,7 @@
 #include <xtensor/xoperation.hpp>
 
 #include "ops/common.hpp"
+#include "ops/scalar_math.hpp"
 #include "xgrad/ops/elementwise.hpp"
 
 namespace xgrad {
@@ -26,10 +27,7 @@ template <class A>
 A sigmoid_of(const A& a, bool negate = false) {
     using T = element_t<A>;
     if (a.size() <= detail::kSmallArray)
-        return detail::unary(a, [negate](T v) {
-            const T e = std::exp(-std::abs(v));
-            return (negate ? v <= T(0) : v >= T(0)) ? T(1) / (T(1) + e) : e / (T(1) + e);
-        });
+        return detail::unary(a, [negate](T v) { return detail::sigmoid_scalar(negate ? -v : v); });
     const A e = detail::evaluate<T>(xt::exp(-xt::abs(a)));
     if (negate)
         return detail::evaluate<T>(xt::where(a <= T(0), T(1) / (T(1) + e), e / (T(1) + e)));
@@ -156,10 +154,7 @@ Tensor softplus(const Tensor& x) {
                    // log(1 + e^a) = max(a, 0) + log1p(e^-|a|): no overflow for large a.
                    math(
                        x,
-                       [](auto v) {
-                           using T = decltype(v);
-                           return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v)));
-                       },
+                       [](auto v) { return detail::softplus_scalar(v); },
                        [](const auto& a) {
                            using T = element_t<decltype(a)>;
                            return xt::maximum(a, T(0)) + xt::log1p(xt::exp(-xt::abs(a)));
