@@ -25,10 +25,15 @@ namespace xgrad {
 /// The value of a tensor: an xtensor array of float or double.
 using Array = std::variant<xt::xarray<float>, xt::xarray<double>>;
 
+/// The inputs of an op, as its backward function receives them.
+using Inputs = std::vector<Tensor>;
+/// One gradient per input, as a backward function returns them (an entry may be undefined).
+using Grads = std::vector<Tensor>;
+
 /// Gradient of every input, given the output's gradient, the output and the inputs. An entry may
 /// be left undefined when that input gets no gradient (or does not require one).
-using BackwardFn = std::function<std::vector<Tensor>(
-    const Tensor& grad_output, const Tensor& output, const std::vector<Tensor>& inputs)>;
+using BackwardFn =
+    std::function<Grads(const Tensor& grad_output, const Tensor& output, const Inputs& inputs)>;
 
 /// One node of the graph. Users reach it through Tensor; custom ops build it with make_op().
 struct Node {

@@ -19,8 +19,8 @@
 
 namespace xgrad::detail {
 
-using Grads = std::vector<Tensor>;
-using Inputs = std::vector<Tensor>;
+using xgrad::Grads;
+using xgrad::Inputs;
 
 template <class A>
 using element_t = typename std::decay_t<A>::value_type;
