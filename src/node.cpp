@@ -1,7 +1,7 @@
 #include <cmath>
 
 #include "pool.hpp"
-#include "xgrad/autograd.hpp"
+#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
 
@@ -26,23 +26,25 @@ Node::~Node() {
     }
 }
 
-namespace {
-bool all_finite(const Array& value) {
-    return std::visit(
-        [](const auto& a) {
-            for (auto v : a)
-                if (!std::isfinite(v)) return false;
-            return true;
+NonFiniteScan scan_nonfinite(const Array& value) {
+    NonFiniteScan scan;
+    std::visit(
+        [&](const auto& a) {
+            for (std::size_t i = 0, n = a.size(); i < n; ++i)
+                if (!std::isfinite(a.data()[i]) && scan.count++ == 0) {
+                    scan.first_index = i;
+                    scan.first_value = static_cast<double>(a.data()[i]);
+                }
         },
         value);
+    return scan;
 }
-}  // namespace
 
 namespace {
 template <class Inputs>
 Tensor make_op_from(const char* name, Array&& value, const Inputs& inputs, BackwardFn& backward) {
     auto node = detail::new_node(std::move(value));
-    if (is_anomaly_enabled() && !all_finite(node->value)) {
+    if (is_anomaly_enabled() && scan_nonfinite(node->value)) {
         std::string shapes;
         for (const auto& input : inputs)
             shapes += (shapes.empty() ? "" : ", ") + shape_str(input.shape());
@@ -118,8 +120,8 @@ thread_local bool anomaly_enabled = false;
 
 bool is_grad_enabled() { return grad_enabled; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
-NoGradGuard::NoGradGuard() : previous_(grad_enabled) { grad_enabled = false; }
-NoGradGuard::~NoGradGuard() { grad_enabled = previous_; }
+GradModeGuard::GradModeGuard(bool enabled) : previous_(grad_enabled) { grad_enabled = enabled; }
+GradModeGuard::~GradModeGuard() { grad_enabled = previous_; }
 
 bool is_anomaly_enabled() { return anomaly_enabled; }
 void set_detect_anomaly(bool enabled) { anomaly_enabled = enabled; }

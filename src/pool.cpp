@@ -82,8 +82,13 @@ void give(xt::xarray<T>& a) {
 
 }  // namespace
 
+}  // namespace xgrad::detail
+
+namespace xgrad {
+
 template <class T>
 xt::xarray<T> new_array(const Shape& shape) {
+    using namespace detail;
     std::size_t size = 1;
     for (auto d : shape) size *= d;
     if (size > 0 && size * sizeof(T) <= kMaxBytes && pools_alive()) {
@@ -109,6 +114,10 @@ xt::xarray<T> new_array(const Shape& shape) {
 
 template xt::xarray<float> new_array<float>(const Shape&);
 template xt::xarray<double> new_array<double>(const Shape&);
+
+}  // namespace xgrad
+
+namespace xgrad::detail {
 
 void recycle(Array& value) noexcept {
     try {

@@ -17,12 +17,7 @@
 
 namespace xgrad::detail {
 
-/// An array of `shape` with unspecified contents: a recycled buffer of the same element count
-/// when one is at hand, else a new one.
-template <class T>
-xt::xarray<T> new_array(const Shape& shape);
-extern template xt::xarray<float> new_array<float>(const Shape&);
-extern template xt::xarray<double> new_array<double>(const Shape&);
+using xgrad::new_array;
 
 /// Keeps the buffer of a dying tensor's value for new_array (when the pool has room); leaves
 /// `value` empty either way.

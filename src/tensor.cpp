@@ -4,12 +4,9 @@
 #include <sstream>
 #include <xtensor/xio.hpp>
 
-#include "engine.hpp"
-#include "xgrad/autograd.hpp"
+#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
-#include "xgrad/ops/elementwise.hpp"
-#include "xgrad/ops/shape.hpp"
 
 namespace xgrad {
 
@@ -152,10 +149,6 @@ void Tensor::zero_grad() const { checked(node_, "zero_grad").grad.reset(); }
 const char* Tensor::op_name() const { return checked(node_, "op_name").op; }
 
 std::vector<Tensor> Tensor::inputs() const { return checked(node_, "inputs").inputs; }
-
-void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
-    detail::backward_from(*this, gradient, retain_graph, create_graph);
-}
 
 Tensor Tensor::detach() const { return make_leaf(checked(node_, "detach").value, false); }
 

@@ -1,12 +1,13 @@
 #pragma once
 /// \file autograd.hpp
-/// Reverse-mode differentiation: backward(), the functional grad(), grad mode, anomaly mode,
-/// gradcheck() and the Graphviz export of a graph.
+/// Reverse-mode differentiation: backward(), the functional grad(), gradcheck() and the Graphviz
+/// export of a graph; grad mode and anomaly mode (grad_mode.hpp).
 
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "xgrad/grad_mode.hpp"
 #include "xgrad/tensor.hpp"
 
 namespace xgrad {
@@ -27,39 +28,6 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs, bool create_graph,
                          bool allow_unused, bool retain_graph);
-
-/// Whether ops record the graph in this thread (true by default).
-bool is_grad_enabled();
-void set_grad_enabled(bool enabled);
-
-/// Turns graph recording off in this thread for its lifetime (evaluation, optimizer updates).
-class NoGradGuard {
-public:
-    NoGradGuard();
-    ~NoGradGuard();
-    NoGradGuard(const NoGradGuard&) = delete;
-    NoGradGuard& operator=(const NoGradGuard&) = delete;
-
-private:
-    bool previous_;
-};
-
-/// Anomaly mode: every op checks its forward value and every backward function its gradients for
-/// NaN and Inf, and raises a GraphError naming the op. Slow; for debugging. Thread-local.
-bool is_anomaly_enabled();
-void set_detect_anomaly(bool enabled);
-
-/// Turns anomaly mode on (or off) for its lifetime.
-class DetectAnomalyGuard {
-public:
-    explicit DetectAnomalyGuard(bool enabled = true);
-    ~DetectAnomalyGuard();
-    DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
-    DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
-
-private:
-    bool previous_;
-};
 
 /// Outcome of gradcheck(): `ok`, the largest deviation found and a report naming the first
 /// input and element that failed.

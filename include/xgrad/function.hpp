@@ -73,6 +73,32 @@ Tensor make_leaf(Array value, bool requires_grad = false);
 /// The array behind a tensor.
 const Array& array_of(const Tensor& tensor);
 
+/// An array of `shape` with unspecified contents, for an op's value or gradient: a recycled
+/// buffer of the same element count when the thread has one, else a new one.
+template <class T>
+xt::xarray<T> new_array(const Shape& shape);
+extern template xt::xarray<float> new_array<float>(const Shape&);
+extern template xt::xarray<double> new_array<double>(const Shape&);
+
+/// Whether a backward function may overwrite the gradient `g` it was handed with its result (and
+/// return g itself): true when nothing else holds g. The engine hands each backward function the
+/// output's pending gradient and keeps no other reference to it; a gradient shared between
+/// branches, or given by the caller of backward(), is never overwritten. This is the engine's
+/// whole buffer-reuse policy, in one place.
+bool gradient_is_writable(const Tensor& g);
+
+/// NumPy's broadcast of two shapes; a ShapeError naming `op` when they do not broadcast.
+Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b);
+
+/// The NaN and Inf values of an array: how many, and the first of them.
+struct NonFiniteScan {
+    std::size_t count = 0;
+    std::size_t first_index = 0;
+    double first_value = 0.0;
+    explicit operator bool() const { return count > 0; }
+};
+NonFiniteScan scan_nonfinite(const Array& value);
+
 /// Throws DTypeError naming `op` unless all tensors share one dtype.
 void check_same_dtype(const char* op, const std::vector<Tensor>& tensors);
 void check_same_dtype(const char* op, std::initializer_list<Tensor> tensors);

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <set>
 
-#include "io/posix_file.hpp"
+#include "platform/posix_file.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
 

@@ -7,7 +7,7 @@
 #include <climits>
 #include <memory>
 
-#include "io/posix_file.hpp"
+#include "platform/posix_file.hpp"
 #include "xgrad/error.hpp"
 
 namespace xgrad::data::detail {

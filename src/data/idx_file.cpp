@@ -12,7 +12,7 @@
 
 #include "data/gzip.hpp"
 #include "data/idx_format.hpp"
-#include "io/posix_file.hpp"
+#include "platform/posix_file.hpp"
 #include "xgrad/data/idx.hpp"
 #include "xgrad/error.hpp"
 

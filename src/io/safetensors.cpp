@@ -8,7 +8,7 @@
 #include <set>
 #include <vector>
 
-#include "io/posix_file.hpp"
+#include "platform/posix_file.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
 

@@ -1,17 +1,18 @@
 // cross_entropy as one fused op: a stable log-softmax and the pick of each row's label in the
-// forward pass; softmax - onehot in the backward pass, from the probabilities the forward pass
-// kept (or, under create_graph, from differentiable ops so that it can be differentiated again).
+// forward pass; its gradient softmax - onehot is an op of its own, computed from the
+// probabilities the forward pass kept, with its own backward for higher-order gradients.
 
 #include <cmath>
 #include <string>
 
 #include "labels.hpp"
-#include "xgrad/autograd.hpp"
+#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
 #include "xgrad/nn/loss.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
 
 namespace xgrad::nn {
@@ -51,10 +52,10 @@ T reduce(const xt::xarray<T>& losses, Reduction reduction) {
     return reduction == Reduction::Mean ? total / static_cast<T>(losses.size()) : total;
 }
 
-/// d loss_i / d logits = (p - onehot) * g_i, with g_i the gradient reaching example i.
+/// (p - onehot) * g_i row by row, with g_i the gradient reaching example i.
 template <class T>
-Array gradient(const xt::xarray<T>& probabilities, const IndexArray& labels,
-               const xt::xarray<T>& grad_output, Reduction reduction) {
+xt::xarray<T> gradient(const xt::xarray<T>& probabilities, const IndexArray& labels,
+                       const xt::xarray<T>& grad_output, Reduction reduction) {
     const std::size_t n = probabilities.shape()[0];
     const std::size_t classes = probabilities.shape()[1];
     xt::xarray<T> result = probabilities;
@@ -65,24 +66,58 @@ Array gradient(const xt::xarray<T>& probabilities, const IndexArray& labels,
         row[labels(i)] -= T(1);
         for (std::size_t j = 0; j < classes; ++j) row[j] *= g;
     }
-    return Array(std::move(result));
+    return result;
 }
 
-/// The same gradient from differentiable ops, for create_graph.
-Tensor differentiable_gradient(const Tensor& grad_output, const Tensor& logits,
-                               const IndexArray& labels, Reduction reduction) {
-    const std::size_t n = logits.shape()[0];
-    const std::size_t classes = logits.shape()[1];
-    Array onehot = dispatch(logits.dtype(), [&](auto tag) -> Array {
+Tensor onehot(const IndexArray& labels, const Tensor& like) {
+    const std::size_t n = like.shape()[0], classes = like.shape()[1];
+    return make_leaf(dispatch(like.dtype(), [&](auto tag) -> Array {
         using T = decltype(tag);
         xt::xarray<T> o = xt::zeros<T>({n, classes});
         for (std::size_t i = 0; i < n; ++i) o(i, static_cast<std::size_t>(labels(i))) = T(1);
         return Array(std::move(o));
-    });
-    const Tensor d = softmax(logits, -1) - make_leaf(std::move(onehot));
-    if (reduction == Reduction::None) return d * unsqueeze(grad_output, 1);
-    if (reduction == Reduction::Mean) return d * (grad_output / static_cast<double>(n));
-    return d * grad_output;
+    }));
+}
+
+/// g_i broadcast against rows (n, classes), divided by n for the mean.
+Tensor row_scale(const Tensor& grad_output, std::size_t n, Reduction reduction) {
+    if (reduction == Reduction::None) return unsqueeze(grad_output, 1);
+    if (reduction == Reduction::Mean) return grad_output / static_cast<double>(n);
+    return grad_output;
+}
+
+/// The gradient of cross_entropy for the logits, (softmax(logits) - onehot) * g_i, as an op of
+/// (logits, g) so that it can be differentiated again. Its value comes from the probabilities
+/// the forward pass kept.
+Tensor cross_entropy_backward(const Tensor& logits, const Tensor& grad_output,
+                              std::shared_ptr<const Array> probabilities,
+                              const IndexArray& labels, Reduction reduction) {
+    Array value = std::visit(
+        [&](const auto& p) -> Array {
+            using A = std::decay_t<decltype(p)>;
+            return gradient(p, labels, std::get<A>(array_of(grad_output)), reduction);
+        },
+        *probabilities);
+    return make_op(
+        "cross_entropy_backward", std::move(value), {logits, grad_output},
+        [labels, reduction](const Tensor& u, const Tensor&, const Inputs& in) {
+            // f = (p - onehot) s, p = softmax(logits), s = row_scale(g): df/dlogits^T u is
+            // softmax's vjp of u s; df/dg^T u sums u (p - onehot) per row (or over all rows).
+            const Tensor& logits = in[0];
+            const std::size_t n = logits.shape()[0];
+            const Tensor p = softmax(logits, -1);
+            Tensor grad_logits, grad_g;
+            if (logits.requires_grad()) {
+                const Tensor w = u * row_scale(in[1], n, reduction);
+                grad_logits = p * (w - sum(w * p, {-1}, true));
+            }
+            if (in[1].requires_grad()) {
+                const Tensor dp = u * (p - onehot(labels, logits));
+                grad_g = reduction == Reduction::None ? sum(dp, {1}) : sum(dp);
+                if (reduction == Reduction::Mean) grad_g = grad_g / static_cast<double>(n);
+            }
+            return Grads{grad_logits, grad_g};
+        });
 }
 
 }  // namespace
@@ -109,19 +144,10 @@ Tensor cross_entropy(const Tensor& logits, const IndexArray& labels, Reduction r
     auto probabilities = std::make_shared<const Array>(
         is_grad_enabled() && logits.requires_grad() ? std::move(result.probabilities) : Array());
     return make_op("cross_entropy", std::move(value), {logits},
-                   [probabilities, labels, reduction](const Tensor& grad_output, const Tensor&,
-                                                      const std::vector<Tensor>& inputs) {
-                       if (is_grad_enabled())
-                           return std::vector<Tensor>{
-                               differentiable_gradient(grad_output, inputs[0], labels, reduction)};
-                       Array g = std::visit(
-                           [&](const auto& p) {
-                               using A = std::decay_t<decltype(p)>;
-                               return gradient(p, labels, std::get<A>(array_of(grad_output)),
-                                               reduction);
-                           },
-                           *probabilities);
-                       return std::vector<Tensor>{make_leaf(std::move(g))};
+                   [probabilities, labels, reduction](const Tensor& g, const Tensor&,
+                                                      const Inputs& in) {
+                       return Grads{
+                           cross_entropy_backward(in[0], g, probabilities, labels, reduction)};
                    });
 }
 

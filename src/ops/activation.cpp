@@ -33,32 +33,59 @@ auto log_sum_exp(const A& a, std::size_t axis) {
     s.reshape(keep);
     return xt::xarray<T>(xt::log(s) + m);
 }
-/// The backward pass of softmax (out * (g - Σ g·out)) or log_softmax (g - e^out Σ g) along
-/// `axis`, computed directly, into g's buffer when it owns it.
-Tensor row_grad(const Tensor& g, const Tensor& out, std::size_t axis, bool is_softmax) {
-    return std::visit(
-        [&](const auto& y) -> Tensor {
-            using A = std::decay_t<decltype(y)>;
-            if (y.size() == 0) return g;  // nothing to compute (and no reducer on empty arrays)
-            const A& d = std::get<A>(array_of(g));
-            const std::vector<std::size_t> axes{axis};
-            Shape keep = y.shape();
-            keep[axis] = 1;
-            A total = is_softmax ? A(xt::sum(d * y, axes, xt::evaluation_strategy::immediate))
-                                 : A(xt::sum(d, axes, xt::evaluation_strategy::immediate));
-            total.reshape(keep);
-            const auto result = [&]() {
-                return is_softmax ? A(y * (d - total)) : A(d - xt::exp(y) * total);
-            };
-            if (!detail::owns_buffer(g)) return detail::constant(Array(result()));
-            A& target = std::get<A>(g.node()->value);
-            if (is_softmax)
-                xt::noalias(target) = y * (target - total);
-            else
-                xt::noalias(target) = target - xt::exp(y) * total;
-            return g;
-        },
-        array_of(out));
+/// y * (g - Σ g·y) along `axis`: J^T g for y = softmax(x).
+template <class A>
+A softmax_vjp(const A& d, const A& y, std::size_t axis) {
+    if (y.size() == 0) return y;  // nothing to compute (and no reducer on empty arrays)
+    Shape keep = y.shape();
+    keep[axis] = 1;
+    A total = xt::sum(d * y, std::vector<std::size_t>{axis}, xt::evaluation_strategy::immediate);
+    total.reshape(keep);
+    return y * (d - total);
+}
+
+/// g - e^y Σ g along `axis`: J^T g for y = log_softmax(x).
+template <class A>
+A log_softmax_vjp(const A& d, const A& y, std::size_t axis) {
+    if (y.size() == 0) return y;
+    Shape keep = y.shape();
+    keep[axis] = 1;
+    A total = xt::sum(d, std::vector<std::size_t>{axis}, xt::evaluation_strategy::immediate);
+    total.reshape(keep);
+    return d - xt::exp(y) * total;
+}
+
+Axes axis_list(std::size_t axis) { return Axes{static_cast<std::ptrdiff_t>(axis)}; }
+
+/// softmax's gradient as an op of (g, y), so that it can be differentiated again.
+Tensor softmax_backward(const Tensor& g, const Tensor& y, std::size_t axis) {
+    return make_op("softmax_backward",
+                   detail::apply("softmax_backward", g, y,
+                                 [axis](const auto& d, const auto& v) { return softmax_vjp(d, v, axis); }),
+                   {g, y}, [axis](const Tensor& u, const Tensor&, const Inputs& in) {
+                       // f = y (g - Σ g y): df/dg^T u = softmax_backward(u, y);
+                       // df/dy^T u = u (g - Σ g y) - g Σ u y.
+                       const Tensor& g = in[0];
+                       const Tensor& y = in[1];
+                       const Axes axes = axis_list(axis);
+                       return Grads{softmax_backward(u, y, axis),
+                                    u * (g - sum(g * y, axes, true)) - g * sum(u * y, axes, true)};
+                   });
+}
+
+/// log_softmax's gradient as an op of (g, y).
+Tensor log_softmax_backward(const Tensor& g, const Tensor& y, std::size_t axis) {
+    return make_op("log_softmax_backward",
+                   detail::apply("log_softmax_backward", g, y,
+                                 [axis](const auto& d, const auto& v) { return log_softmax_vjp(d, v, axis); }),
+                   {g, y}, [axis](const Tensor& u, const Tensor&, const Inputs& in) {
+                       // f = g - e^y Σ g: df/dg^T u = u - Σ u e^y; df/dy^T u = -u e^y Σ g.
+                       const Tensor& g = in[0];
+                       const Tensor& y = in[1];
+                       const Axes axes = axis_list(axis);
+                       const Tensor p = exp(y);
+                       return Grads{u - sum(u * p, axes, true), -(u * p * sum(g, axes, true))};
+                   });
 }
 }  // namespace
 
@@ -66,10 +93,7 @@ Tensor softmax(const Tensor& x, std::ptrdiff_t axis) {
     const std::size_t ax = detail::normalize_axis("softmax", axis, x.dim());
     return make_op("softmax", detail::apply(x, [ax](const auto& a) { return xt::exp(a - log_sum_exp(a, ax)); }),
                    {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
-                       // J^T g = out * (g - Σ g·out)
-                       if (detail::direct_backward()) return Grads{row_grad(g, out, ax, true)};
-                       const Axes axes{static_cast<std::ptrdiff_t>(ax)};
-                       return Grads{out * (g - sum(g * out, axes, true))};
+                       return Grads{softmax_backward(g, out, ax)};
                    });
 }
 
@@ -77,10 +101,7 @@ Tensor log_softmax(const Tensor& x, std::ptrdiff_t axis) {
     const std::size_t ax = detail::normalize_axis("log_softmax", axis, x.dim());
     return make_op("log_softmax", detail::apply(x, [ax](const auto& a) { return a - log_sum_exp(a, ax); }),
                    {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
-                       // J^T g = g - softmax * Σ g
-                       if (detail::direct_backward()) return Grads{row_grad(g, out, ax, false)};
-                       const Axes axes{static_cast<std::ptrdiff_t>(ax)};
-                       return Grads{g - exp(out) * sum(g, axes, true)};
+                       return Grads{log_softmax_backward(g, out, ax)};
                    });
 }
 

@@ -1,6 +1,6 @@
 #include "ops/common.hpp"
 
-namespace xgrad::detail {
+namespace xgrad {
 
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
     const std::size_t n = std::max(a.size(), b.size());
@@ -17,6 +17,10 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
     }
     return result;
 }
+
+}  // namespace xgrad
+
+namespace xgrad::detail {
 
 std::size_t normalize_axis(const char* op, std::ptrdiff_t axis, std::size_t ndim) {
     const auto n = static_cast<std::ptrdiff_t>(ndim);

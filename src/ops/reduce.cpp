@@ -104,42 +104,39 @@ Array sum_kernel(const Tensor& x, const AxisList& axes, const Shape& out_shape) 
 
 /// Gradient of a reduction: g re-expanded to the input's shape.
 Tensor expand_back(const Tensor& g, const Shape& keep_shape, const Shape& input_shape) {
-    if (detail::direct_backward())
-        return constant(apply(g, [&](const auto& a) {
-            using T = element_t<decltype(a)>;
-            if (a.size() == 1) {
-                xt::xarray<T> r = detail::new_array<T>(input_shape);
-                r.fill(*a.data());
-                return r;
-            }
-            const auto kept = xt::adapt(a.data(), a.size(), xt::no_ownership(), keep_shape);
-            return detail::evaluate<T>(xt::broadcast(kept, input_shape));
-        }));
     return broadcast_to(reshape(g, keep_shape), input_shape);
 }
+
+/// A set of axes as bits, small enough for a backward function's capture to stay inline.
+class AxisSet {
+public:
+    static constexpr std::size_t kMaxAxes = 64;
+    AxisSet(const char* op, const AxisList& axes, std::size_t ndim) {
+        if (ndim > kMaxAxes)
+            throw ValueError(std::string(op) + ": tensors of up to " + std::to_string(kMaxAxes) +
+                             " dimensions can be reduced, got " + std::to_string(ndim));
+        for (auto axis : axes) bits_ |= std::uint64_t(1) << axis;
+    }
+    /// `shape` with these axes set to 1.
+    Shape kept(Shape shape) const {
+        for (std::size_t i = 0; i < shape.size(); ++i)
+            if (bits_ >> i & 1) shape[i] = 1;
+        return shape;
+    }
+
+private:
+    std::uint64_t bits_ = 0;
+};
 }  // namespace
 
 Tensor sum(const Tensor& x) { return sum(x, {}, false); }
 
 Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) {
     const auto reduce = reduction_axes("sum", axes, x.dim());
-    Array value = sum_kernel(x, reduce, reduced_shape(x.shape(), reduce, keepdims));
-    if (x.dim() > 64) {
-        const Shape keep_shape = reduced_shape(x.shape(), reduce, true);
-        return make_op("sum", std::move(value), {x},
-                       [keep_shape](const Tensor& g, const Tensor&, const Inputs& in) {
-                           return Grads{expand_back(g, keep_shape, in[0].shape())};
-                       });
-    }
-    // The reduced axes as a bit mask: a capture that fits std::function's inline buffer.
-    std::uint64_t mask = 0;
-    for (auto axis : reduce) mask |= std::uint64_t(1) << axis;
-    return make_op("sum", std::move(value), {x},
-                   [mask](const Tensor& g, const Tensor&, const Inputs& in) {
-                       Shape keep_shape = in[0].shape();
-                       for (std::size_t i = 0; i < keep_shape.size(); ++i)
-                           if (mask >> i & 1) keep_shape[i] = 1;
-                       return Grads{expand_back(g, keep_shape, in[0].shape())};
+    const AxisSet reduced("sum", reduce, x.dim());
+    return make_op("sum", sum_kernel(x, reduce, reduced_shape(x.shape(), reduce, keepdims)), {x},
+                   [reduced](const Tensor& g, const Tensor&, const Inputs& in) {
+                       return Grads{expand_back(g, reduced.kept(in[0].shape()), in[0].shape())};
                    });
 }
 

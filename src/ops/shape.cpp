@@ -28,11 +28,6 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
                              return r;
                          }),
                    {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward() && detail::owns_buffer(g)) {
-                           // Same elements, new shape: relabel g's buffer instead of copying.
-                           std::visit([&](auto& a) { a.reshape(in[0].shape()); }, g.node()->value);
-                           return Grads{g};
-                       }
                        return Grads{reshape(g, in[0].shape())};
                    });
 }
@@ -100,7 +95,15 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
         throw ShapeError("broadcast_to: cannot broadcast " + shape_str(x.shape()) + " to " +
                          shape_str(shape));
     if (shape == x.shape()) return x;
-    return make_op("broadcast_to", apply(x, [&](const auto& a) { return xt::broadcast(a, shape); }),
+    return make_op("broadcast_to", apply(x, [&](const auto& a) {
+                       using T = element_t<decltype(a)>;
+                       xt::xarray<T> out = detail::new_array<T>(shape);
+                       if (a.size() == 1)
+                           out.fill(*a.data());  // a sum's gradient: much faster than a stepper
+                       else
+                           xt::noalias(out) = xt::broadcast(a, shape);
+                       return out;
+                   }),
                    {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
                        return Grads{sum_to(g, in[0].shape())};
                    });

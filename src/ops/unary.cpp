@@ -1,93 +1,40 @@
-// Elementwise functions of one tensor, each forward beside its backward. Backward functions use
-// differentiable ops (so create_graph gives higher-order gradients); masks are constants, whose
-// derivative is zero almost everywhere.
-#include <algorithm>
+// Elementwise functions of one tensor: each value function beside its one derivative rule
+// (include/xgrad/ops/pointwise.hpp), rule(g, x, y) with y the op's value.
 #include <cmath>
 
 #include <xtensor/xmath.hpp>
-#include <xtensor/xoperation.hpp>
 
 #include "ops/common.hpp"
-#include "ops/scalar_math.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/pointwise.hpp"
 
 namespace xgrad {
 using detail::apply;
 using detail::constant;
 using detail::element_t;
-using detail::Grads;
-using detail::Inputs;
-
-namespace {
-using detail::map_grad;
-
-/// σ(a), evaluated: e^-|a| never overflows, and the form that divides by 1 + e^-|a| is picked by
-/// the sign of a. `negate` gives σ(-a).
-template <class A>
-A sigmoid_of(const A& a, bool negate = false) {
-    using T = element_t<A>;
-    if (a.size() <= detail::kSmallArray)
-        return detail::unary(a, [negate](T v) { return detail::sigmoid_scalar(negate ? -v : v); });
-    const A e = detail::evaluate<T>(xt::exp(-xt::abs(a)));
-    if (negate)
-        return detail::evaluate<T>(xt::where(a <= T(0), T(1) / (T(1) + e), e / (T(1) + e)));
-    return detail::evaluate<T>(xt::where(a >= T(0), T(1) / (T(1) + e), e / (T(1) + e)));
-}
-
-/// f(x) elementwise: scalar loops for small tensors, xtensor's vectorised `vectorised` else.
-template <class F, class V>
-Array math(const Tensor& x, F scalar, V vectorised) {
-    return std::visit([&](const auto& a) -> Array { return detail::unary_math(a, scalar, vectorised); },
-                      array_of(x));
-}
-
-/// g * σ(±x) computed directly: one array for σ, the product into g's buffer when it owns it.
-Tensor times_sigmoid(const Tensor& g, const Tensor& x, bool negate) {
-    const Tensor s = detail::constant(
-        std::visit([&](const auto& a) { return Array(sigmoid_of(a, negate)); }, array_of(x)));
-    return map_grad(g, s, [](auto d, auto y) { return d * y; });
-}
-}  // namespace
 
 Tensor exp(const Tensor& x) {
-    return make_op("exp", math(x, [](auto v) { return std::exp(v); }, [](const auto& a) { return xt::exp(a); }), {x},
-                   [](const Tensor& g, const Tensor& out, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](auto d, auto y) { return d * y; })};
-                       return Grads{g * out};
-                   });
+    return unary_pointwise(
+        "exp", x, vectorisable([](const auto& v) { using std::exp; return exp(v); }),
+        [](auto g, auto, auto y) { return g * y; });
 }
 
 Tensor log(const Tensor& x) {
-    return make_op("log", math(x, [](auto v) { return std::log(v); }, [](const auto& a) { return xt::log(a); }), {x},
-                   [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, in[0], [](auto d, auto a) { return d / a; })};
-                       return Grads{g / in[0]};
-                   });
+    return unary_pointwise(
+        "log", x, vectorisable([](const auto& v) { using std::log; return log(v); }),
+        [](auto g, auto x, auto) { return g / x; });
 }
 
 Tensor sqrt(const Tensor& x) {
-    return make_op("sqrt", math(x, [](auto v) { return std::sqrt(v); }, [](const auto& a) { return xt::sqrt(a); }), {x},
-                   [](const Tensor& g, const Tensor& out, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](auto d, auto y) {
-                               return d / (y * decltype(y)(2));
-                           })};
-                       return Grads{g / (out * 2.0)};
-                   });
+    return unary_pointwise(
+        "sqrt", x, vectorisable([](const auto& v) { using std::sqrt; return sqrt(v); }),
+        [](auto g, auto, auto y) { return g / (y * 2); });
 }
 
 Tensor abs(const Tensor& x) {
-    return make_op("abs", math(x, [](auto v) { return std::abs(v); }, [](const auto& a) { return xt::abs(a); }), {x},
-                   [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, in[0], [](auto d, auto a) {
-                               using T = decltype(a);
-                               return a > T(0) ? d : (a < T(0) ? -d : T(0));
-                           })};
-                       return Grads{g * sign(in[0])};
-                   });
+    return unary_pointwise(
+        "abs", x, vectorisable([](const auto& v) { using std::abs; return abs(v); }),
+        [](auto g, auto x, auto) { return g * sign(x); });  // 0 at x = 0, as in PyTorch
 }
 
 Tensor sign(const Tensor& x) {
@@ -95,112 +42,59 @@ Tensor sign(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-    return make_op("sigmoid", apply(x, [](const auto& a) { return sigmoid_of(a); }), {x},
-                   [](const Tensor& g, const Tensor& out, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](auto d, auto y) {
-                               return d * y * (decltype(y)(1) - y);
-                           })};
-                       return Grads{g * out * (1.0 - out)};
-                   });
+    return unary_pointwise(
+        "sigmoid", x, [](auto v) { return sigmoid(v); },
+        [](auto g, auto, auto y) { return g * y * (1 - y); });
 }
 
 Tensor tanh(const Tensor& x) {
-    return make_op("tanh", math(x, [](auto v) { return std::tanh(v); }, [](const auto& a) { return xt::tanh(a); }), {x},
-                   [](const Tensor& g, const Tensor& out, const Inputs&) {
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](auto d, auto y) {
-                               return d * (decltype(y)(1) - y * y);
-                           })};
-                       return Grads{g * (1.0 - out * out)};
-                   });
+    return unary_pointwise(
+        "tanh", x, vectorisable([](const auto& v) { using std::tanh; return tanh(v); }),
+        [](auto g, auto, auto y) { return g * (1 - y * y); });
 }
 
 Tensor relu(const Tensor& x) {
-    Array value = std::visit(
-        [](const auto& a) -> Array {
-            return detail::unary(a, [](auto v) { return v < decltype(v)(0) ? decltype(v)(0) : v; });
-        },
-        array_of(x));
-    return make_op("relu", std::move(value), {x},
-                   [](const Tensor& g, const Tensor& out, const Inputs& in) {
-                       // out > 0 exactly where x > 0: the mask is read from the output.
-                       if (detail::direct_backward())
-                           return Grads{map_grad(g, out, [](auto d, auto y) {
-                               return y > decltype(y)(0) ? d : decltype(y)(0);
-                           })};
-                       return Grads{g * gt(in[0], zeros_like(in[0]))};
-                   });
+    // y > 0 exactly where x > 0: the rule reads the mask from the value.
+    return unary_pointwise(
+        "relu", x, [](auto v) { return v < 0 ? decltype(v)(0) : v; },
+        [](auto g, auto, auto y) { return if_positive(y, g, 0); });
 }
 
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
-    return make_op("leaky_relu",
-                   apply(x,
-                         [negative_slope](const auto& a) {
-                             using T = element_t<decltype(a)>;
-                             return xt::where(a > T(0), a, a * T(negative_slope));
-                         }),
-                   {x}, [negative_slope](const Tensor& g, const Tensor&, const Inputs& in) {
-                       const Tensor slope = constant(apply(in[0], [negative_slope](const auto& a) {
-                           using T = element_t<decltype(a)>;
-                           return xt::where(a > T(0), T(1), T(negative_slope));
-                       }));
-                       return Grads{g * slope};
-                   });
+    return unary_pointwise(
+        "leaky_relu", x,
+        [negative_slope](auto v) { return v > 0 ? v : v * decltype(v)(negative_slope); },
+        [negative_slope](auto g, auto x, auto) {
+            return if_positive(x, g, g * like(x, negative_slope));
+        });
 }
 
 Tensor softplus(const Tensor& x) {
-    return make_op("softplus",
-                   // log(1 + e^a) = max(a, 0) + log1p(e^-|a|): no overflow for large a.
-                   math(
-                       x,
-                       [](auto v) { return detail::softplus_scalar(v); },
-                       [](const auto& a) {
-                           using T = element_t<decltype(a)>;
-                           return xt::maximum(a, T(0)) + xt::log1p(xt::exp(-xt::abs(a)));
-                       }),
-                   {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward()) return Grads{times_sigmoid(g, in[0], false)};
-                       return Grads{g * sigmoid(in[0])};
-                   });
+    return unary_pointwise(
+        "softplus", x, [](auto v) { return softplus(v); },
+        [](auto g, auto x, auto) { return g * sigmoid(x); });
 }
 
 Tensor log_sigmoid(const Tensor& x) {
-    return make_op("log_sigmoid",
-                   // log σ(a) = min(a, 0) - log1p(e^-|a|): no log(0) for very negative a.
-                   math(
-                       x,
-                       [](auto v) {
-                           using T = decltype(v);
-                           return std::min(v, T(0)) - std::log1p(std::exp(-std::abs(v)));
-                       },
-                       [](const auto& a) {
-                           using T = element_t<decltype(a)>;
-                           return xt::minimum(a, T(0)) - xt::log1p(xt::exp(-xt::abs(a)));
-                       }),
-                   {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       if (detail::direct_backward()) return Grads{times_sigmoid(g, in[0], true)};
-                       return Grads{g * sigmoid(-in[0])};
-                   });
+    return unary_pointwise(
+        "log_sigmoid", x, [](auto v) { return log_sigmoid(v); },
+        [](auto g, auto x, auto) { return g * sigmoid(-x); });
 }
 
 Tensor clamp(const Tensor& x, double min, double max) {
     if (min > max)
         throw ValueError("clamp: min " + std::to_string(min) + " is greater than max " +
                          std::to_string(max));
-    return make_op("clamp",
-                   apply(x,
-                         [min, max](const auto& a) {
-                             using T = element_t<decltype(a)>;
-                             return xt::clip(a, T(min), T(max));
-                         }),
-                   {x}, [min, max](const Tensor& g, const Tensor&, const Inputs& in) {
-                       const Tensor inside = constant(apply(in[0], [min, max](const auto& a) {
-                           using T = element_t<decltype(a)>;
-                           return xt::cast<T>(a >= T(min) && a <= T(max));
-                       }));
-                       return Grads{g * inside};
-                   });
+    // The gradient is 1 inside [min, max], bounds included, and 0 outside.
+    return unary_pointwise(
+        "clamp", x,
+        [min, max](auto v) {
+            using T = decltype(v);
+            return v < T(min) ? T(min) : (v > T(max) ? T(max) : v);
+        },
+        [min, max](auto g, auto x, auto) {
+            return if_positive(like(x, min) - x, 0, if_positive(x - like(x, max), 0, g));
+        });
 }
 
 }  // namespace xgrad

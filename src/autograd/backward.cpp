@@ -1,11 +1,9 @@
 // The backward pass: an iterative topological sort, then one sweep in reverse order that calls each
 // node's backward function, sums gradients back to broadcast inputs' shapes, and accumulates them.
-#include "engine.hpp"
-
 #include <cmath>
 #include <unordered_map>
 
-#include "pointer_index.hpp"
+#include "autograd/pointer_index.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
@@ -14,18 +12,6 @@
 
 namespace xgrad {
 namespace {
-
-/// Sets the thread's grad mode for its lifetime.
-class GradModeGuard {
-public:
-    explicit GradModeGuard(bool enabled) : previous_(is_grad_enabled()) {
-        set_grad_enabled(enabled);
-    }
-    ~GradModeGuard() { set_grad_enabled(previous_); }
-
-private:
-    bool previous_;
-};
 
 bool is_interior(const Node& node) { return node.backward || node.released; }
 
@@ -88,7 +74,7 @@ void add_in_place(Array& target, const Array& addend) {
 void accumulate(Tensor& slot, Tensor g, bool create_graph) {
     if (!slot.defined()) {
         slot = std::move(g);
-    } else if (!create_graph && slot.node().use_count() == 1) {
+    } else if (!create_graph && gradient_is_writable(slot)) {
         add_in_place(slot.node()->value, array_of(g));
     } else {
         slot = slot + g;
@@ -108,15 +94,9 @@ Tensor checked_gradient(Tensor g, const Node& input, const Node& consumer) {
 }
 
 void check_finite(const Tensor& g, const Node& consumer) {
-    std::visit(
-        [&](const auto& a) {
-            for (auto v : a)
-                if (!std::isfinite(v))
-                    throw GraphError(std::string("anomaly: backward of op '") + consumer.op +
-                                     "' produced NaN or Inf in a gradient of shape " +
-                                     shape_str(a.shape()));
-        },
-        array_of(g));
+    if (scan_nonfinite(array_of(g)))
+        throw GraphError(std::string("anomaly: backward of op '") + consumer.op +
+                         "' produced NaN or Inf in a gradient of shape " + shape_str(g.shape()));
 }
 
 struct Sweep {
@@ -227,7 +207,7 @@ struct Sweep {
         if (!leaf.grad) {
             // Adopt the buffer when nothing else holds it; otherwise copy, so that accumulating
             // into this leaf later cannot change another tensor.
-            const bool adopt = create_graph || g.node().use_count() == 1;
+            const bool adopt = create_graph || gradient_is_writable(g);
             leaf.grad = adopt ? g.node() : make_leaf(array_of(g)).node();
         } else if (create_graph) {
             leaf.grad = (Tensor(leaf.grad) + g).node();
@@ -282,6 +262,8 @@ std::vector<Tensor> root_gradients(const char* api, const std::vector<Tensor>& o
 
 }  // namespace
 
+bool gradient_is_writable(const Tensor& g) { return g.node().use_count() == 1; }
+
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
               bool retain_graph, bool create_graph) {
     const std::vector<Tensor> grads = root_gradients("backward", outputs, grad_outputs);
@@ -316,12 +298,9 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
     return sweep.captured_grads;
 }
 
-namespace detail {
-void backward_from(const Tensor& output, const Tensor& gradient, bool retain_graph,
-                   bool create_graph) {
-    const Tensor grad = root_gradient("backward", 0, output, gradient);
-    Sweep{&output, &grad, 1, retain_graph, create_graph}.run();
+void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
+    const Tensor grad = root_gradient("backward", 0, *this, gradient);
+    Sweep{this, &grad, 1, retain_graph, create_graph}.run();
 }
-}  // namespace detail
 
 }  // namespace xgrad

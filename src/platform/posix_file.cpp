@@ -1,4 +1,4 @@
-#include "io/posix_file.hpp"
+#include "platform/posix_file.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
