@@ -80,6 +80,7 @@ function call(name, types, args) {
 
 function recompute() {
   const query = toQuery(scene);
+  document.body.dataset.ready = 'false';
   history.replaceState(null, '', '?' + query);
   document.getElementById('error').textContent = '';
   try {
@@ -228,7 +229,8 @@ function drawContour() {
     svg.append('g').attr('class', 'paths');
     svg.append('circle').attr('class', 'start').attr('r', 5);
     // Dragging anywhere on the plot moves the start point; the race restarts from there.
-    svg.call(d3.drag().on('start drag', event => {
+    svg.call(d3.drag().container(function() { return this; })
+      .subject(event => ({x: event.x, y: event.y})).on('start drag', event => {
       const [sx, sy] = surfaceScales();
       scene.x = round(sx.invert(event.x));
       scene.y = round(sy.invert(event.y));
