@@ -35,16 +35,16 @@ export function ulps(a, b) {
 
 /**
  * Compares two {racers: [{rule, x, y, loss}]} answers; returns the largest difference in ulps of
- * x and y (and of the loss when `withLoss`), and fails on different rules or lengths.
+ * the fields `keys`, and fails on different rules or lengths.
  */
-export function compare(label, got, expected, withLoss = true) {
+export function compare(label, got, expected, keys = ['x', 'y']) {
   if (got.racers.length !== expected.racers.length)
     fail(`${label}: ${got.racers.length} racers, native ${expected.racers.length}`);
   let worst = 0;
   got.racers.forEach((r, i) => {
     const e = expected.racers[i];
     if (r.rule !== e.rule) fail(`${label}: racer ${i} is ${r.rule}, native ${e.rule}`);
-    for (const key of withLoss ? ['x', 'y', 'loss'] : ['x', 'y']) {
+    for (const key of keys) {
       if (r[key].length !== e[key].length)
         fail(`${label}: ${r.rule} has ${r[key].length} values of ${key}, native ${e[key].length}`);
       r[key].forEach((v, t) => { worst = Math.max(worst, ulps(v, e[key][t])); });
