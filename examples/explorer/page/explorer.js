@@ -226,7 +226,9 @@ function drawContour() {
     svg.append('g').attr('class', 'contour');
     svg.append('g').attr('class', 'axis x');
     svg.append('g').attr('class', 'axis y');
-    svg.append('g').attr('class', 'paths');
+    svg.append('clipPath').attr('id', 'plot-area').append('rect')
+      .attr('x', MARGIN).attr('y', 8).attr('width', SIZE - 8 - MARGIN).attr('height', SIZE - MARGIN - 8);
+    svg.append('g').attr('class', 'paths').attr('clip-path', 'url(#plot-area)');
     svg.append('circle').attr('class', 'start').attr('r', 5);
     // Dragging anywhere on the plot moves the start point; the race restarts from there.
     svg.call(d3.drag().container(function() { return this; })
@@ -275,7 +277,7 @@ const clamp = (v, lo, hi) => Math.min(Math.max(v, lo - (hi - lo)), hi + (hi - lo
 
 /** A small line chart of series [{colour, dash, values}] against the step, log or linear. */
 function chart(id, title, series, log) {
-  const width = 360, height = 170;
+  const width = 420, height = 180;
   const root = d3.select('#' + id);
   root.selectAll('*').remove();
   const svg = root.append('svg').attr('width', width).attr('height', height);
@@ -304,7 +306,7 @@ function drawLoss() {
 function drawEigen() {
   $('eigen').hidden = scene.surface !== 'ravine';
   if (scene.surface !== 'ravine') return;
-  chart('eigen', 'error along each eigendirection: |x| (λmin, solid), |y| (λmax, dashed)',
+  chart('eigen', 'error along the eigendirections: |x| (λmin) solid, |y| (λmax) dashed',
         result.racers.flatMap(r => [{colour: colourOf(r.rule), values: r.x.map(Math.abs)},
                                     {colour: colourOf(r.rule), dash: '4 3', values: r.y.map(Math.abs)}]), true);
 }
