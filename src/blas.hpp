@@ -1,5 +1,6 @@
 #pragma once
-// Row-major general matrix multiply on OpenBLAS: C = alpha * op(A) op(B) + beta * C.
+// Row-major general matrix multiply: C = alpha * op(A) op(B) + beta * C. On OpenBLAS (blas.cpp)
+// or, with XGRAD_BLAS=portable, on xgrad's own kernel (blas_portable.cpp).
 
 #include <cstddef>
 

@@ -13,7 +13,8 @@ namespace xgrad {
 
 /// What blas_info() reports.
 struct BlasInfo {
-    /// "OpenBLAS 0.3.21" (from openblas_get_config()).
+    /// "OpenBLAS 0.3.21" (from openblas_get_config()), or "xgrad portable gemm" in a build with
+    /// XGRAD_BLAS=portable (then kernel is "portable" and threads 1).
     std::string library;
     /// The kernel OpenBLAS runs, as openblas_get_corename() names it ("Haswell", "SkylakeX",
     /// "Prescott", ...).

@@ -1,0 +1,102 @@
+#include "rules.hpp"
+
+namespace explorer {
+
+namespace xo = xgrad::optim;
+using Params = std::vector<xgrad::Tensor>;
+
+namespace {
+
+template <class Rule, class Options>
+std::unique_ptr<xo::Optimizer> build(Params params, const Options& options) {
+    return std::make_unique<Rule>(std::move(params), options);
+}
+
+xo::SGDOptions sgd(const Settings& s, double momentum, bool nesterov) {
+    xo::SGDOptions o;
+    o.lr = s.lr;
+    o.momentum = momentum;
+    o.nesterov = nesterov;
+    return o;
+}
+
+/// The Adam family's options: lr, betas and eps from the sliders, PyTorch's other defaults.
+template <class Options>
+Options adam_like(const Settings& s) {
+    Options o;
+    o.lr = s.lr;
+    o.betas = {s.beta1, s.beta2};
+    o.eps = s.eps;
+    return o;
+}
+
+xo::AdagradOptions adagrad(const Settings& s) {
+    xo::AdagradOptions o;
+    o.lr = s.lr;
+    o.eps = s.eps;
+    return o;
+}
+
+xo::AdadeltaOptions adadelta(const Settings& s) {
+    xo::AdadeltaOptions o;
+    o.lr = s.lr;
+    o.rho = s.beta2;
+    o.eps = s.eps;
+    return o;
+}
+
+xo::RMSpropOptions rmsprop(const Settings& s) {
+    xo::RMSpropOptions o;
+    o.lr = s.lr;
+    o.alpha = s.beta2;
+    o.eps = s.eps;
+    o.momentum = s.momentum;
+    return o;
+}
+
+/// Settings{lr, momentum, beta1, beta2, eps}.
+Settings with(double lr, double momentum, double beta1, double beta2, double eps) {
+    return {lr, momentum, beta1, beta2, eps};
+}
+
+}  // namespace
+
+const std::vector<Rule>& rules() {
+    // clang-format off
+    static const std::vector<Rule> list{
+        {"sgd", "gradient descent", "lr", with(0.1, 0, 0, 0, 0),
+         [](Params p, const Settings& s) { return build<xo::SGD>(std::move(p), sgd(s, 0.0, false)); }},
+        {"momentum", "momentum", "lr momentum", with(0.1, 0.9, 0, 0, 0),
+         [](Params p, const Settings& s) { return build<xo::SGD>(std::move(p), sgd(s, s.momentum, false)); }},
+        {"nesterov", "Nesterov", "lr momentum", with(0.1, 0.9, 0, 0, 0),
+         [](Params p, const Settings& s) { return build<xo::SGD>(std::move(p), sgd(s, s.momentum, true)); }},
+        {"adagrad", "Adagrad", "lr eps", with(0.5, 0, 0, 0, 1e-10),
+         [](Params p, const Settings& s) { return build<xo::Adagrad>(std::move(p), adagrad(s)); }},
+        {"adadelta", "Adadelta", "lr beta2 eps", with(1.0, 0, 0, 0.9, 1e-6),
+         [](Params p, const Settings& s) { return build<xo::Adadelta>(std::move(p), adadelta(s)); }},
+        {"rmsprop", "RMSprop", "lr momentum beta2 eps", with(0.01, 0, 0, 0.99, 1e-8),
+         [](Params p, const Settings& s) { return build<xo::RMSprop>(std::move(p), rmsprop(s)); }},
+        {"adam", "Adam", "lr beta1 beta2 eps", with(0.1, 0, 0.9, 0.999, 1e-8),
+         [](Params p, const Settings& s) { return build<xo::Adam>(std::move(p), adam_like<xo::AdamOptions>(s)); }},
+        {"adamw", "AdamW", "lr beta1 beta2 eps", with(0.1, 0, 0.9, 0.999, 1e-8),
+         [](Params p, const Settings& s) { return build<xo::AdamW>(std::move(p), adam_like<xo::AdamWOptions>(s)); }},
+        {"adamax", "Adamax", "lr beta1 beta2 eps", with(0.1, 0, 0.9, 0.999, 1e-8),
+         [](Params p, const Settings& s) { return build<xo::Adamax>(std::move(p), adam_like<xo::AdamaxOptions>(s)); }},
+        {"nadam", "NAdam", "lr beta1 beta2 eps", with(0.1, 0, 0.9, 0.999, 1e-8),
+         [](Params p, const Settings& s) { return build<xo::NAdam>(std::move(p), adam_like<xo::NAdamOptions>(s)); }},
+    };
+    // clang-format on
+    return list;
+}
+
+const Rule& rule(const std::string& name) {
+    std::string names;
+    for (const auto& r : rules()) {
+        if (r.name == name) return r;
+        names += (names.empty() ? "" : ", ") + r.name;
+    }
+    throw xgrad::ValueError("explorer: unknown update rule '" + name + "' (expected one of " +
+                            names + ")");
+}
+
+}  // namespace explorer
