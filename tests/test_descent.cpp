@@ -9,14 +9,21 @@
 #include <set>
 
 #include "xgrad/autograd.hpp"
+#include "xgrad/data/batch_sampler.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
-#include "xgrad/optim.hpp"
+#include "xgrad/optim/adagrad.hpp"
+#include "xgrad/optim/adam.hpp"
+#include "xgrad/optim/nadam.hpp"
+#include "xgrad/optim/rmsprop.hpp"
+#include "xgrad/optim/sgd.hpp"
+#include "xgrad/optim/train_step.hpp"
 
 using namespace xgrad;
 using namespace xgrad::optim;
+using namespace xgrad::data;
 namespace tt = boost::test_tools;
 
 namespace {
