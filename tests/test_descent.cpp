@@ -334,3 +334,23 @@ BOOST_AUTO_TEST_CASE(names_and_invalid_settings) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The old optim:: spellings still compile (deprecated) and are the data:: entities.
+#include "xgrad/optim/descent.hpp"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+BOOST_AUTO_TEST_SUITE(descent)
+BOOST_AUTO_TEST_CASE(deprecated_optim_spellings_forward_to_data) {
+    const optim::BatchSampler old = optim::BatchSampler::mini_batch(10, 3, false, 4);
+    const data::BatchSampler& now = old;
+    BOOST_TEST(now.epoch(2) == data::BatchSampler::mini_batch(10, 3, false, 4).epoch(2));
+    BOOST_TEST(optim::descent_name(optim::Descent::Batch) == std::string("batch"));
+    Tensor w(xt::xarray<double>{1.0}, true);
+    SGD opt({w}, {0.1});
+    const auto losses = optim::run_epoch(opt, optim::BatchSampler::batch(2), 0,
+                                         [&](const optim::IndexBatch&) { return sum(w * w); });
+    BOOST_TEST(losses == std::vector<double>({1.0}));
+    BOOST_TEST(w.item() == 0.8, tt::tolerance(1e-15));
+}
+BOOST_AUTO_TEST_SUITE_END()
+#pragma GCC diagnostic pop
