@@ -31,7 +31,7 @@ double accuracy(nn::Module& model, const std::shared_ptr<const data::Dataset>& d
     NoGradGuard no_grad;
     model.eval();
     std::size_t correct = 0;
-    data::DataLoader loader(dataset, optim::BatchSampler::mini_batch(dataset->size(), 1000));
+    data::DataLoader loader(dataset, data::BatchSampler::mini_batch(dataset->size(), 1000));
     for (const auto& batch : loader.epoch(0)) {
         const Tensor output = model(flatten(batch.inputs, 1));  // keeps the logits alive
         const auto& logits = output.value<float>();
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
 
     // The shuffle of every epoch follows from (seed, epoch), so a resumed run sees the same batches.
     // Under mpirun each rank walks its share of every one of these batches.
-    data::DataLoader loader = ranks.loader(train, optim::BatchSampler::mini_batch(train->size(), batch_size, false, seed));
+    data::DataLoader loader = ranks.loader(train, data::BatchSampler::mini_batch(train->size(), batch_size, false, seed));
     std::optional<examples::CsvLog> log;
     if (leader) log.emplace(csv_path + (resume ? ".resumed" : ""), std::vector<std::string>{"epoch", "train_loss", "test_accuracy", "lr", "seconds"});
     for (std::size_t epoch = first_epoch; epoch < epochs; ++epoch) {

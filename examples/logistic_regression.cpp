@@ -19,7 +19,7 @@ using namespace xgrad;
 
 struct Variant {
     std::string name;
-    optim::BatchSampler sampler;
+    data::BatchSampler sampler;
     double lr, decay;  // decay k of η₀ / (1 + k·t), t counting updates; 0 keeps η constant
 };
 
@@ -62,10 +62,10 @@ int main(int argc, char** argv) {
     const auto data = std::make_shared<data::TensorDataset>(x, labels);
 
     const std::vector<Variant> variants{
-        {"batch", optim::BatchSampler::batch(n), batch_lr, 0.0},
-        {"stochastic", optim::BatchSampler::stochastic(n, seed), sgd_lr, 0.0},
-        {"mini-batch", optim::BatchSampler::mini_batch(n, mini_batch, false, seed), batch_lr, 0.0},
-        {"stochastic, decreasing lr", optim::BatchSampler::stochastic(n, seed), sgd_lr, decay}};
+        {"batch", data::BatchSampler::batch(n), batch_lr, 0.0},
+        {"stochastic", data::BatchSampler::stochastic(n, seed), sgd_lr, 0.0},
+        {"mini-batch", data::BatchSampler::mini_batch(n, mini_batch, false, seed), batch_lr, 0.0},
+        {"stochastic, decreasing lr", data::BatchSampler::stochastic(n, seed), sgd_lr, decay}};
 
     examples::CsvLog log(out_dir + "/logistic_loss.csv", {"variant", "update", "epoch", "loss"});
     double lowest_loss = std::numeric_limits<double>::infinity();

@@ -1,6 +1,6 @@
 #include "xgrad/state_dict.hpp"
 
-#include <cstdio>
+#include <charconv>
 #include <cstdlib>
 
 #include "xgrad/error.hpp"
@@ -15,16 +15,18 @@ void StateDict::merge(const StateDict& other, const std::string& prefix) {
 StateDict StateDict::extract(const std::string& prefix) const {
     StateDict result;
     for (const auto& [name, tensor] : tensors)
-        if (name.compare(0, prefix.size(), prefix) == 0) result.tensors[name.substr(prefix.size())] = tensor;
+        if (name.compare(0, prefix.size(), prefix) == 0)
+            result.tensors[name.substr(prefix.size())] = tensor;
     for (const auto& [name, text] : metadata)
-        if (name.compare(0, prefix.size(), prefix) == 0) result.metadata[name.substr(prefix.size())] = text;
+        if (name.compare(0, prefix.size(), prefix) == 0)
+            result.metadata[name.substr(prefix.size())] = text;
     return result;
 }
 
 std::string format_exact(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    return buffer;
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, result.ptr);
 }
 
 double parse_exact(const std::string& text, const std::string& what) {

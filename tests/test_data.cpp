@@ -219,18 +219,18 @@ BOOST_AUTO_TEST_CASE(shuffled_loader_visits_each_example_once_per_epoch) {
 BOOST_AUTO_TEST_CASE(loader_follows_the_optimizer_descent_variants) {
     const auto dataset = numbered(12);
     // Batch gradient descent: one batch, the whole set in order, every epoch.
-    DataLoader batch(dataset, optim::BatchSampler::batch(12));
+    DataLoader batch(dataset, BatchSampler::batch(12));
     BOOST_TEST(batch.size() == 1u);
     BOOST_TEST(walk(batch).front() == iota(12), boost::test_tools::per_element());
     // Stochastic: 12 batches of one example, a permutation, as the sampler orders it.
-    const auto stochastic_sampler = optim::BatchSampler::stochastic(12, 5);
+    const auto stochastic_sampler = BatchSampler::stochastic(12, 5);
     DataLoader stochastic(dataset, stochastic_sampler);
     const auto walked = walk(stochastic);
     BOOST_TEST(walked.size() == 12u);
     const auto order = stochastic_sampler.order(0);
     for (std::size_t i = 0; i < 12; ++i) BOOST_TEST(walked[i].front() == std::size_t(order[i]));
     // Mini-batch: the sampler's batches, exactly.
-    const auto mini_sampler = optim::BatchSampler::mini_batch(12, 5, false, 9);
+    const auto mini_sampler = BatchSampler::mini_batch(12, 5, false, 9);
     DataLoader mini(dataset, mini_sampler);
     mini.set_epoch(3);
     const auto mini_batches = walk(mini);
@@ -244,8 +244,7 @@ BOOST_AUTO_TEST_CASE(loader_follows_the_optimizer_descent_variants) {
     DataLoader from_options(dataset, DataLoaderOptions{5, true, 9, false});
     BOOST_TEST(flat(from_options.batches(3)) == flat(mini_batches),
                boost::test_tools::per_element());
-    XGRAD_CHECK_THROWS(DataLoader(dataset, optim::BatchSampler::batch(11)), ValueError,
-                       "11 examples");
+    XGRAD_CHECK_THROWS(DataLoader(dataset, BatchSampler::batch(11)), ValueError, "11 examples");
 }
 
 BOOST_AUTO_TEST_CASE(loader_state_resumes_the_epoch_sequence) {

@@ -9,14 +9,21 @@
 #include <set>
 
 #include "xgrad/autograd.hpp"
+#include "xgrad/data/batch_sampler.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
-#include "xgrad/optim.hpp"
+#include "xgrad/optim/adagrad.hpp"
+#include "xgrad/optim/adam.hpp"
+#include "xgrad/optim/nadam.hpp"
+#include "xgrad/optim/rmsprop.hpp"
+#include "xgrad/optim/sgd.hpp"
+#include "xgrad/optim/train_step.hpp"
 
 using namespace xgrad;
 using namespace xgrad::optim;
+using namespace xgrad::data;
 namespace tt = boost::test_tools;
 
 namespace {
@@ -327,3 +334,23 @@ BOOST_AUTO_TEST_CASE(names_and_invalid_settings) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The old optim:: spellings still compile (deprecated) and are the data:: entities.
+#include "xgrad/optim/descent.hpp"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+BOOST_AUTO_TEST_SUITE(descent)
+BOOST_AUTO_TEST_CASE(deprecated_optim_spellings_forward_to_data) {
+    const optim::BatchSampler old = optim::BatchSampler::mini_batch(10, 3, false, 4);
+    const data::BatchSampler& now = old;
+    BOOST_TEST(now.epoch(2) == data::BatchSampler::mini_batch(10, 3, false, 4).epoch(2));
+    BOOST_TEST(optim::descent_name(optim::Descent::Batch) == std::string("batch"));
+    Tensor w(xt::xarray<double>{1.0}, true);
+    SGD opt({w}, {0.1});
+    const auto losses = optim::run_epoch(opt, optim::BatchSampler::batch(2), 0,
+                                         [&](const optim::IndexBatch&) { return sum(w * w); });
+    BOOST_TEST(losses == std::vector<double>({1.0}));
+    BOOST_TEST(w.item() == 0.8, tt::tolerance(1e-15));
+}
+BOOST_AUTO_TEST_SUITE_END()
+#pragma GCC diagnostic pop

@@ -12,8 +12,8 @@
 #include "xgrad/tensor.hpp"
 
 using namespace xgrad;
-using optim::BatchSampler;
-using optim::IndexBatch;
+using data::BatchSampler;
+using data::IndexBatch;
 
 BOOST_AUTO_TEST_SUITE(distributed_sampler)
 

@@ -5,12 +5,15 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 
 #include "xgrad/autograd.hpp"
+#include "xgrad/nn/utils.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
@@ -22,10 +25,19 @@ using nlohmann::json;
 
 namespace {
 
+/// A golden file; Python's json writes float('inf') as the bare token Infinity, which strict
+/// JSON parsers refuse: it is read as the string "Infinity" (see json_number()).
 json load_golden(const std::string& file) {
     std::ifstream in(std::string(XGRAD_TEST_DATA_DIR) + "/golden/" + file);
     BOOST_REQUIRE_MESSAGE(in, "cannot open golden file " << file);
-    return json::parse(in);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return json::parse(std::regex_replace(text, std::regex(": (-?Infinity)"), ": \"$1\""));
+}
+
+/// A number of a golden file, Python's Infinity included.
+double json_number(const json& value) {
+    if (value.is_string()) return value == "-Infinity" ? -INFINITY : INFINITY;
+    return value.get<double>();
 }
 
 /// A fresh parameter (a leaf that requires grad) with these values.
@@ -98,6 +110,12 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& torch_class, const 
         return std::make_unique<Adamax>(params, options_from<AdamaxOptions>(hp));
     if (torch_class == "torch.optim.NAdam")
         return std::make_unique<NAdam>(params, options_from<NAdamOptions>(hp));
+    if (torch_class == "torch.optim.RAdam")
+        return std::make_unique<RAdam>(params, options_from<RAdamOptions>(hp));
+    if (torch_class == "torch.optim.Rprop")
+        return std::make_unique<Rprop>(params, options_from<RpropOptions>(hp));
+    if (torch_class == "torch.optim.ASGD")
+        return std::make_unique<ASGD>(params, options_from<ASGDOptions>(hp));
     BOOST_FAIL("no optimizer for " << torch_class);
     return nullptr;
 }
@@ -211,6 +229,18 @@ const std::vector<std::string> kConfigs = {"sgd",
                                            "adamax",
                                            "nadam"};
 
+/// The second set of golden files (index2.json) with the plain protocol: the rules added after
+/// the lecture's.
+const std::vector<std::string> kConfigs2 = {"radam",      "radam_wd", "rprop",
+                                            "rprop_etas", "asgd",     "asgd_wd"};
+
+/// Every config replayed with the plain protocol (zero_grad, loss, backward, step).
+std::vector<std::string> plain_configs() {
+    std::vector<std::string> all = kConfigs;
+    all.insert(all.end(), kConfigs2.begin(), kConfigs2.end());
+    return all;
+}
+
 std::string golden_file(const std::string& config) {
     return "optim__" + config + "__rosenbrock.json";
 }
@@ -256,8 +286,20 @@ BOOST_AUTO_TEST_CASE(index_lists_exactly_the_replayed_files) {
     BOOST_TEST(listed == replayed);
 }
 
+BOOST_AUTO_TEST_CASE(index2_lists_the_new_files_and_their_protocols) {
+    const json index = load_golden("index2.json");
+    std::set<std::string> plain, listed;
+    for (const auto& entry : index["optimizer_files"]) {
+        listed.insert(entry["config"]);
+        if (entry["protocol"] == "plain") plain.insert(entry["config"]);
+    }
+    BOOST_TEST(plain == std::set<std::string>(kConfigs2.begin(), kConfigs2.end()));
+    for (const auto& config : listed)
+        BOOST_TEST(load_golden(golden_file(config))["config"] == config);
+}
+
 BOOST_AUTO_TEST_CASE(golden_trajectories_replay_within_1e_10) {
-    for (const auto& config : kConfigs) {
+    for (const auto& config : plain_configs()) {
         BOOST_TEST_CONTEXT("config " << config) {
             const json golden = load_golden(golden_file(config));
             BOOST_TEST(golden["dtype"] == "float64");
@@ -332,7 +374,7 @@ BOOST_AUTO_TEST_CASE(nesterov_and_dampening_by_hand) {
 }
 
 BOOST_AUTO_TEST_CASE(state_dict_round_trip_continues_bit_for_bit) {
-    for (const auto& config : kConfigs) {
+    for (const auto& config : plain_configs()) {
         BOOST_TEST_CONTEXT("config " << config) {
             const json o = load_golden(golden_file(config))["optimizer"];
             const json hp = o["param_group_hyperparameters"];
@@ -603,6 +645,209 @@ BOOST_AUTO_TEST_CASE(invalid_parameter_lists_throw) {
     check_value_error([&] { SGD({leaf * 2.0}); }, {"not a leaf"});
     check_value_error([&] { SGD({Tensor()}); }, {"undefined"});
     check_value_error([&] { SGD({leaf, leaf}); }, {"parameter 1", "twice"});
+}
+
+// ---- step(closure), ASGD's average, the new rules' errors ---------------------------------------
+
+BOOST_AUTO_TEST_CASE(step_with_a_closure_is_zero_grad_loss_backward_step) {
+    // Both runs start at θ0; one steps with a closure, one with the explicit protocol.
+    for (const std::string config : {"sgd_momentum", "adam", "radam", "rprop", "asgd"}) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json o = load_golden(golden_file(config))["optimizer"];
+            const json hp = o["param_group_hyperparameters"];
+            Tensor a = parameter({-1.5, 2.0});
+            Tensor b = parameter({-1.5, 2.0});
+            auto with_closure = make_optimizer(o["class"], hp, {a});
+            auto explicit_steps = make_optimizer(o["class"], hp, {b});
+            int calls = 0;
+            for (int t = 0; t < 10; ++t) {
+                const double loss = with_closure->step([&] {
+                    ++calls;
+                    with_closure->zero_grad();
+                    Tensor l = rosenbrock(a);
+                    l.backward();
+                    return l;
+                });
+                explicit_steps->zero_grad();
+                const Tensor l = rosenbrock(b);
+                l.backward();
+                explicit_steps->step();
+                BOOST_TEST(loss == l.item());
+            }
+            BOOST_TEST(calls == 10);
+            BOOST_TEST(a.to_vector() == b.to_vector(), boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_closure_that_returns_no_scalar_changes_nothing) {
+    Tensor theta = parameter({1.0, 2.0});
+    Adam opt({theta}, {0.1});
+    opt.step([&] {
+        opt.zero_grad();
+        Tensor l = rosenbrock(theta);
+        l.backward();
+        return l;
+    });
+    const StateDict before = opt.state_dict();
+    const std::vector<double> value = theta.to_vector();
+    try {
+        opt.step([&] {
+            opt.zero_grad();
+            Tensor l = pow(theta, 2.0);  // two elements
+            sum(l).backward();
+            return l;
+        });
+        BOOST_ERROR("no exception for a closure returning shape (2)");
+    } catch (const ShapeError& e) {
+        BOOST_TEST(std::string(e.what()).find("Adam.step") != std::string::npos, e.what());
+        BOOST_TEST(std::string(e.what()).find("(2,)") != std::string::npos, e.what());
+    }
+    BOOST_TEST(theta.to_vector() == value, boost::test_tools::per_element());
+    BOOST_TEST((opt.state_dict().metadata == before.metadata));
+    BOOST_TEST(opt.state(0)->step == 1);
+}
+
+BOOST_AUTO_TEST_CASE(asgd_averaged_is_the_running_mean_of_the_iterates_after_t0) {
+    // PyTorch's μ = 1 / max(1, t − t0) is used one step later, so with t0 = 0 the average
+    // starts at the second iterate: ax_t = mean(θ_2..θ_t).
+    Tensor theta = parameter({-1.5, 2.0});
+    ASGDOptions o;
+    o.lr = 1e-4;
+    o.t0 = 0.0;
+    ASGD opt({theta}, o);
+    BOOST_TEST(opt.averaged(theta).to_vector() == theta.to_vector(),
+               boost::test_tools::per_element());
+    std::vector<double> total(2, 0.0);
+    const int steps = 20;
+    for (int t = 1; t <= steps; ++t) {
+        run_steps(opt, theta, 1);
+        const auto v = theta.to_vector();
+        if (t == 1) continue;
+        total[0] += v[0];
+        total[1] += v[1];
+    }
+    const auto ax = opt.averaged(theta).to_vector();
+    BOOST_TEST(ax[0] == total[0] / (steps - 1), boost::test_tools::tolerance(1e-13));
+    BOOST_TEST(ax[1] == total[1] / (steps - 1), boost::test_tools::tolerance(1e-13));
+    BOOST_TEST(ax != theta.to_vector());
+    check_value_error(
+        [&] {
+            opt.averaged(parameter({0.0, 0.0}));
+        },
+        {"ASGD.averaged", "not a parameter"});
+}
+
+BOOST_AUTO_TEST_CASE(new_rules_reject_invalid_hyperparameters) {
+    const auto p = [] { return parameter({1.0}); };
+    RAdamOptions radam;
+    radam.betas[1] = 1.0;
+    check_value_error([&] { RAdam({p()}, radam); }, {"RAdam", "betas[1]", "1"});
+    RpropOptions etas;
+    etas.etas = {1.5, 1.2};
+    check_value_error([&] { Rprop({p()}, etas); }, {"Rprop", "etas[0]", "1.5"});
+    RpropOptions plus;
+    plus.etas = {0.5, 0.9};
+    check_value_error([&] { Rprop({p()}, plus); }, {"Rprop", "etas[1]", "0.9"});
+    ASGDOptions asgd;
+    asgd.lr = -1;
+    check_value_error([&] { ASGD({p()}, asgd); }, {"ASGD", "lr", "-1"});
+}
+
+// ---- torch.nn.utils' clipping against PyTorch (sgd_clip_* golden files) ------------------------
+
+BOOST_AUTO_TEST_CASE(clipped_sgd_replays_within_1e_10) {
+    for (const std::string config :
+         {"sgd_clip_norm", "sgd_clip_norm_inf", "sgd_clip_norm_l1", "sgd_clip_value"}) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json golden = load_golden(golden_file(config));
+            const json& clip = golden["clip"];
+            const json& args = clip["args"];
+            const json& o = golden["optimizer"];
+            Tensor theta = parameter(golden["problem"]["theta0"].get<std::vector<double>>());
+            auto opt = make_optimizer(o["class"], o["param_group_hyperparameters"], {theta});
+            const int steps = golden["steps"];
+            // Clips the gradient of `at`; returns the total norm (0 for clip_grad_value_).
+            const auto clip_grad = [&](const Tensor& at) {
+                if (clip["kind"] != "norm") {
+                    nn::clip_grad_value_({at}, args["clip_value"].get<double>());
+                    return 0.0;
+                }
+                const double norm_type =
+                    args.contains("norm_type") ? json_number(args["norm_type"]) : 2.0;
+                return nn::clip_grad_norm_({at}, args["max_norm"].get<double>(), norm_type).item();
+            };
+            double worst = 0.0;
+            for (int t = 0; t < steps; ++t) {
+                // The clip at the file's point (gradients near the valley floor amplify any
+                // deviation of θ, see Replay), then the step along xgrad's own run.
+                const Tensor at = parameter(golden["trajectory"][t].get<std::vector<double>>());
+                rosenbrock(at).backward();
+                const double total = clip_grad(at);
+                if (clip["kind"] == "norm")
+                    BOOST_TEST(relative_error(total, golden["total_norm"][t]) <= 1e-10,
+                               "total norm at step " << t);
+                BOOST_TEST(
+                    max_relative_error(at.grad().to_vector(), golden["clipped_grad"][t]) <= 1e-10,
+                    "clipped gradient at step " << t);
+                opt->zero_grad();
+                const Tensor loss = rosenbrock(theta);
+                loss.backward();
+                BOOST_TEST(relative_error(loss.item(), golden["loss"][t]) <= 1e-10);
+                clip_grad(theta);
+                opt->step();
+                worst = std::max(
+                    worst, max_relative_error(theta.to_vector(), golden["trajectory"][t + 1]));
+            }
+            BOOST_TEST(worst <= 1e-10);
+            check_final_state(*opt, golden["final_optimizer_state"], 1e-10);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(clip_grad_norm_joins_parameters_and_checks_its_input) {
+    // Two parameters: the joint 2-norm of (3, 4) and (12) is 13.
+    Tensor a = parameter({3.0, 4.0});
+    Tensor b = parameter({12.0});
+    a.set_grad(Tensor(xt::xarray<double>{3.0, 4.0}));
+    b.set_grad(Tensor(xt::xarray<double>{12.0}));
+    const double total = nn::clip_grad_norm_({a, b}, 6.5).item();
+    BOOST_TEST(total == 13.0, boost::test_tools::tolerance(1e-15));
+    const double coef = 6.5 / (13.0 + 1e-6);
+    BOOST_TEST(b.grad().item() == 12.0 * coef, boost::test_tools::tolerance(1e-14));
+    BOOST_TEST(nn::clip_grad_norm_({a, b}, 100.0, INFINITY).item() == 12.0 * coef,
+               boost::test_tools::tolerance(1e-14));
+    // A parameter without a gradient is skipped; none with one is an error.
+    Tensor none = parameter({1.0});
+    BOOST_CHECK_NO_THROW(nn::clip_grad_norm_({a, none}, 1.0));
+    check_value_error([&] { nn::clip_grad_norm_({none}, 1.0); },
+                      {"clip_grad_norm_", "has a gradient"});
+    check_value_error([&] { nn::clip_grad_value_({none}, 1.0); },
+                      {"clip_grad_value_", "has a gradient"});
+    check_value_error([&] { nn::clip_grad_norm_({a}, 1.0, 0.0); }, {"norm_type", "0"});
+    // error_if_nonfinite: NonFiniteError before anything changes.
+    Tensor bad = parameter({1.0, 2.0});
+    bad.set_grad(Tensor(xt::xarray<double>{INFINITY, 1.0}));
+    BOOST_CHECK_THROW(nn::clip_grad_norm_({bad}, 1.0, 2.0, true), NonFiniteError);
+    BOOST_TEST(bad.grad().to_vector()[1] == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(parameters_to_vector_and_back) {
+    Tensor a(xt::xarray<double>{{1.0, 2.0}, {3.0, 4.0}}, true);
+    Tensor b = parameter({5.0});
+    const Tensor v = nn::parameters_to_vector({a, b});
+    BOOST_TEST(v.to_vector() == std::vector<double>({1, 2, 3, 4, 5}),
+               boost::test_tools::per_element());
+    sum(v * v).backward();  // differentiable: d/da Σv² = 2a
+    BOOST_TEST(a.grad().to_vector() == std::vector<double>({2, 4, 6, 8}),
+               boost::test_tools::per_element());
+    nn::vector_to_parameters(Tensor(xt::xarray<double>{9, 8, 7, 6, 5}), {a, b});
+    BOOST_TEST(a.to_vector() == std::vector<double>({9, 8, 7, 6}),
+               boost::test_tools::per_element());
+    BOOST_TEST(a.shape() == Shape({2, 2}));
+    BOOST_CHECK_THROW(nn::vector_to_parameters(Tensor(xt::xarray<double>{1, 2}), {a, b}),
+                      ShapeError);
+    BOOST_TEST(a.to_vector()[0] == 9.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -58,7 +58,7 @@ public:
 
     /// This rank's loader: its share of every batch of `global` (all of it in a single process).
     xgrad::data::DataLoader loader(std::shared_ptr<const xgrad::data::Dataset> dataset,
-                                   const xgrad::optim::BatchSampler& global) const {
+                                   const xgrad::data::BatchSampler& global) const {
         if (!active()) return xgrad::data::DataLoader(std::move(dataset), global);
         return xgrad::data::DataLoader(
             std::move(dataset),

@@ -1,8 +1,9 @@
 #pragma once
 /// \file data.hpp
 /// Everything of xgrad::data in one include: datasets, the DataLoader and the IDX, CSV and
-/// Fashion-MNIST readers.
+/// Fashion-MNIST readers, and the batch / stochastic / mini-batch samplers.
 
+#include "xgrad/data/batch_sampler.hpp"
 #include "xgrad/data/csv.hpp"
 #include "xgrad/data/dataloader.hpp"
 #include "xgrad/data/dataset.hpp"

@@ -10,4 +10,5 @@
 #include "xgrad/nn/loss.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/sequential.hpp"
+#include "xgrad/nn/utils.hpp"
 #include "xgrad/random.hpp"

@@ -14,8 +14,8 @@ namespace xgrad {
 struct StateDict {
     /// Tensors by dotted name, e.g. "fc1.weight" or "state.0.exp_avg".
     std::map<std::string, Tensor> tensors;
-    /// Everything else as text, e.g. "param_groups.0.lr" -> "0.10000000000000001". Numbers are
-    /// written with format_exact() so that they read back bit for bit.
+    /// Everything else as text, e.g. "param_groups.0.lr" -> "0.1". Numbers are written with
+    /// format_exact() so that they read back bit for bit (state_fields.hpp writes them).
     std::map<std::string, std::string> metadata;
 
     /// Copies every entry of `other` under `prefix` (e.g. "optimizer.").
@@ -24,7 +24,7 @@ struct StateDict {
     StateDict extract(const std::string& prefix) const;
 };
 
-/// A double as text that parses back to the same bits ("%.17g").
+/// The shortest text that parses back to the same double ("0.1", "-0.5", "1e-08").
 std::string format_exact(double value);
 /// Parses text written by format_exact(); throws ValueError naming `what` on malformed text.
 double parse_exact(const std::string& text, const std::string& what);

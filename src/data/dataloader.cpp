@@ -16,7 +16,7 @@ struct DataLoader::Iterator::Plan {
     Batch batch(std::size_t index) const { return dataset->get_batch(batches[index]); }
 };
 
-DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, optim::BatchSampler sampler)
+DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, BatchSampler sampler)
     : dataset_(std::move(dataset)), sampler_(std::move(sampler)) {
     if (!dataset_) throw ValueError("DataLoader: the dataset is null");
     if (sampler_->dataset_size() != dataset_->size())
@@ -41,12 +41,12 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
     drop_last_ = options.drop_last;
     if (options.shuffle) {
         if (options.batch_size == 0)
-            sampler_ = optim::BatchSampler::batch(n);
+            sampler_ = BatchSampler::batch(n);
         else if (options.batch_size == 1)
-            sampler_ = optim::BatchSampler::stochastic(n, options.seed);
+            sampler_ = BatchSampler::stochastic(n, options.seed);
         else
-            sampler_ = optim::BatchSampler::mini_batch(n, options.batch_size, options.drop_last,
-                                                       options.seed);
+            sampler_ =
+                BatchSampler::mini_batch(n, options.batch_size, options.drop_last, options.seed);
         drop_last_ = sampler_->drop_last();
     }
 }
@@ -87,7 +87,7 @@ DataLoader::Iterator DataLoader::end() const { return Iterator(nullptr, size());
 StateDict DataLoader::state_dict() const {
     StateDict state;
     state.metadata["epoch"] = std::to_string(next_epoch_);
-    state.metadata["order"] = sampler_ ? optim::descent_name(sampler_->descent()) : "sequential";
+    state.metadata["order"] = sampler_ ? descent_name(sampler_->descent()) : "sequential";
     state.metadata["batch_size"] = std::to_string(batch_size_);
     state.metadata["seed"] = std::to_string(sampler_ ? sampler_->seed() : 0);
     state.metadata["drop_last"] = drop_last_ ? "true" : "false";

@@ -8,7 +8,7 @@
 
 namespace xgrad::data {
 
-DistributedSampler::DistributedSampler(optim::BatchSampler global, std::size_t rank,
+DistributedSampler::DistributedSampler(BatchSampler global, std::size_t rank,
                                        std::size_t world_size)
     : global_(std::move(global)), rank_(rank), world_size_(world_size) {
     if (world_size_ == 0) throw ValueError("DistributedSampler: the world size is 0");
@@ -27,10 +27,10 @@ std::size_t DistributedSampler::share(std::size_t global_batch) const {
     return global_batch > rank_ ? (global_batch - rank_ + world_size_ - 1) / world_size_ : 0;
 }
 
-std::vector<optim::IndexBatch> DistributedSampler::epoch(std::size_t epoch) const {
-    std::vector<optim::IndexBatch> shards;
-    for (const optim::IndexBatch& batch : global_.epoch(epoch)) {
-        optim::IndexBatch& shard = shards.emplace_back();
+std::vector<IndexBatch> DistributedSampler::epoch(std::size_t epoch) const {
+    std::vector<IndexBatch> shards;
+    for (const IndexBatch& batch : global_.epoch(epoch)) {
+        IndexBatch& shard = shards.emplace_back();
         shard.reserve(share(batch.size()));
         for (std::size_t i = rank_; i < batch.size(); i += world_size_) shard.push_back(batch[i]);
     }

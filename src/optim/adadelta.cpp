@@ -1,10 +1,3 @@
-// Before any include: no contraction of a*b + c into fused multiply-adds (see kernels.hpp).
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include "xgrad/optim/adadelta.hpp"
 
 #include "optim/kernels.hpp"
@@ -18,38 +11,25 @@ void AdadeltaOptions::validate() const {
     detail::require_non_negative("Adadelta", "weight_decay", weight_decay);
 }
 
-Adadelta::Adadelta(std::vector<Tensor> params, const AdadeltaOptions& options)
-    : Adadelta(std::vector<ParamGroup<AdadeltaOptions>>{ParamGroup<AdadeltaOptions>(
-                   std::move(params), options)},
-               options) {}
-
-Adadelta::Adadelta(std::vector<ParamGroup<AdadeltaOptions>> groups, const AdadeltaOptions& defaults)
-    : OptimizerImpl("Adadelta", std::move(groups), defaults) {}
-
 // torch.optim.adadelta._single_tensor_adadelta.
-void Adadelta::update(const AdadeltaOptions& o, Tensor& param, const Tensor& grad,
-                      AdadeltaState& state) {
-    detail::ensure_buffer(state.square_avg, param);
-    detail::ensure_buffer(state.acc_delta, param);
-    detail::ensure_buffer(state.delta, param);
+template <class T>
+void Adadelta::update_tensor(const AdadeltaOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
+                             AdadeltaState& state) {
+    auto& square_avg = detail::buffer(state.square_avg, p);
+    auto& acc_delta = detail::buffer(state.acc_delta, p);
+    auto& delta = detail::buffer(state.delta, p);
     state.step += 1;
-    dispatch(param.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        auto& p = param.value<T>();
-        auto& square_avg = state.square_avg.value<T>();
-        auto& acc_delta = state.acc_delta.value<T>();
-        auto& delta = state.delta.value<T>();
-        const T rho = static_cast<T>(o.rho);
-        const T one_minus_rho = static_cast<T>(1.0 - o.rho);
-        const T eps = static_cast<T>(o.eps);
-        detail::with_grad(grad.value<T>(), p, o.maximize, o.weight_decay, [&](const auto& g) {
-            xt::noalias(square_avg) = square_avg * rho + one_minus_rho * g * g;
-            // Δ is needed twice around the update of acc_delta it depends on: keep it.
-            xt::noalias(delta) = xt::sqrt(acc_delta + eps) / xt::sqrt(square_avg + eps) * g;
-        });
-        xt::noalias(acc_delta) = acc_delta * rho + one_minus_rho * delta * delta;
-        xt::noalias(p) = p + static_cast<T>(-o.lr) * delta;
+    const T rho = T(o.rho);
+    const T eps = T(o.eps);
+    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
+        xt::noalias(square_avg) = square_avg * rho + T(1 - o.rho) * g * g;
+        // Δ is needed twice around the update of acc_delta it depends on: keep it.
+        xt::noalias(delta) = xt::sqrt(acc_delta + eps) / xt::sqrt(square_avg + eps) * g;
     });
+    xt::noalias(acc_delta) = acc_delta * rho + T(1 - o.rho) * delta * delta;
+    xt::noalias(p) = p + T(-o.lr) * delta;
 }
+
+template class Rule<Adadelta, AdadeltaOptions, AdadeltaState>;
 
 }  // namespace xgrad::optim

@@ -5,14 +5,8 @@
 // coefficient is computed in double as PyTorch computes it in Python, then cast to T once; every
 // in-place tensor op of PyTorch (mul_, add_, addcmul_, addcdiv_) becomes the same rounded
 // arithmetic inside one fused xtensor expression written with xt::noalias, so an update
-// allocates nothing after the state buffers exist.
-//
-// Each rule's .cpp starts, before any include, with a pragma that turns off floating-point
-// contraction (a*b + c fused into one multiply-add). PyTorch rounds the product before adding;
-// GCC contracts by default in C++ wherever the target has FMA, which makes results drift from
-// PyTorch's by an ulp now and then and differ between builds with and without -march=native.
-// With contraction off, 14 of the 18 golden replays are bit-identical to PyTorch and the others
-// stay within 3e-13 (rounding inside PyTorch's own kernels and in the gradients).
+// allocates nothing after the state buffers exist. src/optim/*.cpp are compiled with
+// -ffp-contract=off (see CMakeLists.txt), so a*b + c rounds the product first, as PyTorch does.
 
 #include <xtensor/xarray.hpp>
 #include <xtensor/xmath.hpp>
@@ -44,10 +38,12 @@ void with_grad(const xt::xarray<T>& grad, const xt::xarray<T>& param, bool maxim
     }
 }
 
-/// A zero-filled buffer of `like`'s shape and dtype, allocated on a state's first use (or
-/// filled with `value`, as Adagrad's initial accumulator).
-inline void ensure_buffer(Tensor& buffer, const Tensor& like, double value = 0.0) {
-    if (!buffer.defined()) buffer = full(like.shape(), value, like.dtype());
+/// The values of a state buffer, allocated on its first use with `like`'s shape, filled with
+/// `value` (zeros, or Adagrad's initial accumulator).
+template <class T>
+xt::xarray<T>& buffer(Tensor& slot, const xt::xarray<T>& like, double value = 0.0) {
+    if (!slot.defined()) slot = Tensor(xt::xarray<T>(like.shape(), static_cast<T>(value)));
+    return slot.value<T>();
 }
 
 }  // namespace xgrad::optim::detail

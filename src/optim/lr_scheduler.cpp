@@ -1,13 +1,8 @@
 // The LRScheduler base and the schedules that are one formula each. Every formula mirrors
 // torch.optim.lr_scheduler (PyTorch 1.13) expression for expression, so the lrs match PyTorch's
 // bit for bit, not just to rounding.
-// Before any include: no contraction of a*b + c into fused multiply-adds, so the recursive
-// formulas round exactly as PyTorch's Python arithmetic does (see kernels.hpp).
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// The recursive formulas round exactly as PyTorch's Python arithmetic does because src/optim is
+// compiled without floating-point contraction (CMakeLists.txt).
 
 #include "xgrad/optim/lr_scheduler.hpp"
 
@@ -15,7 +10,7 @@
 #include <cmath>
 #include <string>
 
-#include "optim/scheduler_util.hpp"
+#include "optim/python_int.hpp"
 
 namespace xgrad::optim {
 namespace {
@@ -64,47 +59,59 @@ void LRScheduler::apply(const std::vector<double>& lrs) {
 StateDict LRScheduler::state_dict() const {
     StateDict out;
     out.metadata["type"] = name();
-    out.metadata["last_epoch"] = std::to_string(last_epoch_);
-    out.metadata["step_count"] = std::to_string(step_count_);
-    detail::save_list(out, "base_lrs", base_lrs_);
-    detail::save_list(out, "last_lr", last_lr_);
-    save_extra(out);
+    FieldSaver saver(out, "");
+    // visit() takes its fields by reference for loading too; a FieldSaver only reads them.
+    auto& self = const_cast<LRScheduler&>(*this);
+    saver("last_epoch", self.last_epoch_);
+    saver("step_count", self.step_count_);
+    saver("base_lrs", self.base_lrs_);
+    saver("last_lr", self.last_lr_);
+    self.visit(saver);
     return out;
 }
 
-void LRScheduler::load_state_dict(const StateDict& in) {
-    const std::string& type = detail::required_entry(in, "type", name());
-    if (type != name())
-        throw ValueError(std::string(name()) + ".load_state_dict: the state was saved by " + type);
-    const int last_epoch = detail::load_int(in, "last_epoch", name());
-    const int step_count = detail::load_int(in, "step_count", name());
-    const std::size_t groups = optimizer_.num_param_groups();
-    auto base_lrs = detail::load_list(in, "base_lrs", groups, name());
-    auto last_lr = detail::load_list(in, "last_lr", groups, name());
-    load_extra(in);
-    last_epoch_ = last_epoch;
-    step_count_ = step_count;
-    base_lrs_ = std::move(base_lrs);
+void LRScheduler::load_fields(const StateDict& in) {
+    FieldLoader loader(in, "", name());
+    loader("last_epoch", last_epoch_);
+    loader("step_count", step_count_);
+    base_lrs_.resize(optimizer_.num_param_groups());
+    loader("base_lrs", base_lrs_);
+    std::vector<double> last_lr(optimizer_.num_param_groups());
+    loader("last_lr", last_lr);
+    visit(loader);
+    validate();
     apply(last_lr);
     after_load();
 }
 
+// A failed load restores the state from before it, so a bad checkpoint changes nothing: a
+// checkpoint must not bring back what the constructor refuses either (a StepLR with step_size 0
+// from a corrupt checkpoint divided by zero; found by fuzzing).
+void LRScheduler::load_state_dict(const StateDict& in) {
+    const std::string& type = xgrad::detail::required_entry(in, "type", name());
+    if (type != name())
+        throw ValueError(std::string(name()) + ".load_state_dict: the state was saved by " + type);
+    const StateDict before = state_dict();
+    try {
+        load_fields(in);
+    } catch (...) {
+        load_fields(before);
+        throw;
+    }
+}
+
 // ---- StepLR ---------------------------------------------------------------------------------
 
-// Each schedule checks its settings with one function, in the constructor and again in
-// load_extra(): a checkpoint must not bring back what the constructor refuses (a StepLR with
-// step_size 0 from a corrupt checkpoint divided by zero; found by fuzzing). load_extra() reads
-// and checks everything before it assigns anything, so a bad state changes nothing.
-namespace {
-void check_step_lr(int step_size) {
-    detail::require(step_size > 0, "StepLR", "step_size", step_size, "> 0");
-}
-}  // namespace
-
+// Each schedule checks its settings with one function, validate(), in the constructor and again
+// after load_state_dict().
 StepLR::StepLR(Optimizer& optimizer, int step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
-    check_step_lr(step_size);
+    validate();
     initialize();
+}
+
+void StepLR::validate() const {
+    detail::require(step_size_ > 0, "StepLR", "step_size", step_size_, "> 0");
 }
 
 std::vector<double> StepLR::get_lr() {
@@ -121,17 +128,9 @@ std::optional<std::vector<double>> StepLR::closed_form_lr() const {
     return lrs;
 }
 
-void StepLR::save_extra(StateDict& out) const {
-    out.metadata["step_size"] = std::to_string(step_size_);
-    out.metadata["gamma"] = detail::number_text(gamma_);
-}
-
-void StepLR::load_extra(const StateDict& in) {
-    const int step_size = detail::load_int(in, "step_size", name());
-    const double gamma = detail::load_number(in, "gamma", name());
-    check_step_lr(step_size);
-    step_size_ = step_size;
-    gamma_ = gamma;
+void StepLR::visit(FieldVisitor& fn) {
+    fn("step_size", step_size_);
+    fn("gamma", gamma_);
 }
 
 // ---- MultiStepLR ----------------------------------------------------------------------------
@@ -159,18 +158,10 @@ std::optional<std::vector<double>> MultiStepLR::closed_form_lr() const {
     return lrs;
 }
 
-void MultiStepLR::save_extra(StateDict& out) const {
-    out.metadata["milestones"] = detail::int_list_text(milestones_);
-    out.metadata["gamma"] = detail::number_text(gamma_);
-}
-
-void MultiStepLR::load_extra(const StateDict& in) {
-    auto milestones =
-        detail::parse_int_list(detail::required_entry(in, "milestones", name()), "milestones");
-    const double gamma = detail::load_number(in, "gamma", name());
-    std::sort(milestones.begin(), milestones.end());  // as the constructor does
-    milestones_ = std::move(milestones);
-    gamma_ = gamma;
+void MultiStepLR::visit(FieldVisitor& fn) {
+    fn("milestones", milestones_);
+    fn("gamma", gamma_);
+    std::sort(milestones_.begin(), milestones_.end());  // as the constructor does
 }
 
 // ---- ExponentialLR --------------------------------------------------------------------------
@@ -193,26 +184,18 @@ std::optional<std::vector<double>> ExponentialLR::closed_form_lr() const {
     return lrs;
 }
 
-void ExponentialLR::save_extra(StateDict& out) const {
-    out.metadata["gamma"] = detail::number_text(gamma_);
-}
-
-void ExponentialLR::load_extra(const StateDict& in) {
-    gamma_ = detail::load_number(in, "gamma", name());
-}
+void ExponentialLR::visit(FieldVisitor& fn) { fn("gamma", gamma_); }
 
 // ---- InverseTimeLR --------------------------------------------------------------------------
 
-namespace {
-void check_inverse_time_lr(double decay_rate) {
-    detail::require_non_negative("InverseTimeLR", "decay_rate", decay_rate);
-}
-}  // namespace
-
 InverseTimeLR::InverseTimeLR(Optimizer& optimizer, double decay_rate)
     : LRScheduler(optimizer), decay_rate_(decay_rate) {
-    check_inverse_time_lr(decay_rate);
+    validate();
     initialize();
+}
+
+void InverseTimeLR::validate() const {
+    detail::require_non_negative("InverseTimeLR", "decay_rate", decay_rate_);
 }
 
 std::vector<double> InverseTimeLR::get_lr() { return *closed_form_lr(); }
@@ -223,15 +206,7 @@ std::optional<std::vector<double>> InverseTimeLR::closed_form_lr() const {
     return lrs;
 }
 
-void InverseTimeLR::save_extra(StateDict& out) const {
-    out.metadata["decay_rate"] = detail::number_text(decay_rate_);
-}
-
-void InverseTimeLR::load_extra(const StateDict& in) {
-    const double decay_rate = detail::load_number(in, "decay_rate", name());
-    check_inverse_time_lr(decay_rate);
-    decay_rate_ = decay_rate;
-}
+void InverseTimeLR::visit(FieldVisitor& fn) { fn("decay_rate", decay_rate_); }
 
 // ---- LambdaLR -------------------------------------------------------------------------------
 
@@ -257,23 +232,21 @@ std::vector<double> LambdaLR::get_lr() {
 
 // ---- LinearLR -------------------------------------------------------------------------------
 
-namespace {
-void check_linear_lr(double start_factor, double end_factor, int total_iters) {
-    detail::require(start_factor > 0.0 && start_factor <= 1.0, "LinearLR", "start_factor",
-                    start_factor, "in (0, 1]");
-    detail::require(end_factor >= 0.0 && end_factor <= 1.0, "LinearLR", "end_factor", end_factor,
-                    "in [0, 1]");
-    detail::require(total_iters > 0, "LinearLR", "total_iters", total_iters, "> 0");
-}
-}  // namespace
-
 LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor, int total_iters)
     : LRScheduler(optimizer),
       start_factor_(start_factor),
       end_factor_(end_factor),
       total_iters_(total_iters) {
-    check_linear_lr(start_factor, end_factor, total_iters);
+    validate();
     initialize();
+}
+
+void LinearLR::validate() const {
+    detail::require(start_factor_ > 0.0 && start_factor_ <= 1.0, "LinearLR", "start_factor",
+                    start_factor_, "in (0, 1]");
+    detail::require(end_factor_ >= 0.0 && end_factor_ <= 1.0, "LinearLR", "end_factor", end_factor_,
+                    "in [0, 1]");
+    detail::require(total_iters_ > 0, "LinearLR", "total_iters", total_iters_, "> 0");
 }
 
 std::vector<double> LinearLR::get_lr() {
@@ -297,34 +270,22 @@ std::optional<std::vector<double>> LinearLR::closed_form_lr() const {
     return lrs;
 }
 
-void LinearLR::save_extra(StateDict& out) const {
-    out.metadata["start_factor"] = detail::number_text(start_factor_);
-    out.metadata["end_factor"] = detail::number_text(end_factor_);
-    out.metadata["total_iters"] = std::to_string(total_iters_);
-}
-
-void LinearLR::load_extra(const StateDict& in) {
-    const double start_factor = detail::load_number(in, "start_factor", name());
-    const double end_factor = detail::load_number(in, "end_factor", name());
-    const int total_iters = detail::load_int(in, "total_iters", name());
-    check_linear_lr(start_factor, end_factor, total_iters);
-    start_factor_ = start_factor;
-    end_factor_ = end_factor;
-    total_iters_ = total_iters;
+void LinearLR::visit(FieldVisitor& fn) {
+    fn("start_factor", start_factor_);
+    fn("end_factor", end_factor_);
+    fn("total_iters", total_iters_);
 }
 
 // ---- CosineAnnealingLR ----------------------------------------------------------------------
 
-namespace {
-void check_cosine_annealing_lr(int t_max) {
-    detail::require(t_max > 0, "CosineAnnealingLR", "T_max", t_max, "> 0");
-}
-}  // namespace
-
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, int t_max, double eta_min)
     : LRScheduler(optimizer), t_max_(t_max), eta_min_(eta_min) {
-    check_cosine_annealing_lr(t_max);
+    validate();
     initialize();
+}
+
+void CosineAnnealingLR::validate() const {
+    detail::require(t_max_ > 0, "CosineAnnealingLR", "T_max", t_max_, "> 0");
 }
 
 std::vector<double> CosineAnnealingLR::get_lr() {
@@ -351,17 +312,9 @@ std::optional<std::vector<double>> CosineAnnealingLR::closed_form_lr() const {
     return lrs;
 }
 
-void CosineAnnealingLR::save_extra(StateDict& out) const {
-    out.metadata["T_max"] = std::to_string(t_max_);
-    out.metadata["eta_min"] = detail::number_text(eta_min_);
-}
-
-void CosineAnnealingLR::load_extra(const StateDict& in) {
-    const int t_max = detail::load_int(in, "T_max", name());
-    const double eta_min = detail::load_number(in, "eta_min", name());
-    check_cosine_annealing_lr(t_max);
-    t_max_ = t_max;
-    eta_min_ = eta_min;
+void CosineAnnealingLR::visit(FieldVisitor& fn) {
+    fn("T_max", t_max_);
+    fn("eta_min", eta_min_);
 }
 
 }  // namespace xgrad::optim

@@ -1,10 +1,3 @@
-// Before any include: no contraction of a*b + c into fused multiply-adds (see kernels.hpp).
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include "xgrad/optim/nadam.hpp"
 
 #include <cmath>
@@ -22,18 +15,12 @@ void NAdamOptions::validate() const {
     detail::require_non_negative("NAdam", "momentum_decay", momentum_decay);
 }
 
-NAdam::NAdam(std::vector<Tensor> params, const NAdamOptions& options)
-    : NAdam(std::vector<ParamGroup<NAdamOptions>>{ParamGroup<NAdamOptions>(std::move(params),
-                                                                           options)},
-            options) {}
-
-NAdam::NAdam(std::vector<ParamGroup<NAdamOptions>> groups, const NAdamOptions& defaults)
-    : OptimizerImpl("NAdam", std::move(groups), defaults) {}
-
 // torch.optim.nadam._single_tensor_nadam (PyTorch >= 2.0: mu_product_next = Π_t·μ_{t+1}).
-void NAdam::update(const NAdamOptions& o, Tensor& param, const Tensor& grad, NAdamState& state) {
-    detail::ensure_buffer(state.exp_avg, param);
-    detail::ensure_buffer(state.exp_avg_sq, param);
+template <class T>
+void NAdam::update_tensor(const NAdamOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
+                          NAdamState& state) {
+    auto& exp_avg = detail::buffer(state.exp_avg, p);
+    auto& exp_avg_sq = detail::buffer(state.exp_avg_sq, p);
     state.step += 1;
     const double step = static_cast<double>(state.step);
     const double beta1 = o.betas[0];
@@ -45,23 +32,15 @@ void NAdam::update(const NAdamOptions& o, Tensor& param, const Tensor& grad, NAd
     const double mu_product_next = state.mu_product * mu_next;
     const double grad_coef = -o.lr * (1. - mu) / (1. - state.mu_product);
     const double avg_coef = (-o.lr * mu_next) / (1. - mu_product_next);
-    dispatch(param.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        auto& p = param.value<T>();
-        auto& exp_avg = state.exp_avg.value<T>();
-        auto& exp_avg_sq = state.exp_avg_sq.value<T>();
-        const T bc2 = static_cast<T>(bias_correction2);
-        const T eps = static_cast<T>(o.eps);
-        detail::with_grad(grad.value<T>(), p, o.maximize, o.weight_decay, [&](const auto& g) {
-            xt::noalias(exp_avg) = exp_avg * static_cast<T>(beta1) + static_cast<T>(1 - beta1) * g;
-            xt::noalias(exp_avg_sq) =
-                exp_avg_sq * static_cast<T>(beta2) + static_cast<T>(1 - beta2) * g * g;
-            // PyTorch's two addcdiv_ in one pass: (θ + a) + b rounds the same either way.
-            const auto denom = xt::sqrt(exp_avg_sq / bc2) + eps;
-            xt::noalias(p) = p + static_cast<T>(grad_coef) * g / denom +
-                             static_cast<T>(avg_coef) * exp_avg / denom;
-        });
+    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
+        xt::noalias(exp_avg) = exp_avg * T(beta1) + T(1 - beta1) * g;
+        xt::noalias(exp_avg_sq) = exp_avg_sq * T(beta2) + T(1 - beta2) * g * g;
+        // PyTorch's two addcdiv_ in one pass: (θ + a) + b rounds the same either way.
+        const auto denom = xt::sqrt(exp_avg_sq / T(bias_correction2)) + T(o.eps);
+        xt::noalias(p) = p + T(grad_coef) * g / denom + T(avg_coef) * exp_avg / denom;
     });
 }
+
+template class Rule<NAdam, NAdamOptions, NAdamState>;
 
 }  // namespace xgrad::optim

@@ -1,15 +1,9 @@
 // OneCycleLR: PyTorch 1.13's phases and annealing formulas, expression for expression.
-// Before any include: no contraction of a*b + c into fused multiply-adds, so the recursive
-// formulas round exactly as PyTorch's Python arithmetic does (see kernels.hpp).
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// The formulas round exactly as PyTorch's Python arithmetic does because src/optim is compiled
+// without floating-point contraction (CMakeLists.txt).
 
 #include <cmath>
 
-#include "optim/scheduler_util.hpp"
 #include "xgrad/optim/lr_scheduler.hpp"
 
 namespace xgrad::optim {
@@ -17,7 +11,6 @@ namespace {
 constexpr double pi = 3.141592653589793;  // Python's math.pi
 enum { kInitialLr = 0, kMaxLr = 1, kMinLr = 2 };
 enum { kMaxMomentum = 0, kBaseMomentum = 1 };
-/// The constructor's checks, also applied to a loaded state (see StepLR in lr_scheduler.cpp).
 void check_options(const OneCycleLROptions& options) {
     detail::require(options.total_steps > 0, "OneCycleLR", "total_steps", options.total_steps,
                     "> 0");
@@ -36,7 +29,7 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, double max_lr, const OneCycleLROpti
 OneCycleLR::OneCycleLR(Optimizer& optimizer, std::vector<double> max_lrs,
                        const OneCycleLROptions& options)
     : LRScheduler(optimizer), options_(options), max_lrs_(std::move(max_lrs)) {
-    check_options(options);
+    validate();
     if (max_lrs_.size() != optimizer.num_param_groups())
         throw ValueError("OneCycleLR: expected " + std::to_string(optimizer.num_param_groups()) +
                          " max_lr values (one per group), got " + std::to_string(max_lrs_.size()));
@@ -105,45 +98,27 @@ std::vector<double> OneCycleLR::evaluate(int step_num) {
     return lrs;
 }
 
-void OneCycleLR::save_extra(StateDict& out) const {
-    auto& m = out.metadata;
-    m["total_steps"] = std::to_string(options_.total_steps);
-    m["pct_start"] = detail::number_text(options_.pct_start);
-    m["anneal_strategy"] = options_.anneal_strategy == AnnealStrategy::Cos ? "cos" : "linear";
-    m["cycle_momentum"] = detail::bool_text(options_.cycle_momentum);
-    m["base_momentum"] = detail::number_text(options_.base_momentum);
-    m["max_momentum"] = detail::number_text(options_.max_momentum);
-    m["div_factor"] = detail::number_text(options_.div_factor);
-    m["final_div_factor"] = detail::number_text(options_.final_div_factor);
-    m["three_phase"] = detail::bool_text(options_.three_phase);
-    detail::save_list(out, "initial_lrs", initial_lrs_);
-    detail::save_list(out, "max_lrs", max_lrs_);
-    detail::save_list(out, "min_lrs", min_lrs_);
-}
+// The constructor's checks, also applied to a loaded state (see StepLR in lr_scheduler.cpp).
+void OneCycleLR::validate() const { check_options(options_); }
 
-void OneCycleLR::load_extra(const StateDict& in) {
-    OneCycleLROptions o;
-    o.total_steps = detail::load_int(in, "total_steps", name());
-    o.pct_start = detail::load_number(in, "pct_start", name());
-    const std::string& strategy = detail::required_entry(in, "anneal_strategy", name());
+void OneCycleLR::visit(FieldVisitor& fn) {
+    OneCycleLROptions& o = options_;
+    fn("total_steps", o.total_steps);
+    fn("pct_start", o.pct_start);
+    std::string strategy = o.anneal_strategy == AnnealStrategy::Cos ? "cos" : "linear";
+    fn("anneal_strategy", strategy);
     if (strategy != "cos" && strategy != "linear")
         throw ValueError("OneCycleLR.load_state_dict: unknown anneal_strategy '" + strategy + "'");
     o.anneal_strategy = strategy == "cos" ? AnnealStrategy::Cos : AnnealStrategy::Linear;
-    o.cycle_momentum = detail::load_bool(in, "cycle_momentum", name());
-    o.base_momentum = detail::load_number(in, "base_momentum", name());
-    o.max_momentum = detail::load_number(in, "max_momentum", name());
-    o.div_factor = detail::load_number(in, "div_factor", name());
-    o.final_div_factor = detail::load_number(in, "final_div_factor", name());
-    o.three_phase = detail::load_bool(in, "three_phase", name());
-    const std::size_t groups = optimizer_.num_param_groups();
-    auto initial_lrs = detail::load_list(in, "initial_lrs", groups, name());
-    auto max_lrs = detail::load_list(in, "max_lrs", groups, name());
-    auto min_lrs = detail::load_list(in, "min_lrs", groups, name());
-    check_options(o);
-    options_ = o;
-    initial_lrs_ = std::move(initial_lrs);
-    max_lrs_ = std::move(max_lrs);
-    min_lrs_ = std::move(min_lrs);
+    fn("cycle_momentum", o.cycle_momentum);
+    fn("base_momentum", o.base_momentum);
+    fn("max_momentum", o.max_momentum);
+    fn("div_factor", o.div_factor);
+    fn("final_div_factor", o.final_div_factor);
+    fn("three_phase", o.three_phase);
+    fn("initial_lrs", initial_lrs_);
+    fn("max_lrs", max_lrs_);
+    fn("min_lrs", min_lrs_);
 }
 
 }  // namespace xgrad::optim

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "optim/scheduler_util.hpp"
+#include "xgrad/state_fields.hpp"
 
 namespace xgrad::optim {
 namespace {
@@ -85,64 +85,68 @@ std::vector<double> ReduceLROnPlateau::group_lrs() const {
     return lrs;
 }
 
-StateDict ReduceLROnPlateau::state_dict() const {
-    StateDict out;
-    auto& m = out.metadata;
-    m["type"] = kName;
-    m["mode"] = options_.mode == PlateauMode::Min ? "min" : "max";
-    m["factor"] = detail::number_text(options_.factor);
-    m["patience"] = std::to_string(options_.patience);
-    m["threshold"] = detail::number_text(options_.threshold);
-    m["threshold_mode"] = options_.threshold_mode == ThresholdMode::Rel ? "rel" : "abs";
-    m["cooldown"] = std::to_string(options_.cooldown);
-    m["eps"] = detail::number_text(options_.eps);
-    detail::save_list(out, "min_lrs", min_lrs_);
-    m["best"] = detail::number_text(best_);
-    m["num_bad_epochs"] = std::to_string(num_bad_epochs_);
-    m["cooldown_counter"] = std::to_string(cooldown_counter_);
-    m["last_epoch"] = std::to_string(last_epoch_);
-    detail::save_list(out, "last_lr", last_lr_);
-    return out;
-}
-
-void ReduceLROnPlateau::load_state_dict(const StateDict& in) {
-    const std::string& type = detail::required_entry(in, "type", kName);
-    if (type != kName)
-        throw ValueError(std::string(kName) + ".load_state_dict: the state was saved by " + type);
-    const auto choice = [&](const char* key, const char* first, const char* second) {
-        const std::string& text = detail::required_entry(in, key, kName);
+void ReduceLROnPlateau::visit(FieldVisitor& fn) {
+    const auto choice = [&](const char* key, bool& first_value, const char* first,
+                            const char* second) {
+        std::string text = first_value ? first : second;
+        fn(key, text);
         if (text != first && text != second)
             throw ValueError(std::string(kName) + ".load_state_dict: unknown " + key + " '" + text +
                              "'");
-        return text == first;
+        first_value = text == first;
     };
-    ReduceLROnPlateauOptions o;
-    o.mode = choice("mode", "min", "max") ? PlateauMode::Min : PlateauMode::Max;
-    o.factor = detail::load_number(in, "factor", kName);
-    o.patience = detail::load_int(in, "patience", kName);
-    o.threshold = detail::load_number(in, "threshold", kName);
-    o.threshold_mode =
-        choice("threshold_mode", "rel", "abs") ? ThresholdMode::Rel : ThresholdMode::Abs;
-    o.cooldown = detail::load_int(in, "cooldown", kName);
-    o.eps = detail::load_number(in, "eps", kName);
-    const std::size_t groups = optimizer_.num_param_groups();
-    auto min_lrs = detail::load_list(in, "min_lrs", groups, kName);
-    const double best = detail::load_number(in, "best", kName);
-    const int bad = detail::load_int(in, "num_bad_epochs", kName);
-    const int cooldown_counter = detail::load_int(in, "cooldown_counter", kName);
-    const int last_epoch = detail::load_int(in, "last_epoch", kName);
-    const auto last_lr = detail::load_list(in, "last_lr", groups, kName);
-    o.min_lr = min_lrs;
-    check_options(o);
-    for (double min_lr : min_lrs) detail::require_non_negative(kName, "min_lr", min_lr);
-    options_ = o;
-    min_lrs_ = std::move(min_lrs);
-    best_ = best;
-    num_bad_epochs_ = bad;
-    cooldown_counter_ = cooldown_counter;
-    last_epoch_ = last_epoch;
-    for (std::size_t g = 0; g < groups; ++g) optimizer_.set_lr(g, last_lr[g]);
+    bool min_mode = options_.mode == PlateauMode::Min;
+    choice("mode", min_mode, "min", "max");
+    options_.mode = min_mode ? PlateauMode::Min : PlateauMode::Max;
+    fn("factor", options_.factor);
+    fn("patience", options_.patience);
+    fn("threshold", options_.threshold);
+    bool relative = options_.threshold_mode == ThresholdMode::Rel;
+    choice("threshold_mode", relative, "rel", "abs");
+    options_.threshold_mode = relative ? ThresholdMode::Rel : ThresholdMode::Abs;
+    fn("cooldown", options_.cooldown);
+    fn("eps", options_.eps);
+    fn("min_lrs", min_lrs_);
+    fn("best", best_);
+    fn("num_bad_epochs", num_bad_epochs_);
+    fn("cooldown_counter", cooldown_counter_);
+    fn("last_epoch", last_epoch_);
+}
+
+StateDict ReduceLROnPlateau::state_dict() const {
+    StateDict out;
+    out.metadata["type"] = kName;
+    FieldSaver saver(out, "");
+    // visit() takes its fields by reference for loading too; a FieldSaver only reads them.
+    const_cast<ReduceLROnPlateau&>(*this).visit(saver);
+    saver("last_lr", last_lr_);
+    return out;
+}
+
+void ReduceLROnPlateau::load_fields(const StateDict& in) {
+    FieldLoader loader(in, "", kName);
+    visit(loader);
+    std::vector<double> last_lr(optimizer_.num_param_groups());
+    loader("last_lr", last_lr);
+    options_.min_lr = min_lrs_;
+    check_options(options_);
+    for (double min_lr : min_lrs_) detail::require_non_negative(kName, "min_lr", min_lr);
+    for (std::size_t g = 0; g < last_lr.size(); ++g) optimizer_.set_lr(g, last_lr[g]);
     last_lr_ = group_lrs();
+}
+
+// A failed load restores the state from before it: a bad checkpoint changes nothing.
+void ReduceLROnPlateau::load_state_dict(const StateDict& in) {
+    const std::string& type = xgrad::detail::required_entry(in, "type", kName);
+    if (type != kName)
+        throw ValueError(std::string(kName) + ".load_state_dict: the state was saved by " + type);
+    const StateDict before = state_dict();
+    try {
+        load_fields(in);
+    } catch (...) {
+        load_fields(before);
+        throw;
+    }
 }
 
 }  // namespace xgrad::optim

@@ -1,10 +1,3 @@
-// Before any include: no contraction of a*b + c into fused multiply-adds (see kernels.hpp).
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include "xgrad/optim/rmsprop.hpp"
 
 #include "optim/kernels.hpp"
@@ -19,51 +12,36 @@ void RMSpropOptions::validate() const {
     detail::require_non_negative("RMSprop", "momentum", momentum);
 }
 
-RMSprop::RMSprop(std::vector<Tensor> params, const RMSpropOptions& options)
-    : RMSprop(std::vector<ParamGroup<RMSpropOptions>>{ParamGroup<RMSpropOptions>(std::move(params),
-                                                                                 options)},
-              options) {}
-
-RMSprop::RMSprop(std::vector<ParamGroup<RMSpropOptions>> groups, const RMSpropOptions& defaults)
-    : OptimizerImpl("RMSprop", std::move(groups), defaults) {}
-
 // torch.optim.rmsprop._single_tensor_rmsprop.
-void RMSprop::update(const RMSpropOptions& o, Tensor& param, const Tensor& grad,
-                     RMSpropState& state) {
-    detail::ensure_buffer(state.square_avg, param);
-    if (o.centered) detail::ensure_buffer(state.grad_avg, param);
-    if (o.momentum > 0.0) detail::ensure_buffer(state.momentum_buffer, param);
+template <class T>
+void RMSprop::update_tensor(const RMSpropOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
+                            RMSpropState& state) {
+    auto& square_avg = detail::buffer(state.square_avg, p);
     state.step += 1;
-    dispatch(param.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        auto& p = param.value<T>();
-        auto& square_avg = state.square_avg.value<T>();
-        const T alpha = static_cast<T>(o.alpha);
-        const T one_minus_alpha = static_cast<T>(1.0 - o.alpha);
-        const T eps = static_cast<T>(o.eps);
-        const T neg_lr = static_cast<T>(-o.lr);
-        const T momentum = static_cast<T>(o.momentum);
-        detail::with_grad(grad.value<T>(), p, o.maximize, o.weight_decay, [&](const auto& g) {
-            xt::noalias(square_avg) = square_avg * alpha + one_minus_alpha * g * g;
-            // Both branches end with the update of θ, the last reader of g.
-            const auto finish = [&](const auto& avg) {
-                if (o.momentum > 0.0) {
-                    auto& buf = state.momentum_buffer.value<T>();
-                    xt::noalias(buf) = buf * momentum + g / avg;
-                    xt::noalias(p) = p + neg_lr * buf;
-                } else {
-                    xt::noalias(p) = p + neg_lr * g / avg;
-                }
-            };
-            if (o.centered) {
-                auto& grad_avg = state.grad_avg.value<T>();
-                xt::noalias(grad_avg) = grad_avg * alpha + one_minus_alpha * g;
-                finish(xt::sqrt(square_avg - grad_avg * grad_avg) + eps);
+    const T alpha = T(o.alpha);
+    const T one_minus_alpha = T(1 - o.alpha);
+    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
+        xt::noalias(square_avg) = square_avg * alpha + one_minus_alpha * g * g;
+        // Both branches end with the update of θ, the last reader of g.
+        const auto finish = [&](const auto& avg) {
+            if (o.momentum > 0.0) {
+                auto& buf = detail::buffer(state.momentum_buffer, p);
+                xt::noalias(buf) = buf * T(o.momentum) + g / avg;
+                xt::noalias(p) = p + T(-o.lr) * buf;
             } else {
-                finish(xt::sqrt(square_avg) + eps);
+                xt::noalias(p) = p + T(-o.lr) * g / avg;
             }
-        });
+        };
+        if (o.centered) {
+            auto& grad_avg = detail::buffer(state.grad_avg, p);
+            xt::noalias(grad_avg) = grad_avg * alpha + one_minus_alpha * g;
+            finish(xt::sqrt(square_avg - grad_avg * grad_avg) + T(o.eps));
+        } else {
+            finish(xt::sqrt(square_avg) + T(o.eps));
+        }
     });
 }
+
+template class Rule<RMSprop, RMSpropOptions, RMSpropState>;
 
 }  // namespace xgrad::optim

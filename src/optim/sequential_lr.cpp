@@ -3,10 +3,17 @@
 // first schedule only).
 #include <algorithm>
 
-#include "optim/scheduler_util.hpp"
 #include "xgrad/optim/lr_scheduler.hpp"
 
 namespace xgrad::optim {
+namespace {
+std::string milestones_text(const std::vector<int>& milestones) {
+    std::string text;
+    for (std::size_t i = 0; i < milestones.size(); ++i)
+        text += (i ? "," : "") + std::to_string(milestones[i]);
+    return text;
+}
+}  // namespace
 
 SequentialLR::SequentialLR(Optimizer& optimizer,
                            std::vector<std::shared_ptr<LRScheduler>> schedulers,
@@ -28,7 +35,7 @@ SequentialLR::SequentialLR(Optimizer& optimizer,
                          " schedules, got " + std::to_string(milestones_.size()));
     if (!std::is_sorted(milestones_.begin(), milestones_.end()))
         throw ValueError("SequentialLR: milestones must be increasing, got " +
-                         detail::int_list_text(milestones_));
+                         milestones_text(milestones_));
     last_epoch_ = 0;
     for (std::size_t g = 0; g < optimizer.num_param_groups(); ++g) {
         base_lrs_.push_back(*optimizer.initial_lr(g));  // set by the schedules' constructors
@@ -53,22 +60,14 @@ void SequentialLR::step() {
     last_lr_ = scheduler.last_lr();
 }
 
-void SequentialLR::save_extra(StateDict& out) const {
-    out.metadata["milestones"] = detail::int_list_text(milestones_);
-    for (std::size_t i = 0; i < schedulers_.size(); ++i)
-        out.merge(schedulers_[i]->state_dict(), "schedulers." + std::to_string(i) + ".");
-}
-
-void SequentialLR::load_extra(const StateDict& in) {
-    const auto milestones =
-        detail::parse_int_list(detail::required_entry(in, "milestones", name()), "milestones");
-    if (milestones.size() != milestones_.size())
+void SequentialLR::visit(FieldVisitor& fn) {
+    fn("milestones", milestones_);
+    if (milestones_.size() != schedulers_.size() - 1)  // before the schedules are read
         throw ValueError("SequentialLR.load_state_dict: saved with " +
-                         std::to_string(milestones.size() + 1) + " schedules, this one has " +
+                         std::to_string(milestones_.size() + 1) + " schedules, this one has " +
                          std::to_string(schedulers_.size()));
     for (std::size_t i = 0; i < schedulers_.size(); ++i)
-        schedulers_[i]->load_state_dict(in.extract("schedulers." + std::to_string(i) + "."));
-    milestones_ = milestones;
+        fn(("schedulers." + std::to_string(i)).c_str(), *schedulers_[i]);
 }
 
 }  // namespace xgrad::optim

@@ -107,8 +107,8 @@ void check(DType dtype, double tolerance, std::size_t bucket_bytes) {
     const std::string name =
         std::string(dtype_name(dtype)) + ", buckets of " + std::to_string(bucket_bytes) + " bytes";
     const auto dataset = make_data(dtype);
-    const optim::BatchSampler global =
-        optim::BatchSampler::mini_batch(kExamples, kBatch, false, kSeed);
+    const data::BatchSampler global =
+        data::BatchSampler::mini_batch(kExamples, kBatch, false, kSeed);
 
     // One process on the combined batches (every rank computes it; no MPI involved).
     const auto reference = make_model(100, dtype);

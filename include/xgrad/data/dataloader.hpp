@@ -3,7 +3,7 @@
 /// DataLoader: walks a Dataset in batches, in order or shuffled by a seed, copying the rows of
 /// each batch into a newly allocated pair of tensors. The three ways gradient descent walks the
 /// data (the whole set per step, one shuffled example per step, n shuffled examples per step)
-/// are the three optim::BatchSampler variants, which a DataLoader takes as they are.
+/// are the three BatchSampler variants, which a DataLoader takes as they are.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,9 +12,9 @@
 #include <optional>
 #include <vector>
 
+#include "xgrad/data/batch_sampler.hpp"
 #include "xgrad/data/dataset.hpp"
 #include "xgrad/data/distributed_sampler.hpp"
-#include "xgrad/optim/descent.hpp"
 #include "xgrad/state_dict.hpp"
 
 namespace xgrad::data {
@@ -24,7 +24,7 @@ struct DataLoaderOptions {
     /// Examples per batch; 0 means the whole dataset in one batch.
     std::size_t batch_size = 1;
     /// Visit the examples in a new random order every epoch (the mini-batch variant of
-    /// optim::BatchSampler); otherwise in index order (for evaluation).
+    /// BatchSampler); otherwise in index order (for evaluation).
     bool shuffle = false;
     /// The orders of all epochs follow from this seed (and the epoch number) alone.
     std::uint64_t seed = 0;
@@ -32,11 +32,11 @@ struct DataLoaderOptions {
     bool drop_last = false;
 };
 
-/// Iterates a dataset in batches. The batches of each epoch come from an optim::BatchSampler
-/// (optim/descent.hpp): batch, stochastic or mini-batch gradient descent, shuffled reproducibly
+/// Iterates a dataset in batches. The batches of each epoch come from an BatchSampler
+/// (batch_sampler.hpp): batch, stochastic or mini-batch gradient descent, shuffled reproducibly
 /// from a seed; with shuffle off, from consecutive index ranges. Each epoch is a range:
 ///
-///     data::DataLoader loader(dataset, optim::BatchSampler::mini_batch(dataset->size(), 64));
+///     data::DataLoader loader(dataset, BatchSampler::mini_batch(dataset->size(), 64));
 ///     for (int epoch = 0; epoch < 10; ++epoch)
 ///         for (const data::Batch& batch : loader)   // the next epoch
 ///             train_step(batch.inputs, batch.labels());
@@ -52,7 +52,7 @@ public:
 
     /// Walks `dataset` as `sampler` says. ValueError for a null dataset or a sampler made for
     /// another dataset size.
-    DataLoader(std::shared_ptr<const Dataset> dataset, optim::BatchSampler sampler);
+    DataLoader(std::shared_ptr<const Dataset> dataset, BatchSampler sampler);
     /// Data-parallel: this rank's share of every global batch (see DistributedSampler); a share
     /// may be an empty batch. ValueError for a null dataset or a sampler made for another
     /// dataset size.
@@ -91,8 +91,8 @@ public:
 
 private:
     std::shared_ptr<const Dataset> dataset_;
-    std::optional<optim::BatchSampler> sampler_;  // empty: consecutive batches, in order
-    std::optional<DistributedSampler> shards_;    // set: this rank's shares of sampler_'s batches
+    std::optional<BatchSampler> sampler_;       // empty: consecutive batches, in order
+    std::optional<DistributedSampler> shards_;  // set: this rank's shares of sampler_'s batches
     std::size_t batch_size_ = 1;
     bool drop_last_ = false;
     std::uint64_t next_epoch_ = 0;

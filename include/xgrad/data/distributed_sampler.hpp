@@ -1,6 +1,6 @@
 #pragma once
 /// \file distributed_sampler.hpp
-/// DistributedSampler: splits every global mini-batch of an optim::BatchSampler among the ranks
+/// DistributedSampler: splits every global mini-batch of an BatchSampler among the ranks
 /// of a data-parallel job, so that together the ranks see each example exactly once per epoch and
 /// step t of every rank works on a share of the very batch t a single process would use.
 ///
@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "xgrad/optim/descent.hpp"
+#include "xgrad/data/batch_sampler.hpp"
 
 namespace xgrad::data {
 
@@ -26,19 +26,19 @@ namespace xgrad::data {
 /// counts (distributed::GradientReducer does) then gives the single-process gradient of the mean
 /// loss over the global batch.
 ///
-///     data::DistributedSampler sampler(optim::BatchSampler::mini_batch(n, 64, false, seed),
+///     data::DistributedSampler sampler(BatchSampler::mini_batch(n, 64, false, seed),
 ///                                      distributed::rank(), distributed::world_size());
 ///     data::DataLoader loader(dataset, sampler);   // batches of 64 / W examples per rank
 class DistributedSampler {
 public:
     /// ValueError if world_size is 0, rank >= world_size, or a full global batch has fewer
     /// examples than there are ranks (some rank would never get an example).
-    DistributedSampler(optim::BatchSampler global, std::size_t rank, std::size_t world_size);
+    DistributedSampler(BatchSampler global, std::size_t rank, std::size_t world_size);
 
     /// This rank's share of every global batch of epoch `epoch`, in step order. A share may be
     /// empty (a last batch with fewer examples than ranks): the rank still takes part in the
     /// step, with zero examples.
-    std::vector<optim::IndexBatch> epoch(std::size_t epoch) const;
+    std::vector<IndexBatch> epoch(std::size_t epoch) const;
 
     /// Steps per epoch: the global sampler's batches per epoch, the same on every rank.
     std::size_t batches_per_epoch() const { return global_.batches_per_epoch(); }
@@ -47,12 +47,12 @@ public:
     /// How many of a global batch of `global_batch` examples fall to this rank.
     std::size_t share(std::size_t global_batch) const;
 
-    const optim::BatchSampler& global() const { return global_; }
+    const BatchSampler& global() const { return global_; }
     std::size_t rank() const { return rank_; }
     std::size_t world_size() const { return world_size_; }
 
 private:
-    optim::BatchSampler global_;
+    BatchSampler global_;
     std::size_t rank_;
     std::size_t world_size_;
 };

@@ -51,16 +51,16 @@ struct AdadeltaState {
 ///     E[g²] ← ρ·E[g²] + (1 − ρ)·g²
 ///     Δ ← √(E[Δ²] + ε) / √(E[g²] + ε) · g
 ///     E[Δ²] ← ρ·E[Δ²] + (1 − ρ)·Δ²;  θ ← θ − lr·Δ
-class Adadelta : public OptimizerImpl<AdadeltaOptions, AdadeltaState> {
+class Adadelta : public Rule<Adadelta, AdadeltaOptions, AdadeltaState> {
 public:
-    explicit Adadelta(std::vector<Tensor> params,
-                      const AdadeltaOptions& options = AdadeltaOptions());
-    explicit Adadelta(std::vector<ParamGroup<AdadeltaOptions>> groups,
-                      const AdadeltaOptions& defaults = AdadeltaOptions());
-
-protected:
-    void update(const AdadeltaOptions& options, Tensor& param, const Tensor& grad,
-                AdadeltaState& state) override;
+    using Rule::Rule;
+    static constexpr const char* kName = "Adadelta";
+    /// One update of one parameter (torch.optim's _single_tensor_adadelta).
+    template <class T>
+    static void update_tensor(const AdadeltaOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, AdadeltaState& state);
 };
+
+extern template class Rule<Adadelta, AdadeltaOptions, AdadeltaState>;
 
 }  // namespace xgrad::optim

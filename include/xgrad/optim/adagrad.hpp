@@ -47,15 +47,16 @@ struct AdagradState {
 
 /// torch.optim.Adagrad. With g = ∇L (+ λθ), t the step count:
 ///     sum ← sum + g²;  θ ← θ − lr/(1 + (t − 1)·lr_decay) · g / (√sum + ε)
-class Adagrad : public OptimizerImpl<AdagradOptions, AdagradState> {
+class Adagrad : public Rule<Adagrad, AdagradOptions, AdagradState> {
 public:
-    explicit Adagrad(std::vector<Tensor> params, const AdagradOptions& options = AdagradOptions());
-    explicit Adagrad(std::vector<ParamGroup<AdagradOptions>> groups,
-                     const AdagradOptions& defaults = AdagradOptions());
-
-protected:
-    void update(const AdagradOptions& options, Tensor& param, const Tensor& grad,
-                AdagradState& state) override;
+    using Rule::Rule;
+    static constexpr const char* kName = "Adagrad";
+    /// One update of one parameter (torch.optim's _single_tensor_adagrad).
+    template <class T>
+    static void update_tensor(const AdagradOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, AdagradState& state);
 };
+
+extern template class Rule<Adagrad, AdagradOptions, AdagradState>;
 
 }  // namespace xgrad::optim

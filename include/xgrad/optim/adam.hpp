@@ -80,29 +80,34 @@ struct AdamState {
 /// torch.optim.Adam. With g = ∇L (+ λθ), t the step count:
 ///     m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²  (AMSGrad: v̂ ← max(v̂, v), used for v)
 ///     θ ← θ − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
-class Adam : public OptimizerImpl<AdamOptions, AdamState> {
+class Adam : public Rule<Adam, AdamOptions, AdamState> {
 public:
-    explicit Adam(std::vector<Tensor> params, const AdamOptions& options = AdamOptions());
-    explicit Adam(std::vector<ParamGroup<AdamOptions>> groups,
-                  const AdamOptions& defaults = AdamOptions());
+    using Rule::Rule;
+    static constexpr const char* kName = "Adam";
+    /// One update of one parameter (torch.optim's _single_tensor_adam).
+    template <class T>
+    static void update_tensor(const AdamOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, AdamState& state);
 
 protected:
-    void update(const AdamOptions& options, Tensor& param, const Tensor& grad,
-                AdamState& state) override;
     double* momentum_field(AdamOptions& options) const override { return &options.betas[0]; }
 };
 
 /// torch.optim.AdamW: θ ← θ·(1 − lr·λ), then Adam's step without the L2 term.
-class AdamW : public OptimizerImpl<AdamWOptions, AdamState> {
+class AdamW : public Rule<AdamW, AdamWOptions, AdamState> {
 public:
-    explicit AdamW(std::vector<Tensor> params, const AdamWOptions& options = AdamWOptions());
-    explicit AdamW(std::vector<ParamGroup<AdamWOptions>> groups,
-                   const AdamWOptions& defaults = AdamWOptions());
+    using Rule::Rule;
+    static constexpr const char* kName = "AdamW";
+    /// One update of one parameter (torch.optim's _single_tensor_adamw).
+    template <class T>
+    static void update_tensor(const AdamWOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, AdamState& state);
 
 protected:
-    void update(const AdamWOptions& options, Tensor& param, const Tensor& grad,
-                AdamState& state) override;
     double* momentum_field(AdamWOptions& options) const override { return &options.betas[0]; }
 };
+
+extern template class Rule<Adam, AdamOptions, AdamState>;
+extern template class Rule<AdamW, AdamWOptions, AdamState>;
 
 }  // namespace xgrad::optim

@@ -47,16 +47,19 @@ struct AdamaxState {
 
 /// torch.optim.Adamax. With g = ∇L (+ λθ), t the step count:
 ///     m ← β1·m + (1 − β1)·g;  u ← max(β2·u, |g| + ε);  θ ← θ − lr/(1 − β1^t) · m/u
-class Adamax : public OptimizerImpl<AdamaxOptions, AdamaxState> {
+class Adamax : public Rule<Adamax, AdamaxOptions, AdamaxState> {
 public:
-    explicit Adamax(std::vector<Tensor> params, const AdamaxOptions& options = AdamaxOptions());
-    explicit Adamax(std::vector<ParamGroup<AdamaxOptions>> groups,
-                    const AdamaxOptions& defaults = AdamaxOptions());
+    using Rule::Rule;
+    static constexpr const char* kName = "Adamax";
+    /// One update of one parameter (torch.optim's _single_tensor_adamax).
+    template <class T>
+    static void update_tensor(const AdamaxOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, AdamaxState& state);
 
 protected:
-    void update(const AdamaxOptions& options, Tensor& param, const Tensor& grad,
-                AdamaxState& state) override;
     double* momentum_field(AdamaxOptions& options) const override { return &options.betas[0]; }
 };
+
+extern template class Rule<Adamax, AdamaxOptions, AdamaxState>;
 
 }  // namespace xgrad::optim

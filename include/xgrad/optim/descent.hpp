@@ -1,96 +1,42 @@
 #pragma once
 /// \file descent.hpp
-/// The three gradient-descent variants of the lecture as ways to walk a data set, independent of
-/// the update rule (any Optimizer: SGD, Adam, ...):
-///
-/// - batch gradient descent: one update per epoch, on the whole data set;
-/// - stochastic gradient descent: one update per example, in a fresh random order every epoch;
-/// - mini-batch gradient descent: one update per batch of n examples, shuffled every epoch, the
-///   last partial batch kept or dropped.
-///
-/// A BatchSampler turns (data set size, variant, batch size, drop_last, seed) into the index
-/// batches of each epoch; the shuffles are reproducible from the seed and differ between epochs.
-///
-///     auto sampler = BatchSampler::mini_batch(x.size(0), 32, false, seed);
-///     Adam opt(model.parameters(), {1e-3});
-///     for (std::size_t epoch = 0; epoch < 10; ++epoch)
-///         run_epoch(opt, sampler, epoch, [&](const std::vector<std::int64_t>& batch) {
-///             return loss(model(index_select(x, 0, batch)), index_select(y, 0, batch));
-///         });
-///
-/// Online learning needs no sampler and no data set in memory: stochastic gradient descent
-/// updates on each example as it arrives, one train_step() per example:
-///
-///     SGD opt({w}, {0.01});
-///     while (stream.next(x_i, y_i))
-///         train_step(opt, [&] { return logistic_loss(w, x_i, y_i); });
+/// Deprecated: the samplers moved to data/ (xgrad/data/batch_sampler.hpp), so that the
+/// optimizers know nothing of sampling and data/ does not depend on optim/. These aliases keep
+/// the old spellings compiling; write data::BatchSampler, data::Descent, data::IndexBatch,
+/// data::descent_name and data::run_epoch instead; optim::train_step is in
+/// xgrad/optim/train_step.hpp.
 
 #include <cstddef>
-#include <cstdint>
 #include <functional>
 #include <vector>
 
+#include "xgrad/data/batch_sampler.hpp"
 #include "xgrad/optim/optimizer.hpp"
+#include "xgrad/optim/train_step.hpp"
 
 namespace xgrad::optim {
 
-/// The gradient-descent variants.
-enum class Descent { Batch, Stochastic, MiniBatch };
+/// Deprecated spelling of data::Descent.
+using Descent [[deprecated("use xgrad::data::Descent (xgrad/data/batch_sampler.hpp)")]] =
+    data::Descent;
+/// Deprecated spelling of data::IndexBatch.
+using IndexBatch [[deprecated("use xgrad::data::IndexBatch (xgrad/data/batch_sampler.hpp)")]] =
+    data::IndexBatch;
+/// Deprecated spelling of data::BatchSampler.
+using BatchSampler [[deprecated("use xgrad::data::BatchSampler (xgrad/data/batch_sampler.hpp)")]] =
+    data::BatchSampler;
 
-/// "batch", "stochastic" or "mini-batch".
-const char* descent_name(Descent descent);
+/// Deprecated spelling of data::descent_name.
+[[deprecated("use xgrad::data::descent_name")]] inline const char* descent_name(
+    data::Descent descent) {
+    return data::descent_name(descent);
+}
 
-/// Example indices, as index_select() takes them.
-using IndexBatch = std::vector<std::int64_t>;
-
-/// The index batches of every epoch for one gradient-descent variant.
-class BatchSampler {
-public:
-    /// Batch gradient descent: one batch 0, 1, ..., n−1 per epoch.
-    static BatchSampler batch(std::size_t dataset_size);
-    /// Stochastic gradient descent: n batches of one example, reshuffled every epoch.
-    static BatchSampler stochastic(std::size_t dataset_size, std::uint64_t seed = 0);
-    /// Mini-batch gradient descent: ⌈n/b⌉ shuffled batches of b examples (⌊n/b⌋ with
-    /// drop_last, which drops the last partial batch), reshuffled every epoch.
-    static BatchSampler mini_batch(std::size_t dataset_size, std::size_t batch_size,
-                                   bool drop_last = false, std::uint64_t seed = 0);
-
-    /// The general form: `batch_size` and `drop_last` matter for MiniBatch only. Throws
-    /// ValueError on an empty data set or a zero batch size.
-    BatchSampler(std::size_t dataset_size, Descent descent, std::size_t batch_size = 1,
-                 bool drop_last = false, std::uint64_t seed = 0);
-
-    /// The batches of epoch `epoch` (counted from 0): a pure function of the settings, the seed
-    /// and `epoch`, so a resumed run sees the same batches. Together they hold every example
-    /// exactly once (minus the dropped remainder with drop_last).
-    std::vector<IndexBatch> epoch(std::size_t epoch) const;
-    /// The order in which epoch `epoch` visits the examples: 0..n−1 for batch descent, a
-    /// permutation drawn from (seed, epoch) otherwise.
-    IndexBatch order(std::size_t epoch) const;
-
-    std::size_t batches_per_epoch() const;
-    std::size_t dataset_size() const { return dataset_size_; }
-    Descent descent() const { return descent_; }
-    /// Examples per full batch: n for batch descent, 1 for stochastic descent.
-    std::size_t batch_size() const { return batch_size_; }
-    bool drop_last() const { return drop_last_; }
-    std::uint64_t seed() const { return seed_; }
-
-private:
-    std::size_t dataset_size_;
-    Descent descent_;
-    std::size_t batch_size_;
-    bool drop_last_;
-    std::uint64_t seed_;
-};
-
-/// One update: zero_grad, loss = loss_fn(), backward, step. Returns the loss (a one-element
-/// tensor) as a double. This is online SGD's whole loop body.
-double train_step(Optimizer& optimizer, const std::function<Tensor()>& loss_fn);
-
-/// One epoch: train_step() on every batch of `sampler.epoch(epoch)`, in order. Returns the
-/// losses of the batches.
-std::vector<double> run_epoch(Optimizer& optimizer, const BatchSampler& sampler, std::size_t epoch,
-                              const std::function<Tensor(const IndexBatch&)>& loss_fn);
+/// Deprecated spelling of data::run_epoch.
+[[deprecated("use xgrad::data::run_epoch")]] inline std::vector<double> run_epoch(
+    Optimizer& optimizer, const data::BatchSampler& sampler, std::size_t epoch,
+    const std::function<Tensor(const data::IndexBatch&)>& loss_fn) {
+    return data::run_epoch(optimizer, sampler, epoch, loss_fn);
+}
 
 }  // namespace xgrad::optim

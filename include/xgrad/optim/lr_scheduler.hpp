@@ -24,12 +24,13 @@
 
 #include "xgrad/optim/optimizer.hpp"
 #include "xgrad/state_dict.hpp"
+#include "xgrad/state_fields.hpp"
 
 namespace xgrad::optim {
 
 /// The base of epoch-driven schedules (PyTorch's _LRScheduler). Not copyable: it keeps a
 /// reference to its optimizer, which must outlive it.
-class LRScheduler {
+class LRScheduler : public Stateful {
 public:
     LRScheduler(const LRScheduler&) = delete;
     LRScheduler& operator=(const LRScheduler&) = delete;
@@ -52,7 +53,7 @@ public:
     /// The schedule's progress and hyperparameters: "type", "last_epoch", "step_count",
     /// "base_lrs.<g>", "last_lr.<g>" and each schedule's own entries. Save it next to the
     /// optimizer's state (StateDict::merge with prefixes) to resume a run.
-    StateDict state_dict() const;
+    StateDict state_dict() const override;
     /// Restores state_dict() into a schedule of the same kind on the same optimizer, and sets
     /// the groups' lr to the restored last_lr(), so a resumed run continues identically whether
     /// the optimizer's state is loaded before or after the schedule is built.
@@ -74,9 +75,11 @@ protected:
     /// Jumps to `epoch` (PyTorch's deprecated step(epoch)): closed form if any, else get_lr().
     void step_to(int epoch);
 
-    /// Each schedule's own entries of its state dict.
-    virtual void save_extra(StateDict&) const {}
-    virtual void load_extra(const StateDict&) {}
+    /// Calls `fn(name, field)` for each of the schedule's own settings and state (the base's
+    /// fields are visited by state_dict() and load_state_dict() themselves).
+    virtual void visit(FieldVisitor& fn) { (void)fn; }
+    /// The constructor's checks, applied again to a loaded state: throws ValueError.
+    virtual void validate() const {}
     /// Called at the end of load_state_dict(), after the lrs are restored: a schedule that sets
     /// more than the lr (OneCycleLR's momentum) restores it here.
     virtual void after_load() {}
@@ -92,6 +95,10 @@ protected:
     std::vector<double> last_lr_;
 
     friend class SequentialLR;
+
+private:
+    /// Every field, the base's and visit()'s, from `in`; then validate() and the lrs.
+    void load_fields(const StateDict& in);
 };
 
 /// lr_t = base_lr · γ^⌊t / step_size⌋ (PyTorch's StepLR).
@@ -103,8 +110,8 @@ public:
 protected:
     std::vector<double> get_lr() override;
     std::optional<std::vector<double>> closed_form_lr() const override;
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
+    void validate() const override;
 
 private:
     int step_size_;
@@ -121,8 +128,7 @@ public:
 protected:
     std::vector<double> get_lr() override;
     std::optional<std::vector<double>> closed_form_lr() const override;
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
 
 private:
     std::vector<int> milestones_;  // sorted
@@ -138,8 +144,7 @@ public:
 protected:
     std::vector<double> get_lr() override;
     std::optional<std::vector<double>> closed_form_lr() const override;
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
 
 private:
     double gamma_;
@@ -155,8 +160,8 @@ public:
 protected:
     std::vector<double> get_lr() override;
     std::optional<std::vector<double>> closed_form_lr() const override;
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
+    void validate() const override;
 
 private:
     double decay_rate_;
@@ -191,8 +196,8 @@ public:
 protected:
     std::vector<double> get_lr() override;
     std::optional<std::vector<double>> closed_form_lr() const override;
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
+    void validate() const override;
 
 private:
     double start_factor_;
@@ -211,8 +216,8 @@ public:
 protected:
     std::vector<double> get_lr() override;
     std::optional<std::vector<double>> closed_form_lr() const override;
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
+    void validate() const override;
 
 private:
     int t_max_;
@@ -237,8 +242,7 @@ public:
 protected:
     /// Unused (step() delegates): the current lrs.
     std::vector<double> get_lr() override { return group_lrs(); }
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
 
 private:
     std::vector<std::shared_ptr<LRScheduler>> schedulers_;
@@ -280,8 +284,8 @@ public:
 protected:
     /// Throws ValueError past total_steps.
     std::vector<double> get_lr() override;
-    void save_extra(StateDict& out) const override;
-    void load_extra(const StateDict& in) override;
+    void visit(FieldVisitor& fn) override;
+    void validate() const override;
     /// Sets the momentum of the restored step (the optimizer may have been loaded earlier and
     /// its momentum overwritten by this schedule's constructor).
     void after_load() override;

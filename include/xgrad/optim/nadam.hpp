@@ -54,16 +54,19 @@ struct NAdamState {
 /// torch.optim.NAdam. With g = ∇L (+ λθ), t the step count, Π_t = μ_1···μ_t:
 ///     m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  d = √(v/(1 − β2^t)) + ε
 ///     θ ← θ − lr·(1 − μ_t)/(1 − Π_t) · g/d − lr·μ_{t+1}/(1 − Π_t·μ_{t+1}) · m/d
-class NAdam : public OptimizerImpl<NAdamOptions, NAdamState> {
+class NAdam : public Rule<NAdam, NAdamOptions, NAdamState> {
 public:
-    explicit NAdam(std::vector<Tensor> params, const NAdamOptions& options = NAdamOptions());
-    explicit NAdam(std::vector<ParamGroup<NAdamOptions>> groups,
-                   const NAdamOptions& defaults = NAdamOptions());
+    using Rule::Rule;
+    static constexpr const char* kName = "NAdam";
+    /// One update of one parameter (torch.optim's _single_tensor_nadam).
+    template <class T>
+    static void update_tensor(const NAdamOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, NAdamState& state);
 
 protected:
-    void update(const NAdamOptions& options, Tensor& param, const Tensor& grad,
-                NAdamState& state) override;
     double* momentum_field(NAdamOptions& options) const override { return &options.betas[0]; }
 };
+
+extern template class Rule<NAdam, NAdamOptions, NAdamState>;
 
 }  // namespace xgrad::optim

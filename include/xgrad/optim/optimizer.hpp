@@ -3,7 +3,9 @@
 /// The optimizer base: parameter groups (tensors + typed hyperparameters), per-parameter state
 /// (momentum buffers, moments, step counts), step(), zero_grad(), add_param_group() and
 /// state_dict()/load_state_dict(). The update rules (sgd.hpp, adam.hpp, ...) only supply their
-/// hyperparameter struct, their state struct and the arithmetic of one update.
+/// hyperparameter struct, their state struct and one function `update_tensor<T>(options, param,
+/// grad, state)` over arrays of a concrete element type: the arithmetic of one update of one
+/// tensor, like torch.optim's `_single_tensor_*` functions. The Rule template does the rest.
 ///
 /// optim/ depends on the Tensor API only: an update reads `param.grad()` and rewrites
 /// `param.value<T>()` in place, so it never records a graph.
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,6 +23,7 @@
 #include "xgrad/dtype.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/state_dict.hpp"
+#include "xgrad/state_fields.hpp"
 #include "xgrad/tensor.hpp"
 
 namespace xgrad::optim {
@@ -49,6 +53,22 @@ public:
     /// One update of every parameter that has a gradient; parameters whose grad is undefined
     /// are skipped (their state is left untouched), as in PyTorch. Records no graph.
     virtual void step() = 0;
+
+    /// PyTorch's `step(closure)`: calls `closure` once, then step(), and returns the loss the
+    /// closure returned. The closure contract is PyTorch's: it zeroes the gradients, evaluates
+    /// the loss, backpropagates and returns the loss, a one-element tensor:
+    ///
+    ///     double loss = opt.step([&] {
+    ///         opt.zero_grad();
+    ///         Tensor loss = criterion(model(x), y);
+    ///         loss.backward();
+    ///         return loss;
+    ///     });
+    ///
+    /// Rules that re-evaluate the function (LBFGS) call the closure several times. A closure
+    /// that returns anything but one element is a ShapeError thrown before any parameter or
+    /// state changes.
+    virtual double step(const std::function<Tensor()>& closure);
 
     /// How step() treats a non-finite gradient; NonFinitePolicy::ignore by default. With
     /// `raise`, a training loop can catch NonFiniteError, skip the batch (zero_grad()) or lower
@@ -119,11 +139,9 @@ struct ParamGroup {
 
 namespace detail {
 
-/// "-0.5", "0.10000000000000001" -> shortest text that reads back to the same double.
-std::string number_text(double value);
-
 /// Throws ValueError "<rule>: invalid <name> <value> (expected <expected>)" unless ok.
 void require(bool ok, const char* rule, const char* name, double value, const char* expected);
+/// require(value >= 0).
 inline void require_non_negative(const char* rule, const char* name, double value) {
     require(value >= 0.0, rule, name, value, ">= 0");
 }
@@ -137,49 +155,8 @@ inline void require_beta(const char* rule, const char* name, double value) {
 void check_params(const char* rule, const std::vector<Tensor>& params,
                   std::vector<const void*>& seen);
 
-/// A deep copy of `source`'s value with element type `dtype`, as a leaf without grad.
-Tensor copy_as(const Tensor& source, DType dtype);
-
-/// Text <-> values of the state dict's metadata.
-std::string bool_text(bool value);
-bool parse_bool(const std::string& text, const std::string& what);
-std::int64_t parse_int(const std::string& text, const std::string& what);
-/// metadata[key], or ValueError naming `rule` and `key` when missing.
-const std::string& required_entry(const StateDict& state, const std::string& key, const char* rule);
-/// Whether any tensor or metadata entry starts with `prefix`.
-bool has_prefix(const StateDict& state, const std::string& prefix);
-
-/// Saves one field visited by Options::visit / State::visit.
-struct FieldSaver {
-    StateDict& out;
-    std::string prefix;
-    void operator()(const char* name, double value) const {
-        out.metadata[prefix + name] = number_text(value);
-    }
-    void operator()(const char* name, bool value) const {
-        out.metadata[prefix + name] = bool_text(value);
-    }
-    void operator()(const char* name, std::int64_t value) const {
-        out.metadata[prefix + name] = std::to_string(value);
-    }
-    void operator()(const char* name, const Tensor& value) const {
-        if (value.defined()) out.tensors[prefix + name] = copy_as(value, value.dtype());
-    }
-};
-
-/// Loads one field visited by Options::visit / State::visit. Numbers are required; a missing
-/// tensor stays undefined (e.g. SGD's momentum buffer when momentum is 0). Tensors must have
-/// `like`'s shape and are converted to its dtype.
-struct FieldLoader {
-    const StateDict& in;
-    std::string prefix;
-    const char* rule;
-    const Tensor* like = nullptr;
-    void operator()(const char* name, double& value) const;
-    void operator()(const char* name, bool& value) const;
-    void operator()(const char* name, std::int64_t& value) const;
-    void operator()(const char* name, Tensor& value) const;
-};
+/// The loss a closure returned, as a double; ShapeError naming `rule` unless it has one element.
+double closure_loss(const char* rule, const Tensor& loss);
 
 }  // namespace detail
 
@@ -195,6 +172,7 @@ public:
     using state_type = State;
     using group_type = ParamGroup<Options>;
 
+    using Optimizer::step;
     void step() override {
         NoGradGuard no_grad;
         check_gradients_finite();
@@ -284,14 +262,13 @@ public:
             for (std::size_t k = 0; k < groups_[g].params.size(); ++k)
                 indices += (k ? "," : "") + std::to_string(index++);
             out.metadata[prefix + "params"] = indices;
-            Options::visit(groups_[g].options, detail::FieldSaver{out, prefix});
+            Options::visit(groups_[g].options, FieldSaver(out, prefix));
             if (groups_[g].initial_lr)
-                out.metadata[prefix + "initial_lr"] = detail::number_text(*groups_[g].initial_lr);
+                out.metadata[prefix + "initial_lr"] = format_exact(*groups_[g].initial_lr);
         }
         for (std::size_t i = 0; i < state_.size(); ++i)
             if (state_[i])
-                State::visit(*state_[i],
-                             detail::FieldSaver{out, "state." + std::to_string(i) + "."});
+                State::visit(*state_[i], FieldSaver(out, "state." + std::to_string(i) + "."));
         return out;
     }
 
@@ -305,7 +282,8 @@ public:
         std::size_t index = 0;
         for (std::size_t g = 0; g < groups.size(); ++g) {
             const std::string prefix = "param_groups." + std::to_string(g) + ".";
-            const std::string& indices = detail::required_entry(in, prefix + "params", name());
+            const std::string& indices =
+                xgrad::detail::required_entry(in, prefix + "params", name());
             const std::size_t saved_count =
                 indices.empty() ? 0 : 1 + std::count(indices.begin(), indices.end(), ',');
             if (saved_count != groups[g].params.size())
@@ -313,7 +291,7 @@ public:
                                  std::to_string(g) + " has " +
                                  std::to_string(groups[g].params.size()) +
                                  " parameters, the saved one " + std::to_string(saved_count));
-            Options::visit(groups[g].options, detail::FieldLoader{in, prefix, name()});
+            Options::visit(groups[g].options, FieldLoader(in, prefix, name()));
             groups[g].options.validate();
             const auto initial = in.metadata.find(prefix + "initial_lr");
             groups[g].initial_lr =
@@ -322,7 +300,7 @@ public:
                     : std::optional<double>(parse_exact(initial->second, prefix + "initial_lr"));
             index += saved_count;
         }
-        if (detail::has_prefix(in, "param_groups." + std::to_string(groups.size()) + "."))
+        if (xgrad::detail::has_prefix(in, "param_groups." + std::to_string(groups.size()) + "."))
             throw ValueError(std::string(name()) + ".load_state_dict: the state has more than " +
                              std::to_string(groups.size()) + " parameter groups");
         std::vector<std::optional<State>> states(state_.size());
@@ -330,9 +308,9 @@ public:
         for (const auto& group : groups) {
             for (const auto& param : group.params) {
                 const std::string prefix = "state." + std::to_string(index) + ".";
-                if (detail::has_prefix(in, prefix)) {
+                if (xgrad::detail::has_prefix(in, prefix)) {
                     states[index].emplace();
-                    State::visit(*states[index], detail::FieldLoader{in, prefix, name(), &param});
+                    State::visit(*states[index], FieldLoader(in, prefix, name(), &param));
                 }
                 ++index;
             }
@@ -381,5 +359,46 @@ private:
     std::vector<std::optional<State>> state_;  // by parameter index, empty until first update
     std::vector<const void*> seen_;            // nodes already in a group
 };
+
+/// An update rule written once over a concrete element type. `Derived` declares
+///
+///     static constexpr const char* kName = "Adamax";   // PyTorch's class name
+///     template <class T>
+///     static void update_tensor(const Options& o, xt::xarray<T>& param, const xt::xarray<T>& grad,
+///                        State& state);
+///
+/// which reads like torch.optim's `_single_tensor_*` code for one tensor: scalar coefficients
+/// are computed in double, as PyTorch's Python does, and enter the array expressions as `T(x)`,
+/// the one rounding PyTorch's kernel applies to a Python scalar. Rule supplies the two
+/// constructors (one group, or several), the dtype dispatch and everything of OptimizerImpl.
+/// The rule's .cpp defines update_tensor<T> and instantiates `template class Rule<Derived, ...>`;
+/// the header declares it `extern`, so update_tensor<T> is compiled once, with the rule's compile
+/// flags
+/// (-ffp-contract=off: PyTorch rounds a*b before adding c).
+template <class Derived, class Options, class State>
+class Rule : public OptimizerImpl<Options, State> {
+public:
+    /// One group with `options` (also the defaults of add_param_group()).
+    explicit Rule(std::vector<Tensor> params, const Options& options = Options())
+        : Rule(std::vector<ParamGroup<Options>>{ParamGroup<Options>(std::move(params), options)},
+               options) {}
+    /// Several groups, each with its own options; `defaults` is what add_param_group() uses.
+    explicit Rule(std::vector<ParamGroup<Options>> groups, const Options& defaults = Options())
+        : OptimizerImpl<Options, State>(Derived::kName, std::move(groups), defaults) {}
+
+protected:
+    void update(const Options& options, Tensor& param, const Tensor& grad, State& state) override;
+};
+
+// Out of the class, so not inline: `extern template class Rule<...>` then keeps every other
+// translation unit from instantiating it (update_tensor<T> is defined in the rule's .cpp only).
+template <class Derived, class Options, class State>
+void Rule<Derived, Options, State>::update(const Options& options, Tensor& param,
+                                           const Tensor& grad, State& state) {
+    dispatch(param.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        Derived::update_tensor(options, param.value<T>(), grad.value<T>(), state);
+    });
+}
 
 }  // namespace xgrad::optim

@@ -16,6 +16,7 @@
 
 #include "xgrad/optim/optimizer.hpp"
 #include "xgrad/state_dict.hpp"
+#include "xgrad/state_fields.hpp"
 
 namespace xgrad::optim {
 
@@ -67,6 +68,9 @@ public:
     void load_state_dict(const StateDict& state);
 
 private:
+    /// Calls `fn(name, field)` for the settings and the progress (not last_lr).
+    void visit(FieldVisitor& fn);
+    void load_fields(const StateDict& in);
     void reduce_lr();
     std::vector<double> group_lrs() const;
 

@@ -57,16 +57,19 @@ struct RMSpropState {
 /// torch.optim.RMSprop. With g = ∇L (+ λθ):
 ///     v ← α·v + (1 − α)·g²;  centered: m ← α·m + (1 − α)·g, d = √(v − m²) + ε, else d = √v + ε
 ///     momentum: buf ← μ·buf + g/d, θ ← θ − lr·buf;  otherwise θ ← θ − lr·g/d
-class RMSprop : public OptimizerImpl<RMSpropOptions, RMSpropState> {
+class RMSprop : public Rule<RMSprop, RMSpropOptions, RMSpropState> {
 public:
-    explicit RMSprop(std::vector<Tensor> params, const RMSpropOptions& options = RMSpropOptions());
-    explicit RMSprop(std::vector<ParamGroup<RMSpropOptions>> groups,
-                     const RMSpropOptions& defaults = RMSpropOptions());
+    using Rule::Rule;
+    static constexpr const char* kName = "RMSprop";
+    /// One update of one parameter (torch.optim's _single_tensor_rmsprop).
+    template <class T>
+    static void update_tensor(const RMSpropOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, RMSpropState& state);
 
 protected:
-    void update(const RMSpropOptions& options, Tensor& param, const Tensor& grad,
-                RMSpropState& state) override;
     double* momentum_field(RMSpropOptions& options) const override { return &options.momentum; }
 };
+
+extern template class Rule<RMSprop, RMSpropOptions, RMSpropState>;
 
 }  // namespace xgrad::optim

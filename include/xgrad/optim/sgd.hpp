@@ -50,17 +50,19 @@ struct SGDState {
 ///     buf ← g on the first step, else buf ← μ·buf + (1 − τ)·g
 ///     d ← g + μ·buf (Nesterov) or buf (momentum) or g (μ = 0)
 ///     θ ← θ − η·d
-class SGD : public OptimizerImpl<SGDOptions, SGDState> {
+class SGD : public Rule<SGD, SGDOptions, SGDState> {
 public:
-    explicit SGD(std::vector<Tensor> params, const SGDOptions& options = SGDOptions());
-    /// Several groups, each with its own options; `defaults` is what add_param_group() uses.
-    explicit SGD(std::vector<ParamGroup<SGDOptions>> groups,
-                 const SGDOptions& defaults = SGDOptions());
+    using Rule::Rule;
+    static constexpr const char* kName = "SGD";
+    /// One update of one parameter (torch.optim's _single_tensor_sgd).
+    template <class T>
+    static void update_tensor(const SGDOptions& options, xt::xarray<T>& param,
+                              const xt::xarray<T>& grad, SGDState& state);
 
 protected:
-    void update(const SGDOptions& options, Tensor& param, const Tensor& grad,
-                SGDState& state) override;
     double* momentum_field(SGDOptions& options) const override { return &options.momentum; }
 };
+
+extern template class Rule<SGD, SGDOptions, SGDState>;
 
 }  // namespace xgrad::optim

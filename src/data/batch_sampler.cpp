@@ -1,11 +1,13 @@
-#include "xgrad/optim/descent.hpp"
+#include "xgrad/data/batch_sampler.hpp"
 
 #include <algorithm>
 #include <numeric>
 #include <random>
 #include <utility>
 
-namespace xgrad::optim {
+#include "xgrad/error.hpp"
+
+namespace xgrad::data {
 namespace {
 
 // SplitMix64's finaliser: turns (seed, epoch) into well-spread engine seeds.
@@ -101,20 +103,4 @@ std::vector<IndexBatch> BatchSampler::epoch(std::size_t epoch) const {
     return batches;
 }
 
-double train_step(Optimizer& optimizer, const std::function<Tensor()>& loss_fn) {
-    optimizer.zero_grad();
-    const Tensor loss = loss_fn();
-    loss.backward();
-    optimizer.step();
-    return loss.item();
-}
-
-std::vector<double> run_epoch(Optimizer& optimizer, const BatchSampler& sampler, std::size_t epoch,
-                              const std::function<Tensor(const IndexBatch&)>& loss_fn) {
-    std::vector<double> losses;
-    for (const IndexBatch& batch : sampler.epoch(epoch))
-        losses.push_back(train_step(optimizer, [&] { return loss_fn(batch); }));
-    return losses;
-}
-
-}  // namespace xgrad::optim
+}  // namespace xgrad::data

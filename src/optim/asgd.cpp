@@ -1,0 +1,48 @@
+#include "xgrad/optim/asgd.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "optim/kernels.hpp"
+
+namespace xgrad::optim {
+
+void ASGDOptions::validate() const {
+    detail::require_non_negative("ASGD", "lr", lr);
+    detail::require_non_negative("ASGD", "weight_decay", weight_decay);
+}
+
+// torch.optim.asgd._single_tensor_asgd.
+template <class T>
+void ASGD::update_tensor(const ASGDOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
+                         ASGDState& state) {
+    if (!state.ax.defined()) state.eta = o.lr;  // first step: η = lr, μ = 1
+    auto& ax = detail::buffer(state.ax, p);
+    state.step += 1;
+    const double step = static_cast<double>(state.step);
+    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
+        xt::noalias(p) = p * T(1 - o.lambd * state.eta) + T(-state.eta) * g;
+    });
+    if (state.mu != 1)
+        xt::noalias(ax) = ax + (p - ax) * T(state.mu);
+    else
+        xt::noalias(ax) = p;
+    state.eta = o.lr / std::pow(1 + o.lambd * o.lr * step, o.alpha);
+    state.mu = 1 / std::max(1.0, step - o.t0);
+}
+
+Tensor ASGD::averaged(const Tensor& param) const {
+    const std::vector<Tensor> all = parameters();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (all[i].node() != param.node()) continue;
+        const ASGDState* slot = state(i);
+        const Tensor& source = slot && slot->ax.defined() ? slot->ax : param;
+        return xgrad::detail::copy_as(source, param.dtype());
+    }
+    throw ValueError("ASGD.averaged: the tensor of shape " + shape_str(param.shape()) +
+                     " is not a parameter of this optimizer");
+}
+
+template class Rule<ASGD, ASGDOptions, ASGDState>;
+
+}  // namespace xgrad::optim
