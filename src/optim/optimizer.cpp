@@ -1,5 +1,7 @@
 #include "xgrad/optim/optimizer.hpp"
 
+#include "xgrad/function.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -47,24 +49,15 @@ void Optimizer::check_gradients_finite() const {
         for (std::size_t k = 0; k < group.size(); ++k, ++index) {
             const Tensor grad = group[k].grad();
             if (!grad.defined()) continue;
-            std::size_t bad = 0, first = 0;
-            double first_value = 0.0;
-            dispatch(grad.dtype(), [&](auto tag) {
-                using T = decltype(tag);
-                const auto& a = grad.value<T>();
-                for (std::size_t i = 0; i < a.size(); ++i)
-                    if (!std::isfinite(a.data()[i]) && bad++ == 0) {
-                        first = i;
-                        first_value = static_cast<double>(a.data()[i]);
-                    }
-            });
-            if (bad > 0)
+            const NonFiniteScan bad = scan_nonfinite(array_of(grad));
+            if (bad)
                 throw NonFiniteError(std::string(name()) + ".step: the gradient of parameter " +
                                      std::to_string(index) + " (group " + std::to_string(g) +
                                      ", index " + std::to_string(k) + ", shape " +
-                                     shape_str(grad.shape()) + ") holds " + std::to_string(bad) +
-                                     " non-finite values, the first " + format_exact(first_value) +
-                                     " at flat index " + std::to_string(first) +
+                                     shape_str(grad.shape()) + ") holds " +
+                                     std::to_string(bad.count) + " non-finite values, the first " +
+                                     format_exact(bad.first_value) + " at flat index " +
+                                     std::to_string(bad.first_index) +
                                      " (expected finite gradients; no parameter or state was "
                                      "changed)");
         }
