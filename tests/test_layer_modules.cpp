@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(state_dict_names_match_pytorch) {
         "2.weight",       "3.bias",        "3.weight", "4.weight",
         "5.bias",         "5.weight",      "6.weight"};
     BOOST_TEST(names(model.state_dict()) == expected, boost::test_tools::per_element());
-    BOOST_TEST(model.parameters().size() == 11u);  // buffers are not parameters
+    BOOST_TEST(model.parameters().size() == 12u);  // buffers are not parameters
     const auto state = model.state_dict().tensors;
     BOOST_TEST(state.at("5.weight").shape() == Shape({2, 3, 3, 3}));  // (in, out / groups, k, k)
     BOOST_TEST(state.at("1.running_var").to_vector() == std::vector<double>({1, 1}));

@@ -4,7 +4,6 @@
 #include "xgrad/autograd.hpp"
 #include "xgrad/function.hpp"
 #include "xgrad/ops/norm.hpp"
-#include "xgrad/state_dict.hpp"
 
 namespace xgrad::nn {
 using detail::naming_layer;
@@ -69,8 +68,8 @@ Tensor BatchNorm::forward(const Tensor& input) {
 
 std::string BatchNorm::describe() const {
     return std::string(name_) + "(" + std::to_string(num_features_) +
-           ", eps=" + format_exact(eps_) +
-           ", momentum=" + (momentum_ ? format_exact(*momentum_) : "None") +
+           ", eps=" + detail::number_str(eps_) +
+           ", momentum=" + (momentum_ ? detail::number_str(*momentum_) : "None") +
            ", affine=" + (affine_ ? "true" : "false") +
            ", track_running_stats=" + (track_running_stats_ ? "true" : "false") + ")";
 }
@@ -91,7 +90,7 @@ Tensor LayerNorm::forward(const Tensor& input) {
 }
 
 std::string LayerNorm::describe() const {
-    return "LayerNorm(" + shape_str(normalized_shape_) + ", eps=" + format_exact(eps_) +
+    return "LayerNorm(" + shape_str(normalized_shape_) + ", eps=" + detail::number_str(eps_) +
            ", elementwise_affine=" + (weight_.defined() ? "true" : "false") + ")";
 }
 
@@ -118,7 +117,7 @@ Tensor GroupNorm::forward(const Tensor& input) {
 
 std::string GroupNorm::describe() const {
     return "GroupNorm(" + std::to_string(num_groups_) + ", " + std::to_string(num_channels_) +
-           ", eps=" + format_exact(eps_) + ", affine=" + (weight_.defined() ? "true" : "false") +
+           ", eps=" + detail::number_str(eps_) + ", affine=" + (weight_.defined() ? "true" : "false") +
            ")";
 }
 

@@ -24,6 +24,9 @@ public:
     Tensor forward(const IndexArray& indices);
     /// The same with the indices held as a tensor of whole numbers (ValueError otherwise).
     Tensor forward(const Tensor& indices) override;
+    using Module::operator();
+    /// Runs forward(indices).
+    Tensor operator()(const IndexArray& indices) { return forward(indices); }
     std::string describe() const override;
     const Tensor& weight() const { return weight_; }
 
