@@ -117,8 +117,8 @@ Tensor GroupNorm::forward(const Tensor& input) {
 
 std::string GroupNorm::describe() const {
     return "GroupNorm(" + std::to_string(num_groups_) + ", " + std::to_string(num_channels_) +
-           ", eps=" + detail::number_str(eps_) + ", affine=" + (weight_.defined() ? "true" : "false") +
-           ")";
+           ", eps=" + detail::number_str(eps_) +
+           ", affine=" + (weight_.defined() ? "true" : "false") + ")";
 }
 
 }  // namespace xgrad::nn

@@ -6,7 +6,6 @@ namespace xgrad::detail {
 
 Tensor gather_by_map(const char* name, const Tensor& x, const IndexMap& map, const Shape& out_shape,
                      IndexMap grad_map) {
-    if (!grad_map) grad_map = map;
     Array value = std::visit(
         [&](const auto& a) -> Array {
             using T = element_t<decltype(a)>;
@@ -18,6 +17,12 @@ Tensor gather_by_map(const char* name, const Tensor& x, const IndexMap& map, con
             return out;
         },
         array_of(x));
+    return gathered_op(name, std::move(value), x, map, grad_map);
+}
+
+Tensor gathered_op(const char* name, Array value, const Tensor& x, const IndexMap& map,
+                   IndexMap grad_map) {
+    if (!grad_map) grad_map = map;
     const Shape in_shape = x.shape();
     return make_op(
         name, std::move(value), {x},

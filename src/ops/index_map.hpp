@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "xgrad/function.hpp"
 #include "xgrad/tensor.hpp"
 
 namespace xgrad::detail {
@@ -20,6 +21,12 @@ using IndexMap = std::shared_ptr<const std::vector<std::int64_t>>;
 /// the element's gradient from its source, as Embedding's padding_idx does.
 Tensor gather_by_map(const char* name, const Tensor& x, const IndexMap& map, const Shape& out_shape,
                      IndexMap grad_map = nullptr);
+
+/// The op `name` whose value (computed by the caller) is x gathered by `map`: its gradient
+/// scatter-adds by `grad_map` (by default `map`). For ops that find their map and value in one
+/// pass (max pooling).
+Tensor gathered_op(const char* name, Array value, const Tensor& x, const IndexMap& map,
+                   IndexMap grad_map = nullptr);
 
 /// out of shape `out_shape`, zero, then out.flat[map[i]] += g.flat[i] for map[i] >= 0: the
 /// adjoint of gather_by_map (its gradient is gather_by_map again).

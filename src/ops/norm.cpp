@@ -90,8 +90,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
         throw ValueError(op + ": expected more than 1 value per channel when training, got input " +
                          shape_str(input.shape()));
     std::vector<double> mean, var;
-    Tensor y =
-        affine(detail::normalize(input, layout, eps, &mean, &var), weight, bias, affine_channel);
+    Tensor y = detail::normalize(input, layout, eps, weight, bias, &mean, &var);
     if (running_mean.defined()) {  // only after everything above succeeded
         const double m = static_cast<double>(layout.count());
         for (auto& v : var) v *= m / (m - 1.0);

@@ -1,12 +1,14 @@
-// normalize and its gradient. With M values per channel, xhat = (x - mu) r, r = (var + eps)^-1/2
-// and P(v) = v - mean(v) - xhat mean(xhat v) (means per channel):
-//   d xhat / dx (applied to g)  = r P(g)                                     (normalize_input_grad)
-// and the gradient of gx = r P(g), for u arriving at gx, is
-//   dg = r P(u)
-//   dx = -(r^2 / M) (xhat sum(u P(g)) + P(u) sum(xhat g) + P(g) sum(xhat u))
+// normalize and its gradient. With M values per channel, xhat = (x - mu) r, r = (var + eps)^-1/2,
+// w the weight and P(v) = v - mean(v) - xhat mean(xhat v) (means and sums per channel):
+//   y = w xhat + b:   dx = w r P(g)  (normalize_input_grad),  dw = sum(g xhat),  db = sum(g)
+// and the gradient of gx = w r P(g), for u arriving at gx, is
+//   dg = w r P(u)
+//   dx = -w (r^2 / M) (xhat sum(u P(g)) + P(u) sum(xhat g) + P(g) sum(xhat u))
+//   dw = sum(u r P(g))
 // which follows from d r / dx = -r^2 xhat / M and d sum(xhat v) / dx = r P(v).
 #include "ops/normalize.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ops/common.hpp"
@@ -18,76 +20,126 @@ namespace xgrad::detail {
 
 namespace {
 
-/// Calls f(channel, pointer, length) for every contiguous run of a channel's values.
+/// Calls f(channel, run) for every contiguous run (of `inner` values) of a channel.
 template <class T, class F>
 void for_each_run(T* data, const NormLayout& l, F f) {
     for (std::size_t o = 0; o < l.outer; ++o)
         for (std::size_t c = 0; c < l.channels; ++c) f(c, data + (o * l.channels + c) * l.inner);
 }
 
-/// Mean and biased variance of every channel (two passes, accumulated in double).
+/// Sum of run[i] - shift and of its square over a run, in double with independent partial
+/// sums (so that the loop vectorises).
+template <class T>
+void shifted_sums(const T* run, std::size_t n, double shift, double& s1, double& s2) {
+    constexpr std::size_t lanes = 8;
+    double a[lanes] = {}, b[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+        for (std::size_t k = 0; k < lanes; ++k) {
+            const double d = static_cast<double>(run[i + k]) - shift;
+            a[k] += d;
+            b[k] += d * d;
+        }
+    for (; i < n; ++i) {
+        const double d = static_cast<double>(run[i]) - shift;
+        a[0] += d;
+        b[0] += d * d;
+    }
+    for (std::size_t k = 0; k < lanes; ++k) {
+        s1 += a[k];
+        s2 += b[k];
+    }
+}
+
+/// Mean and biased variance of every channel in one pass: the sums of x - K and (x - K)^2 with
+/// K the channel's first value, which keeps the difference of squares from cancelling.
 template <class T>
 void channel_stats(const T* x, const NormLayout& l, std::vector<double>& mean,
                    std::vector<double>& var) {
-    mean.assign(l.channels, 0.0);
-    var.assign(l.channels, 0.0);
+    std::vector<double> s1(l.channels, 0.0), s2(l.channels, 0.0), shift(l.channels, 0.0);
+    if (l.count() > 0)
+        for (std::size_t c = 0; c < l.channels; ++c) shift[c] = static_cast<double>(x[c * l.inner]);
+    for_each_run(x, l, [&](std::size_t c, const T* run) {
+        shifted_sums(run, l.inner, shift[c], s1[c], s2[c]);
+    });
     const double m = static_cast<double>(l.count());
-    for_each_run(x, l, [&](std::size_t c, const T* run) {
-        double s = 0.0;
-        for (std::size_t i = 0; i < l.inner; ++i) s += run[i];
-        mean[c] += s;
-    });
-    for (auto& v : mean) v /= m;
-    for_each_run(x, l, [&](std::size_t c, const T* run) {
-        double s = 0.0;
-        const double mu = mean[c];
-        for (std::size_t i = 0; i < l.inner; ++i) s += (run[i] - mu) * (run[i] - mu);
-        var[c] += s;
-    });
-    for (auto& v : var) v /= m;
+    mean.resize(l.channels);
+    var.resize(l.channels);
+    for (std::size_t c = 0; c < l.channels; ++c) {
+        const double d = s1[c] / m;
+        mean[c] = shift[c] + d;
+        var[c] = std::max(s2[c] / m - d * d, 0.0);
+    }
 }
 
-/// The channel-wise mean of v viewed as (outer, channels, inner), kept as (1, channels, 1).
+/// The per-channel values of an optional (channels,) tensor, or `fallback` when undefined.
+template <class T>
+std::vector<T> per_channel(const Tensor& t, std::size_t channels, T fallback) {
+    if (!t.defined()) return std::vector<T>(channels, fallback);
+    const auto& a = t.value<T>();
+    return std::vector<T>(a.data(), a.data() + channels);
+}
+
+/// Sums and means over a channel's values of v viewed as (outer, channels, inner), kept as
+/// (1, channels, 1).
 Tensor channel_mean(const Tensor& v) { return mean(v, {0, 2}, true); }
 Tensor channel_sum(const Tensor& v) { return sum(v, {0, 2}, true); }
 
 }  // namespace
 
-Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, std::vector<double>* mean,
-                 std::vector<double>* var) {
+Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, const Tensor& weight,
+                 const Tensor& bias, std::vector<double>* mean, std::vector<double>* var) {
     std::vector<double> mu, variance;
     Array value = std::visit(
         [&](const auto& a) -> Array {
             using T = element_t<decltype(a)>;
             channel_stats(a.data(), layout, mu, variance);
+            const std::vector<T> w = per_channel(weight, layout.channels, T(1));
+            const std::vector<T> b = per_channel(bias, layout.channels, T(0));
             xt::xarray<T> out = new_array<T>(a.shape());
             for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
                 T* o = out.data() + (run - a.data());
-                const T m = static_cast<T>(mu[c]);
                 const T r = static_cast<T>(1.0 / std::sqrt(variance[c] + eps));
-                for (std::size_t i = 0; i < layout.inner; ++i) o[i] = (run[i] - m) * r;
+                const T scale = r * w[c], shift = b[c] - static_cast<T>(mu[c]) * scale;
+                for (std::size_t i = 0; i < layout.inner; ++i) o[i] = run[i] * scale + shift;
             });
             return out;
         },
         array_of(x));
     if (mean) *mean = mu;
     if (var) *var = variance;
-    return make_op("normalize", std::move(value), {x},
-                   [layout, eps](const Tensor& g, const Tensor&, const Inputs& in) {
-                       return Grads{normalize_input_grad(g, in[0], layout, eps)};
-                   });
+    std::vector<Tensor> inputs{x};
+    if (weight.defined()) inputs.push_back(weight);
+    if (bias.defined()) inputs.push_back(bias);
+    const bool has_weight = weight.defined(), has_bias = bias.defined();
+    return make_op(
+        "normalize", std::move(value), inputs,
+        [layout, eps, has_weight, has_bias](const Tensor& g, const Tensor&, const Inputs& in) {
+            const Tensor w = has_weight ? in[1] : Tensor();
+            Grads grads(in.size());
+            if (in[0].requires_grad()) grads[0] = normalize_input_grad(g, in[0], w, layout, eps);
+            const Shape view{layout.outer, layout.channels, layout.inner};
+            const Shape channels{layout.channels};
+            if (has_weight && in[1].requires_grad())
+                grads[1] = reshape(channel_sum(reshape(g * normalize(in[0], layout, eps), view)),
+                                   channels);
+            if (has_bias && in.back().requires_grad())
+                grads.back() = reshape(channel_sum(reshape(g, view)), channels);
+            return grads;
+        });
 }
 
-Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const NormLayout& layout,
-                            double eps) {
+Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
+                            const NormLayout& layout, double eps) {
     check_same_dtype("normalize_input_grad", {g, x});
     Array value = std::visit(
         [&](const auto& a) -> Array {
             using A = std::decay_t<decltype(a)>;
             using T = element_t<A>;
             const A& ga = std::get<A>(array_of(g));
-            std::vector<double> mu, variance, g_mean(layout.channels, 0.0),
-                gx_mean(layout.channels, 0.0);
+            const std::vector<T> w = per_channel(weight, layout.channels, T(1));
+            std::vector<double> mu, variance, g_sum(layout.channels, 0.0),
+                gx_sum(layout.channels, 0.0);
             channel_stats(a.data(), layout, mu, variance);
             std::vector<double> r(layout.channels);
             for (std::size_t c = 0; c < layout.channels; ++c)
@@ -97,10 +149,10 @@ Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const NormLayout& 
                 double s = 0.0, sx = 0.0;
                 for (std::size_t i = 0; i < layout.inner; ++i) {
                     s += gr[i];
-                    sx += gr[i] * ((run[i] - mu[c]) * r[c]);
+                    sx += gr[i] * (run[i] - mu[c]);
                 }
-                g_mean[c] += s;
-                gx_mean[c] += sx;
+                g_sum[c] += s;
+                gx_sum[c] += sx * r[c];
             });
             const double m = static_cast<double>(layout.count());
             xt::xarray<T> out = new_array<T>(a.shape());
@@ -108,39 +160,48 @@ Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const NormLayout& 
                 const std::size_t at = static_cast<std::size_t>(run - a.data());
                 const T* gr = ga.data() + at;
                 T* o = out.data() + at;
-                const T rc = static_cast<T>(r[c]), mc = static_cast<T>(mu[c]);
-                const T gm = static_cast<T>(g_mean[c] / m), gxm = static_cast<T>(gx_mean[c] / m);
-                for (std::size_t i = 0; i < layout.inner; ++i)
-                    o[i] = rc * (gr[i] - gm - (run[i] - mc) * rc * gxm);
+                // w r (g - mean(g) - (x - mu) r mean(g xhat)) = scale g + slope x + shift
+                const double scale = w[c] * r[c], slope = -scale * r[c] * gx_sum[c] / m;
+                const double shift = -scale * g_sum[c] / m - slope * mu[c];
+                const T sc = static_cast<T>(scale), sl = static_cast<T>(slope),
+                        sh = static_cast<T>(shift);
+                for (std::size_t i = 0; i < layout.inner; ++i) o[i] = sc * gr[i] + sl * run[i] + sh;
             });
             return out;
         },
         array_of(x));
-    return make_op("normalize_input_grad", std::move(value), {g, x},
-                   [layout, eps](const Tensor& u, const Tensor&, const Inputs& in) {
-                       const Shape shape = in[1].shape();
-                       const Shape view{layout.outer, layout.channels, layout.inner};
-                       const Tensor g3 = reshape(in[0], view), x3 = reshape(in[1], view),
-                                    u3 = reshape(u, view);
-                       const Tensor centred = x3 - channel_mean(x3);
-                       const Tensor r = pow(channel_mean(centred * centred) + eps, -0.5);
-                       const Tensor xhat = centred * r;
-                       const auto project = [&](const Tensor& v) {
-                           return v - channel_mean(v) - xhat * channel_mean(xhat * v);
-                       };
-                       const Tensor pu = project(u3);
-                       Grads grads(2);
-                       if (in[0].requires_grad()) grads[0] = reshape(r * pu, shape);
-                       if (in[1].requires_grad()) {
-                           const Tensor pg = project(g3);
-                           const double m = static_cast<double>(layout.count());
-                           grads[1] = reshape((r * r / -m) * (xhat * channel_sum(u3 * pg) +
-                                                              pu * channel_sum(xhat * g3) +
-                                                              pg * channel_sum(xhat * u3)),
-                                              shape);
-                       }
-                       return grads;
-                   });
+    std::vector<Tensor> inputs{g, x};
+    if (weight.defined()) inputs.push_back(weight);
+    return make_op(
+        "normalize_input_grad", std::move(value), inputs,
+        [layout, eps](const Tensor& u, const Tensor&, const Inputs& in) {
+            const Shape shape = in[1].shape();
+            const Shape view{layout.outer, layout.channels, layout.inner};
+            const Tensor g3 = reshape(in[0], view), x3 = reshape(in[1], view),
+                         u3 = reshape(u, view);
+            const Tensor centred = x3 - channel_mean(x3);
+            const Tensor r = pow(channel_mean(centred * centred) + eps, -0.5);
+            const Tensor xhat = centred * r;
+            const auto project = [&](const Tensor& v) {
+                return v - channel_mean(v) - xhat * channel_mean(xhat * v);
+            };
+            const bool has_weight = in.size() == 3;
+            const Tensor w3 = has_weight ? reshape(in[2], {1, layout.channels, 1}) : Tensor();
+            const auto scaled = [&](const Tensor& t) { return has_weight ? t * w3 : t; };
+            const Tensor pu = project(u3), pg = project(g3);
+            Grads grads(in.size());
+            if (in[0].requires_grad()) grads[0] = reshape(scaled(r * pu), shape);
+            if (in[1].requires_grad()) {
+                const double m = static_cast<double>(layout.count());
+                grads[1] = reshape(scaled((r * r / -m) * (xhat * channel_sum(u3 * pg) +
+                                                          pu * channel_sum(xhat * g3) +
+                                                          pg * channel_sum(xhat * u3))),
+                                   shape);
+            }
+            if (has_weight && in[2].requires_grad())
+                grads[2] = reshape(channel_sum(u3 * r * pg), {layout.channels});
+            return grads;
+        });
 }
 
 }  // namespace xgrad::detail

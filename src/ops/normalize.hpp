@@ -1,7 +1,7 @@
 #pragma once
 // The normalization shared by batch, layer and group norm: x viewed as (outer, channels,
 // inner), every channel standardised with the mean and biased variance of its outer * inner
-// values.
+// values, then (optionally) scaled and shifted by a weight and bias per channel.
 
 #include <cstddef>
 #include <vector>
@@ -16,14 +16,17 @@ struct NormLayout {
     std::size_t count() const { return outer * inner; }
 };
 
-/// (x - mean) / sqrt(var + eps) per channel, an op whose gradient is normalize_input_grad.
-/// When `mean` / `var` are given they receive the statistics (var biased).
+/// (x - mean) / sqrt(var + eps) * weight + bias per channel in one op (weight and bias of shape
+/// (channels,), or undefined). When `mean` / `var` are given they receive the statistics (var
+/// biased). The input's gradient is normalize_input_grad.
 Tensor normalize(const Tensor& x, const NormLayout& layout, double eps,
+                 const Tensor& weight = Tensor(), const Tensor& bias = Tensor(),
                  std::vector<double>* mean = nullptr, std::vector<double>* var = nullptr);
 
-/// The gradient of normalize at x for output gradient g, as one pass per channel:
-/// r (g - mean(g) - xhat mean(g xhat)) with r = 1 / sqrt(var + eps). Its own gradient is
-/// written with differentiable ops.
-Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const NormLayout& layout, double eps);
+/// The gradient of normalize at x for output gradient g, in one op:
+/// weight r (g - mean(g) - xhat mean(g xhat)) with r = 1 / sqrt(var + eps) (weight 1 when
+/// undefined). Its own gradient is written with differentiable ops.
+Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
+                            const NormLayout& layout, double eps);
 
 }  // namespace xgrad::detail

@@ -17,11 +17,18 @@ using detail::element_t;
 
 namespace {
 
+/// The input positions one window reads along one axis: first, first + step, ... (count of them,
+/// all inside the input).
+struct Taps {
+    std::size_t first = 0, count = 0, step = 1;
+    std::size_t operator[](std::size_t t) const { return first + t * step; }
+};
+
 /// The windows of a pooling over the last two axes of an input.
 struct Windows {
     std::size_t height, width;
     /// taps_h[y]: the input rows window row y reads; taps_w likewise for columns.
-    std::vector<std::vector<std::size_t>> taps_h, taps_w;
+    std::vector<Taps> taps_h, taps_w;
     /// divisor[y * out_w + x]: what the sum of window (y, x) is divided by (averages only).
     std::vector<double> divisor;
     std::size_t out_h() const { return taps_h.size(); }
@@ -63,17 +70,18 @@ void check_pool(const std::string& op, const Shape& shape, Pair2 kernel, Pair2 s
 }
 
 /// The taps of every window along one axis of `size`.
-std::vector<std::vector<std::size_t>> axis_taps(std::size_t size, std::size_t out,
-                                                std::size_t kernel, std::size_t stride,
-                                                std::size_t pad, std::size_t dilation) {
-    std::vector<std::vector<std::size_t>> taps(out);
-    for (std::size_t o = 0; o < out; ++o)
+std::vector<Taps> axis_taps(std::size_t size, std::size_t out, std::size_t kernel,
+                            std::size_t stride, std::size_t pad, std::size_t dilation) {
+    std::vector<Taps> taps(out);
+    for (std::size_t o = 0; o < out; ++o) {
+        taps[o].step = dilation;
         for (std::size_t k = 0; k < kernel; ++k) {
             const std::int64_t i = static_cast<std::int64_t>(o * stride + k * dilation) -
                                    static_cast<std::int64_t>(pad);
-            if (i >= 0 && i < static_cast<std::int64_t>(size))
-                taps[o].push_back(static_cast<std::size_t>(i));
+            if (i < 0 || i >= static_cast<std::int64_t>(size)) continue;
+            if (taps[o].count++ == 0) taps[o].first = static_cast<std::size_t>(i);
         }
+    }
     return taps;
 }
 
@@ -94,6 +102,15 @@ Windows sliding_windows(const std::string& op, const Shape& shape, Pair2 kernel,
             {}};
 }
 
+/// Calls f(offset) for the offset in its plane of every element of the window (rows, columns).
+template <class F>
+void for_each_tap(const Taps& rows, const Taps& columns, std::size_t width, F f) {
+    for (std::size_t a = 0; a < rows.count; ++a) {
+        const std::size_t row = rows[a] * width;
+        for (std::size_t b = 0; b < columns.count; ++b) f(row + columns[b]);
+    }
+}
+
 Shape pooled_shape(const Shape& in, const Windows& windows) {
     Shape out = in;
     out[out.size() - 2] = windows.out_h();
@@ -101,39 +118,52 @@ Shape pooled_shape(const Shape& in, const Windows& windows) {
     return out;
 }
 
-/// Max pooling by `windows`: the argmax of every window as a flat index map, then a gather.
+/// Max pooling by `windows`: the maximum of every window and its argmax, the index map of the
+/// gather that the op is.
 Tensor window_max(const char* name, const Tensor& x, const Windows& windows) {
     const Shape out_shape = pooled_shape(x.shape(), windows);
     const std::size_t area = windows.height * windows.width;
     const std::size_t planes = area == 0 ? 0 : x.numel() / area;
     const std::size_t out_h = windows.out_h(), out_w = windows.out_w();
     auto map = std::make_shared<std::vector<std::int64_t>>(planes * out_h * out_w);
-    std::visit(
-        [&](const auto& a) {
+    Array value = std::visit(
+        [&](const auto& a) -> Array {
             using T = element_t<decltype(a)>;
+            xt::xarray<T> out = detail::new_array<T>(out_shape);
+            T* o = out.data();
             std::int64_t* m = map->data();
             for (std::size_t p = 0; p < planes; ++p) {
                 const T* plane = a.data() + p * area;
                 for (std::size_t y = 0; y < out_h; ++y)
                     for (std::size_t xo = 0; xo < out_w; ++xo) {
-                        T best = -std::numeric_limits<T>::infinity();
+                        const Taps& rows = windows.taps_h[y];
+                        const Taps& columns = windows.taps_w[xo];
+                        T best = T(0);
                         std::int64_t at = -1;
-                        for (std::size_t i : windows.taps_h[y])
-                            for (std::size_t j : windows.taps_w[xo]) {
-                                const std::size_t k = i * windows.width + j;
-                                // The first maximum wins; a NaN propagates (PyTorch's rule).
-                                const T v = plane[k];
-                                if (at < 0 || v > best || std::isnan(v)) {
-                                    best = v;
-                                    at = static_cast<std::int64_t>(p * area + k);
+                        if (rows.count > 0 && columns.count > 0) {
+                            std::size_t best_k = rows.first * windows.width + columns.first;
+                            best = plane[best_k];
+                            for (std::size_t r = 0; r < rows.count; ++r) {
+                                const std::size_t row = rows[r] * windows.width;
+                                for (std::size_t c = 0; c < columns.count; ++c) {
+                                    // The first maximum wins; a NaN propagates (PyTorch's rule).
+                                    const T v = plane[row + columns[c]];
+                                    if (v > best || v != v) {
+                                        best = v;
+                                        best_k = row + columns[c];
+                                    }
                                 }
                             }
+                            at = static_cast<std::int64_t>(p * area + best_k);
+                        }
                         *m++ = at;
+                        *o++ = best;
                     }
             }
+            return out;
         },
         array_of(x));
-    return detail::gather_by_map(name, x, map, out_shape);
+    return detail::gathered_op(name, std::move(value), x, map);
 }
 
 Tensor window_mean_adjoint(const Tensor& g, const WindowsPtr& windows, const Shape& in_shape);
@@ -155,8 +185,8 @@ Tensor window_mean(const char* name, const Tensor& x, const WindowsPtr& windows)
                 for (std::size_t y = 0; y < w.out_h(); ++y)
                     for (std::size_t xo = 0; xo < w.out_w(); ++xo) {
                         T total = T(0);
-                        for (std::size_t i : w.taps_h[y])
-                            for (std::size_t j : w.taps_w[xo]) total += plane[i * w.width + j];
+                        for_each_tap(w.taps_h[y], w.taps_w[xo], w.width,
+                                     [&](std::size_t k) { total += plane[k]; });
                         *o++ = total / static_cast<T>(w.divisor[y * w.out_w() + xo]);
                     }
             }
@@ -186,8 +216,8 @@ Tensor window_mean_adjoint(const Tensor& g, const WindowsPtr& windows, const Sha
                 for (std::size_t y = 0; y < w.out_h(); ++y)
                     for (std::size_t xo = 0; xo < w.out_w(); ++xo) {
                         const T share = *src++ / static_cast<T>(w.divisor[y * w.out_w() + xo]);
-                        for (std::size_t i : w.taps_h[y])
-                            for (std::size_t j : w.taps_w[xo]) plane[i * w.width + j] += share;
+                        for_each_tap(w.taps_h[y], w.taps_w[xo], w.width,
+                                     [&](std::size_t k) { plane[k] += share; });
                     }
             }
             return out;
@@ -206,11 +236,11 @@ Tensor over_last_axis(const Tensor& input, Pool2d pool) {
 }
 
 /// PyTorch's adaptive windows along one axis: [floor(o n / out), ceil((o + 1) n / out)).
-std::vector<std::vector<std::size_t>> adaptive_taps(std::size_t size, std::size_t out) {
-    std::vector<std::vector<std::size_t>> taps(out);
+std::vector<Taps> adaptive_taps(std::size_t size, std::size_t out) {
+    std::vector<Taps> taps(out);
     for (std::size_t o = 0; o < out; ++o) {
         const std::size_t begin = o * size / out, end = ((o + 1) * size + out - 1) / out;
-        for (std::size_t i = begin; i < end; ++i) taps[o].push_back(i);
+        taps[o] = {begin, end - begin, 1};
     }
     return taps;
 }
@@ -227,7 +257,7 @@ Windows adaptive_windows(const std::string& op, const Tensor& input, Pair2 outpu
     for (std::size_t y = 0; y < output_size.h; ++y)
         for (std::size_t x = 0; x < output_size.w; ++x)
             windows.divisor.push_back(
-                static_cast<double>(windows.taps_h[y].size() * windows.taps_w[x].size()));
+                static_cast<double>(windows.taps_h[y].count * windows.taps_w[x].count));
     return windows;
 }
 
@@ -282,7 +312,7 @@ Tensor avg_pool(const char* op, const Tensor& input, Pair2 kernel, Pair2 stride,
                 divisor ? static_cast<double>(*divisor)
                 : count_include_pad
                     ? static_cast<double>(extent_h[y] * extent_w[xo])
-                    : static_cast<double>(windows->taps_h[y].size() * windows->taps_w[xo].size()));
+                    : static_cast<double>(windows->taps_h[y].count * windows->taps_w[xo].count));
     const Tensor y = window_mean(op, x, windows);
     return one_d ? squeeze(y, -2) : y;
 }
