@@ -127,6 +127,40 @@ BOOST_AUTO_TEST_CASE(conv2d_gradients) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(conv2d_lowered_in_chunks_matches_direct_sums) {
+    // Large enough per example that the batch is lowered one example at a time.
+    const std::size_t n = 3, c = 4, o = 2, size = 70, k = 3;
+    const Tensor x = uniform({n, c, size, size}, 21), w = uniform({o, c, k, k}, 22),
+                 g = uniform({n, o, size, size}, 23, -1, 1, false);
+    const Tensor y = conv2d(x, w, Tensor(), 1, 1);
+    const auto grads = grad({sum(y * g)}, {x, w});
+    const auto& xv = x.value<double>();
+    const auto& wv = w.value<double>();
+    const auto& gv = g.value<double>();
+    xt::xarray<double> expected_y = xt::zeros<double>({n, o, size, size});
+    xt::xarray<double> expected_dx = xt::zeros<double>({n, c, size, size});
+    xt::xarray<double> expected_dw = xt::zeros<double>({o, c, k, k});
+    for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t p = 0; p < o; ++p)
+            for (std::size_t q = 0; q < c; ++q)
+                for (std::size_t i = 0; i < k; ++i)
+                    for (std::size_t j = 0; j < k; ++j)
+                        for (std::size_t r = 0; r < size; ++r)
+                            for (std::size_t s = 0; s < size; ++s) {
+                                const std::ptrdiff_t a = std::ptrdiff_t(r + i) - 1,
+                                                     e = std::ptrdiff_t(s + j) - 1;
+                                if (a < 0 || e < 0 || a >= std::ptrdiff_t(size) ||
+                                    e >= std::ptrdiff_t(size))
+                                    continue;
+                                expected_y(b, p, r, s) += wv(p, q, i, j) * xv(b, q, a, e);
+                                expected_dx(b, q, a, e) += wv(p, q, i, j) * gv(b, p, r, s);
+                                expected_dw(p, q, i, j) += gv(b, p, r, s) * xv(b, q, a, e);
+                            }
+    BOOST_TEST(max_error(y, Tensor(expected_y)) <= 1e-12);
+    BOOST_TEST(max_error(grads[0], Tensor(expected_dx)) <= 1e-12);
+    BOOST_TEST(max_error(grads[1], Tensor(expected_dw)) <= 1e-12);
+}
+
 BOOST_AUTO_TEST_CASE(conv1d_and_conv_transpose2d_gradients) {
     check_gradients(
         [](const std::vector<Tensor>& v) { return conv1d(v[0], v[1], v[2], 2, 1, 2, 1); },
@@ -285,8 +319,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_op_and_the_shapes) {
     XGRAD_CHECK_THROWS(ConvPadding("full"), ValueError, "'full'");
     XGRAD_CHECK_THROWS(conv_transpose2d(ones({1, 1, 3, 3}), ones({1, 1, 3, 3}), Tensor(), 1, 0, 1),
                        ValueError, "output_padding 1x1 must be smaller than the stride");
-    XGRAD_CHECK_THROWS(max_pool2d(ones({1, 1, 2, 2}), 3), ShapeError,
-                       "max_pool2d: the kernel 3x3");
+    XGRAD_CHECK_THROWS(max_pool2d(ones({1, 1, 2, 2}), 3), ShapeError, "max_pool2d: the kernel 3x3");
     XGRAD_CHECK_THROWS(max_pool2d(ones({1, 1, 4, 4}), 2, 2, 2), ValueError,
                        "padding 2x2 must be at most half the kernel 2x2");
     XGRAD_CHECK_THROWS(avg_pool2d(ones({4, 4}), 2), ShapeError,

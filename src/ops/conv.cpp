@@ -108,56 +108,95 @@ void batch_to_columns(const T* nchw, std::size_t n, std::size_t c, std::size_t l
             std::copy_n(nchw + (b * c + ch) * l, l, out + ch * n * l + b * l);
 }
 
+/// The batch is lowered a chunk of examples at a time, sized so that the im2col matrix (about
+/// this many bytes) stays in the core's cache between im2col writing it and gemm reading it.
+constexpr std::size_t kLoweredBytes = std::size_t(1) << 20;
+
+/// Examples per chunk for geometry g.
+template <class T>
+std::size_t chunk_size(const ConvGeometry& g) {
+    const std::size_t per_example =
+        std::max<std::size_t>(1, g.group_rows() * g.groups * g.out_area());
+    return std::min(g.batch, std::max<std::size_t>(1, kLoweredBytes / sizeof(T) / per_example));
+}
+
+/// Calls f(part, first) for consecutive chunks of the batch: part is g for examples
+/// [first, first + part.batch).
+template <class T, class F>
+void for_each_chunk(const ConvGeometry& g, F f) {
+    const std::size_t chunk = chunk_size<T>(g);
+    for (std::size_t first = 0; first < g.batch; first += chunk) {
+        ConvGeometry part = g;
+        part.batch = std::min(chunk, g.batch - first);
+        f(part, first);
+    }
+}
+
 template <class T>
 xt::xarray<T> conv_forward(const T* x, const T* w, const T* bias, const ConvGeometry& g) {
-    const std::size_t rows = g.group_rows(), cols = g.columns(), og = g.group_out_channels();
-    Scratch<T> lowered(rows * g.groups, cols);
-    detail::im2col(x, g, lowered.data);
-    Scratch<T> product(g.out_channels, cols);
-    for (std::size_t k = 0; k < g.groups; ++k)
-        detail::gemm(false, false, og, cols, rows, T(1), w + k * og * rows, rows,
-                     lowered.data + k * rows * cols, cols, T(0), product.data + k * og * cols,
-                     cols);
+    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
+    const std::size_t max_cols = chunk_size<T>(g) * area;
+    Scratch<T> lowered(rows * g.groups, max_cols);
+    Scratch<T> product(g.out_channels, max_cols);
     xt::xarray<T> y = detail::new_array<T>({g.batch, g.out_channels, g.out_h, g.out_w});
-    const std::size_t area = g.out_area();
-    for (std::size_t n = 0; n < g.batch; ++n)
-        for (std::size_t o = 0; o < g.out_channels; ++o) {
-            const T* src = product.data + o * cols + n * area;
-            T* dst = y.data() + (n * g.out_channels + o) * area;
-            const T b = bias ? bias[o] : T(0);
-            for (std::size_t i = 0; i < area; ++i) dst[i] = src[i] + b;
-        }
+    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
+        const std::size_t cols = part.columns();
+        detail::im2col(x + first * g.in_channels * g.height * g.width, part, lowered.data);
+        for (std::size_t k = 0; k < g.groups; ++k)
+            detail::gemm(false, false, og, cols, rows, T(1), w + k * og * rows, rows,
+                         lowered.data + k * rows * cols, cols, T(0), product.data + k * og * cols,
+                         cols);
+        for (std::size_t n = 0; n < part.batch; ++n)
+            for (std::size_t o = 0; o < g.out_channels; ++o) {
+                const T* src = product.data + o * cols + n * area;
+                T* dst = y.data() + ((first + n) * g.out_channels + o) * area;
+                const T b = bias ? bias[o] : T(0);
+                for (std::size_t i = 0; i < area; ++i) dst[i] = src[i] + b;
+            }
+    });
     return y;
 }
 
 template <class T>
 xt::xarray<T> conv_input_grad(const T* grad, const T* w, const ConvGeometry& g) {
-    const std::size_t rows = g.group_rows(), cols = g.columns(), og = g.group_out_channels();
-    Scratch<T> grad_columns(g.out_channels, cols);
-    batch_to_columns(grad, g.batch, g.out_channels, g.out_area(), grad_columns.data);
-    Scratch<T> lowered(rows * g.groups, cols);
-    for (std::size_t k = 0; k < g.groups; ++k)
-        detail::gemm(true, false, rows, cols, og, T(1), w + k * og * rows, rows,
-                     grad_columns.data + k * og * cols, cols, T(0), lowered.data + k * rows * cols,
-                     cols);
+    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
+    const std::size_t max_cols = chunk_size<T>(g) * area;
+    Scratch<T> grad_columns(g.out_channels, max_cols);
+    Scratch<T> lowered(rows * g.groups, max_cols);
     xt::xarray<T> x = detail::new_array<T>({g.batch, g.in_channels, g.height, g.width});
     x.fill(T(0));
-    detail::col2im(lowered.data, g, x.data());
+    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
+        const std::size_t cols = part.columns();
+        batch_to_columns(grad + first * g.out_channels * area, part.batch, g.out_channels, area,
+                         grad_columns.data);
+        for (std::size_t k = 0; k < g.groups; ++k)
+            detail::gemm(true, false, rows, cols, og, T(1), w + k * og * rows, rows,
+                         grad_columns.data + k * og * cols, cols, T(0),
+                         lowered.data + k * rows * cols, cols);
+        detail::col2im(lowered.data, part, x.data() + first * g.in_channels * g.height * g.width);
+    });
     return x;
 }
 
 template <class T>
 xt::xarray<T> conv_weight_grad(const T* x, const T* grad, const ConvGeometry& g) {
-    const std::size_t rows = g.group_rows(), cols = g.columns(), og = g.group_out_channels();
-    Scratch<T> lowered(rows * g.groups, cols);
-    detail::im2col(x, g, lowered.data);
-    Scratch<T> grad_columns(g.out_channels, cols);
-    batch_to_columns(grad, g.batch, g.out_channels, g.out_area(), grad_columns.data);
+    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
+    const std::size_t max_cols = chunk_size<T>(g) * area;
+    Scratch<T> lowered(rows * g.groups, max_cols);
+    Scratch<T> grad_columns(g.out_channels, max_cols);
     xt::xarray<T> w =
         detail::new_array<T>({g.out_channels, g.in_channels / g.groups, g.kernel_h, g.kernel_w});
-    for (std::size_t k = 0; k < g.groups; ++k)
-        detail::gemm(false, true, og, rows, cols, T(1), grad_columns.data + k * og * cols, cols,
-                     lowered.data + k * rows * cols, cols, T(0), w.data() + k * og * rows, rows);
+    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
+        const std::size_t cols = part.columns();
+        detail::im2col(x + first * g.in_channels * g.height * g.width, part, lowered.data);
+        batch_to_columns(grad + first * g.out_channels * area, part.batch, g.out_channels, area,
+                         grad_columns.data);
+        const T beta = first == 0 ? T(0) : T(1);  // the chunks' products add up
+        for (std::size_t k = 0; k < g.groups; ++k)
+            detail::gemm(false, true, og, rows, cols, T(1), grad_columns.data + k * og * cols, cols,
+                         lowered.data + k * rows * cols, cols, beta, w.data() + k * og * rows,
+                         rows);
+    });
     return w;
 }
 
