@@ -10,7 +10,7 @@
 
 #include "blas.hpp"
 #include "ops/common.hpp"
-#include "ops/im2col.hpp"
+#include "ops/conv_products.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/pad.hpp"
 #include "xgrad/ops/reduce.hpp"
@@ -87,119 +87,6 @@ ConvGeometry geometry(const std::string& op, const Shape& input_shape, const Sha
             padding.w,      dilation.h,      dilation.w,      groups};
 }
 
-/// A scratch matrix of the lowering (rows x columns), recycled when it dies.
-template <class T>
-struct Scratch {
-    Array holder;
-    T* data;
-    Scratch(std::size_t rows, std::size_t columns)
-        : holder(detail::new_array<T>({rows, columns})),
-          data(std::get<xt::xarray<T>>(holder).data()) {}
-    ~Scratch() { detail::recycle(holder); }
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
-};
-
-/// (N, C, L) -> (C, N L): the layout of the gemm's output and gradient blocks.
-template <class T>
-void batch_to_columns(const T* nchw, std::size_t n, std::size_t c, std::size_t l, T* out) {
-    for (std::size_t b = 0; b < n; ++b)
-        for (std::size_t ch = 0; ch < c; ++ch)
-            std::copy_n(nchw + (b * c + ch) * l, l, out + ch * n * l + b * l);
-}
-
-/// The batch is lowered a chunk of examples at a time, sized so that the im2col matrix (about
-/// this many bytes) stays in the core's cache between im2col writing it and gemm reading it.
-constexpr std::size_t kLoweredBytes = std::size_t(1) << 20;
-
-/// Examples per chunk for geometry g.
-template <class T>
-std::size_t chunk_size(const ConvGeometry& g) {
-    const std::size_t per_example =
-        std::max<std::size_t>(1, g.group_rows() * g.groups * g.out_area());
-    return std::min(g.batch, std::max<std::size_t>(1, kLoweredBytes / sizeof(T) / per_example));
-}
-
-/// Calls f(part, first) for consecutive chunks of the batch: part is g for examples
-/// [first, first + part.batch).
-template <class T, class F>
-void for_each_chunk(const ConvGeometry& g, F f) {
-    const std::size_t chunk = chunk_size<T>(g);
-    for (std::size_t first = 0; first < g.batch; first += chunk) {
-        ConvGeometry part = g;
-        part.batch = std::min(chunk, g.batch - first);
-        f(part, first);
-    }
-}
-
-template <class T>
-xt::xarray<T> conv_forward(const T* x, const T* w, const T* bias, const ConvGeometry& g) {
-    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
-    const std::size_t max_cols = chunk_size<T>(g) * area;
-    Scratch<T> lowered(rows * g.groups, max_cols);
-    Scratch<T> product(g.out_channels, max_cols);
-    xt::xarray<T> y = detail::new_array<T>({g.batch, g.out_channels, g.out_h, g.out_w});
-    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
-        const std::size_t cols = part.columns();
-        detail::im2col(x + first * g.in_channels * g.height * g.width, part, lowered.data);
-        for (std::size_t k = 0; k < g.groups; ++k)
-            detail::gemm(false, false, og, cols, rows, T(1), w + k * og * rows, rows,
-                         lowered.data + k * rows * cols, cols, T(0), product.data + k * og * cols,
-                         cols);
-        for (std::size_t n = 0; n < part.batch; ++n)
-            for (std::size_t o = 0; o < g.out_channels; ++o) {
-                const T* src = product.data + o * cols + n * area;
-                T* dst = y.data() + ((first + n) * g.out_channels + o) * area;
-                const T b = bias ? bias[o] : T(0);
-                for (std::size_t i = 0; i < area; ++i) dst[i] = src[i] + b;
-            }
-    });
-    return y;
-}
-
-template <class T>
-xt::xarray<T> conv_input_grad(const T* grad, const T* w, const ConvGeometry& g) {
-    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
-    const std::size_t max_cols = chunk_size<T>(g) * area;
-    Scratch<T> grad_columns(g.out_channels, max_cols);
-    Scratch<T> lowered(rows * g.groups, max_cols);
-    xt::xarray<T> x = detail::new_array<T>({g.batch, g.in_channels, g.height, g.width});
-    x.fill(T(0));
-    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
-        const std::size_t cols = part.columns();
-        batch_to_columns(grad + first * g.out_channels * area, part.batch, g.out_channels, area,
-                         grad_columns.data);
-        for (std::size_t k = 0; k < g.groups; ++k)
-            detail::gemm(true, false, rows, cols, og, T(1), w + k * og * rows, rows,
-                         grad_columns.data + k * og * cols, cols, T(0),
-                         lowered.data + k * rows * cols, cols);
-        detail::col2im(lowered.data, part, x.data() + first * g.in_channels * g.height * g.width);
-    });
-    return x;
-}
-
-template <class T>
-xt::xarray<T> conv_weight_grad(const T* x, const T* grad, const ConvGeometry& g) {
-    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
-    const std::size_t max_cols = chunk_size<T>(g) * area;
-    Scratch<T> lowered(rows * g.groups, max_cols);
-    Scratch<T> grad_columns(g.out_channels, max_cols);
-    xt::xarray<T> w =
-        detail::new_array<T>({g.out_channels, g.in_channels / g.groups, g.kernel_h, g.kernel_w});
-    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
-        const std::size_t cols = part.columns();
-        detail::im2col(x + first * g.in_channels * g.height * g.width, part, lowered.data);
-        batch_to_columns(grad + first * g.out_channels * area, part.batch, g.out_channels, area,
-                         grad_columns.data);
-        const T beta = first == 0 ? T(0) : T(1);  // the chunks' products add up
-        for (std::size_t k = 0; k < g.groups; ++k)
-            detail::gemm(false, true, og, rows, cols, T(1), grad_columns.data + k * og * cols, cols,
-                         lowered.data + k * rows * cols, cols, beta, w.data() + k * og * rows,
-                         rows);
-    });
-    return w;
-}
-
 /// The geometry of a gradient op, from the shapes it is given: the input's (N, C_in, H, W),
 /// the weight's and the output gradient's, whose spatial size must not exceed the formula's.
 ConvGeometry gradient_geometry(const char* op, const Shape& input_shape, const Shape& weight_shape,
@@ -248,7 +135,7 @@ Tensor conv2d_explicit(const std::string& op, const Tensor& input, const Tensor&
             using A = std::decay_t<decltype(x)>;
             using T = element_t<A>;
             const T* b = bias.defined() ? bias.value<T>().data() : nullptr;
-            return conv_forward(x.data(), std::get<A>(array_of(weight)).data(), b, g);
+            return detail::conv_forward(x.data(), std::get<A>(array_of(weight)).data(), b, g);
         },
         array_of(input));
     const std::vector<Tensor> inputs = bias.defined() ? std::vector<Tensor>{input, weight, bias}
@@ -330,7 +217,7 @@ Tensor conv2d_input_grad(const Tensor& grad_output, const Tensor& weight, Pair2 
     Array value = std::visit(
         [&](const auto& go) -> Array {
             using A = std::decay_t<decltype(go)>;
-            return conv_input_grad(go.data(), std::get<A>(array_of(weight)).data(), g);
+            return detail::conv_input_grad(go.data(), std::get<A>(array_of(weight)).data(), g);
         },
         array_of(grad_output));
     const Pair2 kernel{g.kernel_h, g.kernel_w};
@@ -364,7 +251,7 @@ Tensor conv2d_weight_grad(const Tensor& input, const Tensor& grad_output, Pair2 
     Array value = std::visit(
         [&](const auto& x) -> Array {
             using A = std::decay_t<decltype(x)>;
-            return conv_weight_grad(x.data(), std::get<A>(array_of(grad_output)).data(), g);
+            return detail::conv_weight_grad(x.data(), std::get<A>(array_of(grad_output)).data(), g);
         },
         array_of(input));
     const Pair2 input_size{g.height, g.width};
