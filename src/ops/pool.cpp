@@ -147,11 +147,11 @@ Tensor window_max(const char* name, const Tensor& x, const Windows& windows) {
                                 const std::size_t row = rows[r] * windows.width;
                                 for (std::size_t c = 0; c < columns.count; ++c) {
                                     // The first maximum wins; a NaN propagates (PyTorch's rule).
-                                    const T v = plane[row + columns[c]];
-                                    if (v > best || v != v) {
-                                        best = v;
-                                        best_k = row + columns[c];
-                                    }
+                                    const std::size_t k = row + columns[c];
+                                    const T v = plane[k];
+                                    const bool take = v > best || v != v;
+                                    best = take ? v : best;  // branch-free: maxima are random
+                                    best_k = take ? k : best_k;
                                 }
                             }
                             at = static_cast<std::int64_t>(p * area + best_k);
