@@ -19,6 +19,15 @@ struct LogisticData {
 };
 LogisticData make_logistic_data(std::size_t n, std::uint64_t seed = 7);
 
+/// A conv2d of the benchmark: input (batch, channels, size, size), a kernel x kernel weight to
+/// out_channels, stride, padding and groups (groups = channels: depthwise).
+struct ConvShape {
+    std::string name;
+    std::size_t batch, channels, size, out_channels, kernel, stride, padding, groups;
+};
+/// The conv2d forward+backward shapes: 3x3, 5x5, 1x1, stride 2, depthwise.
+std::vector<ConvShape> conv_shapes();
+
 class Side {
 public:
     virtual ~Side() = default;
@@ -29,6 +38,12 @@ public:
     /// (e.g. {784, 128, 10}, ReLU between layers, cross-entropy), cycling through `batches`.
     virtual double mlp_step(const std::vector<std::size_t>& layers,
                             const std::vector<Batch>& batches, const TimingOptions& timing) = 0;
+    /// Seconds per training step (forward, backward, SGD momentum step) of the example's CNN
+    /// (conv 32 - BN - ReLU - maxpool, conv 64 - BN - ReLU - maxpool, linear 128, dropout 0.25,
+    /// linear 10) on images (n, 1, 28, 28), cycling through `batches`.
+    virtual double cnn_step(const std::vector<Batch>& batches, const TimingOptions& timing) = 0;
+    /// Seconds per conv2d forward and backward (gradients of input and weight) of sum(y).
+    virtual double conv_step(const ConvShape& shape, const TimingOptions& timing) = 0;
     /// Seconds per SGD update of the logistic loss on one example of 2 features.
     virtual double logistic_update(const LogisticData& data, const TimingOptions& timing) = 0;
     /// Seconds per forward and backward of sum(tanh(x a + b)) with scalars a, b requiring grad.
@@ -43,6 +58,10 @@ std::unique_ptr<Side> make_torch_side();
 /// (3 forward and 5 backward for 784-1024-1024-10), called directly through cblas_sgemm.
 double sgemm_bound(const std::vector<std::size_t>& layers, std::size_t batch,
                    const TimingOptions& timing);
+
+/// Seconds for the sgemm calls one CNN training step of xgrad makes at batch `batch` (im2col
+/// convolutions over the whole batch and the linear layers), called directly.
+double cnn_sgemm_bound(std::size_t batch, const TimingOptions& timing);
 
 /// The BLAS kernel name, library and thread count (OpenBLAS's own report).
 struct BlasReport {

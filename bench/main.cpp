@@ -2,7 +2,7 @@
 //
 //     xgrad_bench [--json PATH] [--samples N] [--rounds N] [--threads 1,2] [--data DIR]
 //                 [--note TEXT] [--quick]
-//                 [--case mlp|logistic|big|tanh|rss]...   (default: all; repeat to pick several)
+//                 [--case mlp|logistic|big|tanh|cnn|conv|rss]...   (default: all; repeat)
 //                 [--side xgrad|libtorch]                 (one library only, for profiling)
 //
 // Each case runs on both libraries with the same data, float32, the same thread count and the
@@ -40,6 +40,14 @@ LogisticData make_logistic_data(std::size_t n, std::uint64_t seed) {
     return data;
 }
 
+std::vector<ConvShape> conv_shapes() {
+    return {{"conv2d 3x3 32>64 14x14 b64", 64, 32, 14, 64, 3, 1, 1, 1},
+            {"conv2d 5x5 16>32 14x14 b64", 64, 16, 14, 32, 5, 1, 2, 1},
+            {"conv2d 1x1 64>64 14x14 b64", 64, 64, 14, 64, 1, 1, 0, 1},
+            {"conv2d 3x3 s2 32>64 28x28 b64", 64, 32, 28, 64, 3, 2, 1, 1},
+            {"conv2d 3x3 dw 64 14x14 b64", 64, 64, 14, 64, 3, 1, 1, 64}};
+}
+
 namespace {
 
 struct Args {
@@ -52,7 +60,7 @@ struct Args {
     bool quick = false;
     /// Run one library only ("xgrad" or "libtorch"), e.g. under a profiler.
     std::string side;
-    /// Cases to run (mlp, logistic, big, tanh, rss); empty: all.
+    /// Cases to run (mlp, logistic, big, tanh, cnn, conv, rss); empty: all.
     std::vector<std::string> cases;
     bool wants(const std::string& name) const {
         return cases.empty() || std::find(cases.begin(), cases.end(), name) != cases.end();
@@ -240,6 +248,27 @@ int main(int argc, char** argv) {
                     rows.push_back(torch_row);
                 }
             }
+            if (args.wants("cnn")) {
+                const auto batches = make_batches(images, 64, 16);
+                const auto [x, t] = measure([&](Side& s) { return s.cnn_step(batches, slow); });
+                rows.push_back(compare("cnn step (example's CNN), batch 64", threads, x,
+                                       t, false, 0.8));
+                std::vector<double> bounds;
+                for (std::size_t r = 0; r < rounds; ++r) bounds.push_back(cnn_sgemm_bound(64, slow));
+                const double bound = median(bounds);
+                Row floor{"  sgemm calls of that step, direct", threads, bound, -1, "s"};
+                floor.ratio = x / bound;
+                floor.ratio_of = "xgrad/sgemm";
+                floor.target = "<= 1.3";
+                floor.met = floor.ratio <= 1.3;
+                rows.push_back(floor);
+            }
+            if (args.wants("conv"))
+                for (const ConvShape& shape : conv_shapes()) {
+                    const auto [x, t] =
+                        measure([&](Side& s) { return s.conv_step(shape, slow); });
+                    rows.push_back(compare(shape.name + " fwd+bwd", threads, x, t, false, 1.0));
+                }
             if (args.wants("tanh")) {
                 const auto [x, t] =
                     measure([&](Side& s) { return s.tanh_chain(tanh_input, timing); });

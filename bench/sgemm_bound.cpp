@@ -2,6 +2,8 @@
 // transpose flags), called directly, with nothing else around them.
 #include <cblas.h>
 
+#include <algorithm>
+
 #include "cases.hpp"
 
 namespace bench {
@@ -34,6 +36,39 @@ double sgemm_bound(const std::vector<std::size_t>& layers, std::size_t batch,
     std::size_t widest = 0;
     for (auto w : layers) widest = std::max(widest, w);
     const std::size_t size = std::max(batch, widest) * widest;
+    std::vector<float> a(size, 0.5f), b(size, 0.25f), c(size);
+    return median_seconds(
+        [&] {
+            for (const auto& g : calls) run(g, a.data(), b.data(), c.data());
+        },
+        timing);
+}
+
+double cnn_sgemm_bound(std::size_t batch, const TimingOptions& timing) {
+    const int n = static_cast<int>(batch);
+    std::vector<Gemm> calls;
+    // A convolution lowered by im2col: y (O, N L) = W (O, C k k) cols (C k k, N L); the weight
+    // gradient g (O, N L) cols^T; the input gradient W^T g (not for the first layer, whose input
+    // needs none).
+    const auto conv = [&](int in, int out, int area, bool input_grad) {
+        const int k = in * 9, columns = n * area;
+        calls.push_back({false, false, out, columns, k});
+        calls.push_back({false, true, out, k, columns});
+        if (input_grad) calls.push_back({true, false, k, columns, out});
+    };
+    const auto linear = [&](int in, int out) {
+        calls.push_back({false, true, n, out, in});
+        calls.push_back({true, false, out, in, n});
+        calls.push_back({false, false, n, in, out});
+    };
+    conv(1, 32, 28 * 28, false);
+    conv(32, 64, 14 * 14, true);
+    linear(64 * 7 * 7, 128);
+    linear(128, 10);
+    std::size_t size = 0;
+    for (const auto& g : calls)
+        size = std::max({size, std::size_t(g.m) * g.k, std::size_t(g.k) * g.n,
+                         std::size_t(g.m) * g.n});
     std::vector<float> a(size, 0.5f), b(size, 0.25f), c(size);
     return median_seconds(
         [&] {

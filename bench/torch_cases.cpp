@@ -27,6 +27,16 @@ torch::nn::Sequential make_mlp(const std::vector<std::size_t>& layers) {
     return model;
 }
 
+/// The example's CNN, layer for layer as bench/xgrad_cases.cpp builds it.
+torch::nn::Sequential make_cnn() {
+    namespace nn = torch::nn;
+    return nn::Sequential(
+        nn::Conv2d(nn::Conv2dOptions(1, 32, 3).padding(1)), nn::BatchNorm2d(32), nn::ReLU(),
+        nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(32, 64, 3).padding(1)), nn::BatchNorm2d(64),
+        nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(64 * 7 * 7, 128), nn::ReLU(),
+        nn::Dropout(0.25), nn::Linear(128, 10));
+}
+
 class TorchSide : public Side {
 public:
     std::string name() const override { return "libtorch"; }
@@ -59,6 +69,48 @@ public:
                 reset_grads(params);
                 loss.backward();
                 sgd.step();
+            },
+            timing);
+    }
+
+    double cnn_step(const std::vector<Batch>& batches, const TimingOptions& timing) override {
+        std::vector<torch::Tensor> inputs, labels;
+        for (const auto& b : batches) {
+            const auto rows = static_cast<std::int64_t>(b.size);
+            inputs.push_back(
+                torch::from_blob(const_cast<float*>(b.x.data()), {rows, 1, 28, 28}).clone());
+            labels.push_back(
+                torch::from_blob(const_cast<std::int64_t*>(b.labels.data()), {rows}, torch::kLong)
+                    .clone());
+        }
+        auto model = make_cnn();
+        const auto params = model->parameters();
+        torch::optim::SGD sgd(params, torch::optim::SGDOptions(0.01).momentum(0.9));
+        std::size_t next = 0;
+        return median_seconds(
+            [&] {
+                const std::size_t i = next++ % inputs.size();
+                const auto loss = F::cross_entropy(model->forward(inputs[i]), labels[i]);
+                reset_grads(params);
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
+    double conv_step(const ConvShape& c, const TimingOptions& timing) override {
+        const auto i = [](std::size_t v) { return static_cast<std::int64_t>(v); };
+        auto x = torch::randn({i(c.batch), i(c.channels), i(c.size), i(c.size)},
+                              torch::requires_grad());
+        auto w = torch::randn({i(c.out_channels), i(c.channels / c.groups), i(c.kernel),
+                               i(c.kernel)},
+                              torch::requires_grad());
+        const auto options =
+            F::Conv2dFuncOptions().stride(i(c.stride)).padding(i(c.padding)).groups(i(c.groups));
+        return median_seconds(
+            [&] {
+                reset_grads({x, w});
+                F::conv2d(x, w, options).sum().backward();
             },
             timing);
     }

@@ -27,6 +27,18 @@ std::shared_ptr<nn::Sequential> make_mlp(const std::vector<std::size_t>& layers)
     return model;
 }
 
+/// The example's CNN (examples/fashion_mnist.cpp --model cnn).
+std::shared_ptr<nn::Sequential> make_cnn() {
+    return std::make_shared<nn::Sequential>(
+        std::make_shared<nn::Conv2d>(1, 32, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(32),
+        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
+        std::make_shared<nn::Conv2d>(32, 64, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(64),
+        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
+        std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(64 * 7 * 7, 128),
+        std::make_shared<nn::ReLU>(), std::make_shared<nn::Dropout>(0.25),
+        std::make_shared<nn::Linear>(128, 10));
+}
+
 class XgradSide : public Side {
 public:
     std::string name() const override { return "xgrad"; }
@@ -54,6 +66,44 @@ public:
                 sgd.zero_grad();
                 loss.backward();
                 sgd.step();
+            },
+            timing);
+    }
+
+    double cnn_step(const std::vector<Batch>& batches, const TimingOptions& timing) override {
+        std::vector<Tensor> inputs;
+        std::vector<IndexArray> labels;
+        for (const auto& b : batches) {
+            xt::xarray<float> a = xt::adapt(b.x, std::vector<std::size_t>{b.size, 1, 28, 28});
+            inputs.push_back(Tensor(std::move(a)));
+            labels.push_back(xt::adapt(b.labels, std::vector<std::size_t>{b.size}));
+        }
+        auto model = make_cnn();
+        optim::SGDOptions options;
+        options.lr = 0.01;
+        options.momentum = 0.9;
+        optim::SGD sgd(model->parameters(), options);
+        std::size_t next = 0;
+        return median_seconds(
+            [&] {
+                const std::size_t i = next++ % inputs.size();
+                const Tensor loss = nn::cross_entropy((*model)(inputs[i]), labels[i]);
+                sgd.zero_grad();
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
+    double conv_step(const ConvShape& c, const TimingOptions& timing) override {
+        Tensor x = randn({c.batch, c.channels, c.size, c.size}, DType::Float32, true);
+        Tensor w = randn({c.out_channels, c.channels / c.groups, c.kernel, c.kernel},
+                         DType::Float32, true);
+        return median_seconds(
+            [&] {
+                x.zero_grad();
+                w.zero_grad();
+                sum(conv2d(x, w, Tensor(), c.stride, c.padding, 1, c.groups)).backward();
             },
             timing);
     }

@@ -66,6 +66,17 @@ elseif(EXAMPLE STREQUAL "fashion_mnist")
   expect("a resumed second epoch above 60%" resumed GREATER -1 AND CMAKE_MATCH_1 GREATER 60)
   string(REGEX MATCH "epoch  1:" again "${out}")
   expect("the resumed run to skip epoch 1" NOT again)
+elseif(EXAMPLE STREQUAL "fashion_mnist_cnn")
+  # The CNN (conv - batch norm - pool) on a subset: its accuracy, and a resume that restores the
+  # batch-norm buffers with the weights.
+  set(args --model cnn --out ${OUT} --train-examples 2000 --test-examples 1000 --batch-size 32 --rule adam --lr 0.001)
+  run(COMMAND ${BIN}/fashion_mnist ${args} --epochs 1)
+  string(REGEX MATCH "epoch  1: [^\n]*test accuracy ([0-9.]+)%" line "${out}")
+  expect("CNN test accuracy above 65% after one epoch on 2000 examples, got ${CMAKE_MATCH_1}" CMAKE_MATCH_1 GREATER 65)
+  run(COMMAND ${BIN}/fashion_mnist ${args} --epochs 2 --resume)
+  string(FIND "${out}" "resumed from" resumed)
+  string(REGEX MATCH "epoch  2: [^\n]*test accuracy ([0-9.]+)%" line "${out}")
+  expect("a resumed second CNN epoch above 70%, got ${CMAKE_MATCH_1}" resumed GREATER -1 AND CMAKE_MATCH_1 GREATER 70)
 elseif(EXAMPLE STREQUAL "fashion_mnist_mpi")
   # -DMPIEXEC=<mpirun -n 2 and flags>. Rank 0 alone prints and writes the checkpoint.
   set(args --out ${OUT} --train-examples 2000 --test-examples 2000 --batch-size 32 --rule adam --lr 0.002

@@ -3,12 +3,16 @@
 /// Everything of xgrad::nn in one include: Module, the layers, initialisation and the losses.
 
 #include "xgrad/nn/activation.hpp"
+#include "xgrad/nn/conv.hpp"
 #include "xgrad/nn/dropout.hpp"
+#include "xgrad/nn/embedding.hpp"
 #include "xgrad/nn/flatten.hpp"
 #include "xgrad/nn/init.hpp"
 #include "xgrad/nn/linear.hpp"
 #include "xgrad/nn/loss.hpp"
 #include "xgrad/nn/module.hpp"
+#include "xgrad/nn/normalization.hpp"
+#include "xgrad/nn/pooling.hpp"
 #include "xgrad/nn/sequential.hpp"
 #include "xgrad/nn/utils.hpp"
 #include "xgrad/random.hpp"

@@ -14,25 +14,50 @@ Dropout::Dropout(double p) : p_(p) {
 
 Dropout::Dropout(double p, Generator& generator) : Dropout(p) { generator_ = &generator; }
 
-Tensor Dropout::forward(const Tensor& input) {
-    if (!is_training() || p_ == 0.0) return input;
-    Generator& generator = generator_ ? *generator_ : default_generator();
-    // The mask holds 0 or 1/(1-p); the product is an ordinary differentiable mul, so the
-    // gradient is masked and scaled the same way.
-    Array mask = std::visit(
-        [&](const auto& x) -> Array {
-            using T = typename std::decay_t<decltype(x)>::value_type;
-            auto m = xt::xarray<T>::from_shape(x.shape());
+namespace {
+/// A mask of `shape` holding 0 with probability p and 1 / (1 - p) otherwise, in x's dtype.
+Tensor keep_mask(const Tensor& x, const Shape& shape, double p, Generator& generator) {
+    return make_leaf(std::visit(
+        [&](const auto& a) -> Array {
+            using T = typename std::decay_t<decltype(a)>::value_type;
+            auto m = xt::xarray<T>::from_shape(shape);
             generator.fill_uniform(m.data(), m.size());
-            const T keep = static_cast<T>(1.0 - p_);
-            const T scale = p_ < 1.0 ? static_cast<T>(1.0 / (1.0 - p_)) : T(0);
+            const T keep = static_cast<T>(1.0 - p);
+            const T scale = p < 1.0 ? static_cast<T>(1.0 / (1.0 - p)) : T(0);
             for (auto& v : m) v = v < keep ? scale : T(0);
             return Array(std::move(m));
         },
-        array_of(input));
-    return input * make_leaf(std::move(mask));
+        array_of(x)));
+}
+}  // namespace
+
+Tensor Dropout::forward(const Tensor& input) {
+    if (!is_training() || p_ == 0.0) return input;
+    // The product is an ordinary differentiable mul: the gradient is masked and scaled alike.
+    return input *
+           keep_mask(input, input.shape(), p_, generator_ ? *generator_ : default_generator());
 }
 
 std::string Dropout::describe() const { return "Dropout(p=" + format_exact(p_) + ")"; }
+
+Dropout2d::Dropout2d(double p) : p_(p) {
+    if (!(p >= 0.0 && p <= 1.0))
+        throw ValueError("Dropout2d: expected 0 <= p <= 1, got " + format_exact(p));
+}
+
+Dropout2d::Dropout2d(double p, Generator& generator) : Dropout2d(p) { generator_ = &generator; }
+
+Tensor Dropout2d::forward(const Tensor& input) {
+    if (input.dim() != 3 && input.dim() != 4)
+        throw ShapeError(describe() + ": expected an input (N, C, H, W) or (C, H, W), got " +
+                         shape_str(input.shape()));
+    if (!is_training() || p_ == 0.0) return input;
+    // One draw per channel, broadcast over its height and width.
+    Shape channels = input.shape();
+    channels[channels.size() - 1] = channels[channels.size() - 2] = 1;
+    return input * keep_mask(input, channels, p_, generator_ ? *generator_ : default_generator());
+}
+
+std::string Dropout2d::describe() const { return "Dropout2d(p=" + format_exact(p_) + ")"; }
 
 }  // namespace xgrad::nn

@@ -1,0 +1,177 @@
+#include "xgrad/nn/conv.hpp"
+
+#include <cmath>
+
+#include "nn/layer_error.hpp"
+#include "xgrad/nn/init.hpp"
+
+namespace xgrad::nn {
+
+namespace {
+/// PyTorch's reset_parameters of _ConvNd: kaiming_uniform_(a = sqrt(5)) and the bias from
+/// U[-1/sqrt(fan_in), 1/sqrt(fan_in)].
+void reset_conv(const Tensor& weight, const Tensor& bias, Generator& generator) {
+    init::kaiming_uniform_(weight, std::sqrt(5.0), init::FanMode::FanIn,
+                           init::Nonlinearity::LeakyReLU, generator);
+    if (bias.defined()) {
+        const double bound =
+            1.0 / std::sqrt(static_cast<double>(init::fan_in_and_fan_out(weight).first));
+        init::uniform_(bias, -bound, bound, generator);
+    }
+}
+
+void check_channels(const char* layer, std::size_t in, std::size_t out, std::size_t groups) {
+    if (in == 0 || out == 0 || groups == 0)
+        throw ValueError(std::string(layer) + ": expected positive channels and groups, got " +
+                         std::to_string(in) + ", " + std::to_string(out) +
+                         ", groups=" + std::to_string(groups));
+    if (in % groups != 0 || out % groups != 0)
+        throw ValueError(std::string(layer) + ": groups=" + std::to_string(groups) +
+                         " must divide in_channels=" + std::to_string(in) +
+                         " and out_channels=" + std::to_string(out));
+}
+
+std::string padding_str(const ConvPadding& p, bool one_d) {
+    if (p.mode == ConvPadding::Mode::Same) return "'same'";
+    if (p.mode == ConvPadding::Mode::Valid) return "'valid'";
+    return one_d ? "(" + std::to_string(p.size.w) + ",)" : detail::pair_str(p.size.h, p.size.w);
+}
+
+/// ShapeError unless `input` has `rank` axes and `channels` channels.
+void check_input(const Tensor& input, std::size_t rank, std::size_t channels, const char* layout) {
+    if (input.dim() != rank || input.shape()[1] != channels)
+        throw ShapeError(std::string("expected an input of shape ") + layout + " with C = " +
+                         std::to_string(channels) + ", got " + shape_str(input.shape()));
+}
+}  // namespace
+
+Conv2d::Conv2d(std::size_t in_channels, std::size_t out_channels, Pair2 kernel_size, Pair2 stride,
+               ConvPadding padding, Pair2 dilation, std::size_t groups, bool bias, DType dtype,
+               Generator& generator)
+    : in_channels_(in_channels),
+      out_channels_(out_channels),
+      kernel_size_(kernel_size),
+      stride_(stride),
+      padding_(padding),
+      dilation_(dilation),
+      groups_(groups) {
+    check_channels("Conv2d", in_channels, out_channels, groups);
+    if (kernel_size.h == 0 || kernel_size.w == 0)
+        throw ValueError("Conv2d: kernel_size must be positive");
+    if (padding.mode == ConvPadding::Mode::Same && !(stride == Pair2(1)))
+        throw ValueError("Conv2d: padding='same' needs stride 1");
+    weight_ = register_parameter(
+        "weight", zeros({out_channels, in_channels / groups, kernel_size.h, kernel_size.w}, dtype));
+    if (bias) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
+    reset_parameters(generator);
+}
+
+void Conv2d::reset_parameters(Generator& generator) { reset_conv(weight_, bias_, generator); }
+
+Tensor Conv2d::forward(const Tensor& input) {
+    return detail::naming_layer(describe(), [&] {
+        check_input(input, 4, in_channels_, "(N, C, H, W)");
+        return conv2d(input, weight_, bias_, stride_, padding_, dilation_, groups_);
+    });
+}
+
+std::string Conv2d::describe() const {
+    std::string s = "Conv2d(" + std::to_string(in_channels_) + ", " +
+                    std::to_string(out_channels_) +
+                    ", kernel_size=" + detail::pair_str(kernel_size_.h, kernel_size_.w) +
+                    ", stride=" + detail::pair_str(stride_.h, stride_.w);
+    if (!(padding_.mode == ConvPadding::Mode::Explicit && padding_.size == Pair2(0)))
+        s += ", padding=" + padding_str(padding_, false);
+    if (!(dilation_ == Pair2(1))) s += ", dilation=" + detail::pair_str(dilation_.h, dilation_.w);
+    if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
+    if (!bias_.defined()) s += ", bias=false";
+    return s + ")";
+}
+
+Conv1d::Conv1d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size,
+               std::size_t stride, ConvPadding padding, std::size_t dilation, std::size_t groups,
+               bool bias, DType dtype, Generator& generator)
+    : in_channels_(in_channels),
+      out_channels_(out_channels),
+      kernel_size_(kernel_size),
+      stride_(stride),
+      padding_(padding),
+      dilation_(dilation),
+      groups_(groups) {
+    check_channels("Conv1d", in_channels, out_channels, groups);
+    if (kernel_size == 0) throw ValueError("Conv1d: kernel_size must be positive");
+    weight_ = register_parameter("weight",
+                                 zeros({out_channels, in_channels / groups, kernel_size}, dtype));
+    if (bias) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
+    reset_parameters(generator);
+}
+
+void Conv1d::reset_parameters(Generator& generator) { reset_conv(weight_, bias_, generator); }
+
+Tensor Conv1d::forward(const Tensor& input) {
+    return detail::naming_layer(describe(), [&] {
+        check_input(input, 3, in_channels_, "(N, C, L)");
+        return conv1d(input, weight_, bias_, stride_, padding_, dilation_, groups_);
+    });
+}
+
+std::string Conv1d::describe() const {
+    std::string s = "Conv1d(" + std::to_string(in_channels_) + ", " +
+                    std::to_string(out_channels_) + ", kernel_size=(" +
+                    std::to_string(kernel_size_) + ",), stride=(" + std::to_string(stride_) + ",)";
+    if (!(padding_.mode == ConvPadding::Mode::Explicit && padding_.size.w == 0))
+        s += ", padding=" + padding_str(padding_, true);
+    if (dilation_ != 1) s += ", dilation=(" + std::to_string(dilation_) + ",)";
+    if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
+    if (!bias_.defined()) s += ", bias=false";
+    return s + ")";
+}
+
+ConvTranspose2d::ConvTranspose2d(std::size_t in_channels, std::size_t out_channels,
+                                 Pair2 kernel_size, Pair2 stride, Pair2 padding,
+                                 Pair2 output_padding, std::size_t groups, bool bias,
+                                 Pair2 dilation, DType dtype, Generator& generator)
+    : in_channels_(in_channels),
+      out_channels_(out_channels),
+      kernel_size_(kernel_size),
+      stride_(stride),
+      padding_(padding),
+      output_padding_(output_padding),
+      groups_(groups),
+      dilation_(dilation) {
+    check_channels("ConvTranspose2d", in_channels, out_channels, groups);
+    if (kernel_size.h == 0 || kernel_size.w == 0)
+        throw ValueError("ConvTranspose2d: kernel_size must be positive");
+    weight_ = register_parameter(
+        "weight", zeros({in_channels, out_channels / groups, kernel_size.h, kernel_size.w}, dtype));
+    if (bias) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
+    reset_parameters(generator);
+}
+
+void ConvTranspose2d::reset_parameters(Generator& generator) {
+    reset_conv(weight_, bias_, generator);
+}
+
+Tensor ConvTranspose2d::forward(const Tensor& input) {
+    return detail::naming_layer(describe(), [&] {
+        check_input(input, 4, in_channels_, "(N, C, H, W)");
+        return conv_transpose2d(input, weight_, bias_, stride_, padding_, output_padding_, groups_,
+                                dilation_);
+    });
+}
+
+std::string ConvTranspose2d::describe() const {
+    std::string s = "ConvTranspose2d(" + std::to_string(in_channels_) + ", " +
+                    std::to_string(out_channels_) +
+                    ", kernel_size=" + detail::pair_str(kernel_size_.h, kernel_size_.w) +
+                    ", stride=" + detail::pair_str(stride_.h, stride_.w);
+    if (!(padding_ == Pair2(0))) s += ", padding=" + detail::pair_str(padding_.h, padding_.w);
+    if (!(output_padding_ == Pair2(0)))
+        s += ", output_padding=" + detail::pair_str(output_padding_.h, output_padding_.w);
+    if (!(dilation_ == Pair2(1))) s += ", dilation=" + detail::pair_str(dilation_.h, dilation_.w);
+    if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
+    if (!bias_.defined()) s += ", bias=false";
+    return s + ")";
+}
+
+}  // namespace xgrad::nn

@@ -1,0 +1,126 @@
+#pragma once
+// The three products of a convolution over a lowered batch (im2col.hpp): the forward
+// y = W cols, the input gradient col2im(W^T G) and the weight gradient G cols^T, one gemm per
+// group. Plain functions over raw arrays, for the ops in conv.cpp.
+
+#include <algorithm>
+#include <cstddef>
+#include <xtensor/xarray.hpp>
+
+#include "blas.hpp"
+#include "ops/im2col.hpp"
+#include "pool.hpp"
+
+namespace xgrad::detail {
+
+/// A scratch matrix of the lowering (rows x columns), recycled when it dies.
+template <class T>
+struct Scratch {
+    Array holder;
+    T* data;
+    Scratch(std::size_t rows, std::size_t columns)
+        : holder(new_array<T>({rows, columns})), data(std::get<xt::xarray<T>>(holder).data()) {}
+    ~Scratch() { recycle(holder); }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+};
+
+/// (N, C, L) -> (C, N L): the layout of the gemm's output and gradient blocks.
+template <class T>
+void batch_to_columns(const T* nchw, std::size_t n, std::size_t c, std::size_t l, T* out) {
+    for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t ch = 0; ch < c; ++ch)
+            std::copy_n(nchw + (b * c + ch) * l, l, out + ch * n * l + b * l);
+}
+
+/// The batch is lowered a chunk of examples at a time, sized so that the im2col matrix (about
+/// this many bytes) stays in the core's cache between im2col writing it and gemm reading it.
+constexpr std::size_t kLoweredBytes = std::size_t(1) << 20;
+
+/// Examples per chunk for geometry g.
+template <class T>
+std::size_t chunk_size(const ConvGeometry& g) {
+    const std::size_t per_example =
+        std::max<std::size_t>(1, g.group_rows() * g.groups * g.out_area());
+    return std::min(g.batch, std::max<std::size_t>(1, kLoweredBytes / sizeof(T) / per_example));
+}
+
+/// Calls f(part, first) for consecutive chunks of the batch: part is g for examples
+/// [first, first + part.batch).
+template <class T, class F>
+void for_each_chunk(const ConvGeometry& g, F f) {
+    const std::size_t chunk = chunk_size<T>(g);
+    for (std::size_t first = 0; first < g.batch; first += chunk) {
+        ConvGeometry part = g;
+        part.batch = std::min(chunk, g.batch - first);
+        f(part, first);
+    }
+}
+
+template <class T>
+xt::xarray<T> conv_forward(const T* x, const T* w, const T* bias, const ConvGeometry& g) {
+    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
+    const std::size_t max_cols = chunk_size<T>(g) * area;
+    Scratch<T> lowered(rows * g.groups, max_cols);
+    Scratch<T> product(g.out_channels, max_cols);
+    xt::xarray<T> y = new_array<T>({g.batch, g.out_channels, g.out_h, g.out_w});
+    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
+        const std::size_t cols = part.columns();
+        im2col(x + first * g.in_channels * g.height * g.width, part, lowered.data);
+        for (std::size_t k = 0; k < g.groups; ++k)
+            gemm(false, false, og, cols, rows, T(1), w + k * og * rows, rows,
+                 lowered.data + k * rows * cols, cols, T(0), product.data + k * og * cols, cols);
+        for (std::size_t n = 0; n < part.batch; ++n)
+            for (std::size_t o = 0; o < g.out_channels; ++o) {
+                const T* src = product.data + o * cols + n * area;
+                T* dst = y.data() + ((first + n) * g.out_channels + o) * area;
+                const T b = bias ? bias[o] : T(0);
+                for (std::size_t i = 0; i < area; ++i) dst[i] = src[i] + b;
+            }
+    });
+    return y;
+}
+
+template <class T>
+xt::xarray<T> conv_input_grad(const T* grad, const T* w, const ConvGeometry& g) {
+    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
+    const std::size_t max_cols = chunk_size<T>(g) * area;
+    Scratch<T> grad_columns(g.out_channels, max_cols);
+    Scratch<T> lowered(rows * g.groups, max_cols);
+    xt::xarray<T> x = new_array<T>({g.batch, g.in_channels, g.height, g.width});
+    x.fill(T(0));
+    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
+        const std::size_t cols = part.columns();
+        batch_to_columns(grad + first * g.out_channels * area, part.batch, g.out_channels, area,
+                         grad_columns.data);
+        for (std::size_t k = 0; k < g.groups; ++k)
+            gemm(true, false, rows, cols, og, T(1), w + k * og * rows, rows,
+                 grad_columns.data + k * og * cols, cols, T(0), lowered.data + k * rows * cols,
+                 cols);
+        col2im(lowered.data, part, x.data() + first * g.in_channels * g.height * g.width);
+    });
+    return x;
+}
+
+template <class T>
+xt::xarray<T> conv_weight_grad(const T* x, const T* grad, const ConvGeometry& g) {
+    const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
+    const std::size_t max_cols = chunk_size<T>(g) * area;
+    Scratch<T> lowered(rows * g.groups, max_cols);
+    Scratch<T> grad_columns(g.out_channels, max_cols);
+    xt::xarray<T> w =
+        new_array<T>({g.out_channels, g.in_channels / g.groups, g.kernel_h, g.kernel_w});
+    for_each_chunk<T>(g, [&](const ConvGeometry& part, std::size_t first) {
+        const std::size_t cols = part.columns();
+        im2col(x + first * g.in_channels * g.height * g.width, part, lowered.data);
+        batch_to_columns(grad + first * g.out_channels * area, part.batch, g.out_channels, area,
+                         grad_columns.data);
+        const T beta = first == 0 ? T(0) : T(1);  // the chunks' products add up
+        for (std::size_t k = 0; k < g.groups; ++k)
+            gemm(false, true, og, rows, cols, T(1), grad_columns.data + k * og * cols, cols,
+                 lowered.data + k * rows * cols, cols, beta, w.data() + k * og * rows, rows);
+    });
+    return w;
+}
+
+}  // namespace xgrad::detail

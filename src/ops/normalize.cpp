@@ -1,0 +1,207 @@
+// normalize and its gradient. With M values per channel, xhat = (x - mu) r, r = (var + eps)^-1/2,
+// w the weight and P(v) = v - mean(v) - xhat mean(xhat v) (means and sums per channel):
+//   y = w xhat + b:   dx = w r P(g)  (normalize_input_grad),  dw = sum(g xhat),  db = sum(g)
+// and the gradient of gx = w r P(g), for u arriving at gx, is
+//   dg = w r P(u)
+//   dx = -w (r^2 / M) (xhat sum(u P(g)) + P(u) sum(xhat g) + P(g) sum(xhat u))
+//   dw = sum(u r P(g))
+// which follows from d r / dx = -r^2 xhat / M and d sum(xhat v) / dx = r P(v).
+#include "ops/normalize.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ops/common.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/reduce.hpp"
+#include "xgrad/ops/shape.hpp"
+
+namespace xgrad::detail {
+
+namespace {
+
+/// Calls f(channel, run) for every contiguous run (of `inner` values) of a channel.
+template <class T, class F>
+void for_each_run(T* data, const NormLayout& l, F f) {
+    for (std::size_t o = 0; o < l.outer; ++o)
+        for (std::size_t c = 0; c < l.channels; ++c) f(c, data + (o * l.channels + c) * l.inner);
+}
+
+/// Sum of run[i] - shift and of its square over a run, in double with independent partial
+/// sums (so that the loop vectorises).
+template <class T>
+void shifted_sums(const T* run, std::size_t n, double shift, double& s1, double& s2) {
+    constexpr std::size_t lanes = 8;
+    double a[lanes] = {}, b[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+        for (std::size_t k = 0; k < lanes; ++k) {
+            const double d = static_cast<double>(run[i + k]) - shift;
+            a[k] += d;
+            b[k] += d * d;
+        }
+    for (; i < n; ++i) {
+        const double d = static_cast<double>(run[i]) - shift;
+        a[0] += d;
+        b[0] += d * d;
+    }
+    for (std::size_t k = 0; k < lanes; ++k) {
+        s1 += a[k];
+        s2 += b[k];
+    }
+}
+
+/// Mean and biased variance of every channel in one pass: the sums of x - K and (x - K)^2 with
+/// K the channel's first value, which keeps the difference of squares from cancelling.
+template <class T>
+void channel_stats(const T* x, const NormLayout& l, std::vector<double>& mean,
+                   std::vector<double>& var) {
+    std::vector<double> s1(l.channels, 0.0), s2(l.channels, 0.0), shift(l.channels, 0.0);
+    if (l.count() > 0)
+        for (std::size_t c = 0; c < l.channels; ++c) shift[c] = static_cast<double>(x[c * l.inner]);
+    for_each_run(x, l, [&](std::size_t c, const T* run) {
+        shifted_sums(run, l.inner, shift[c], s1[c], s2[c]);
+    });
+    const double m = static_cast<double>(l.count());
+    mean.resize(l.channels);
+    var.resize(l.channels);
+    for (std::size_t c = 0; c < l.channels; ++c) {
+        const double d = s1[c] / m;
+        mean[c] = shift[c] + d;
+        var[c] = std::max(s2[c] / m - d * d, 0.0);
+    }
+}
+
+/// The per-channel values of an optional (channels,) tensor, or `fallback` when undefined.
+template <class T>
+std::vector<T> per_channel(const Tensor& t, std::size_t channels, T fallback) {
+    if (!t.defined()) return std::vector<T>(channels, fallback);
+    const auto& a = t.value<T>();
+    return std::vector<T>(a.data(), a.data() + channels);
+}
+
+/// Sums and means over a channel's values of v viewed as (outer, channels, inner), kept as
+/// (1, channels, 1).
+Tensor channel_mean(const Tensor& v) { return mean(v, {0, 2}, true); }
+Tensor channel_sum(const Tensor& v) { return sum(v, {0, 2}, true); }
+
+}  // namespace
+
+Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, const Tensor& weight,
+                 const Tensor& bias, std::vector<double>* mean, std::vector<double>* var) {
+    std::vector<double> mu, variance;
+    Array value = std::visit(
+        [&](const auto& a) -> Array {
+            using T = element_t<decltype(a)>;
+            channel_stats(a.data(), layout, mu, variance);
+            const std::vector<T> w = per_channel(weight, layout.channels, T(1));
+            const std::vector<T> b = per_channel(bias, layout.channels, T(0));
+            xt::xarray<T> out = new_array<T>(a.shape());
+            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
+                T* o = out.data() + (run - a.data());
+                const T r = static_cast<T>(1.0 / std::sqrt(variance[c] + eps));
+                const T scale = r * w[c], shift = b[c] - static_cast<T>(mu[c]) * scale;
+                for (std::size_t i = 0; i < layout.inner; ++i) o[i] = run[i] * scale + shift;
+            });
+            return out;
+        },
+        array_of(x));
+    if (mean) *mean = mu;
+    if (var) *var = variance;
+    std::vector<Tensor> inputs{x};
+    if (weight.defined()) inputs.push_back(weight);
+    if (bias.defined()) inputs.push_back(bias);
+    const bool has_weight = weight.defined(), has_bias = bias.defined();
+    return make_op(
+        "normalize", std::move(value), inputs,
+        [layout, eps, has_weight, has_bias](const Tensor& g, const Tensor&, const Inputs& in) {
+            const Tensor w = has_weight ? in[1] : Tensor();
+            Grads grads(in.size());
+            if (in[0].requires_grad()) grads[0] = normalize_input_grad(g, in[0], w, layout, eps);
+            const Shape view{layout.outer, layout.channels, layout.inner};
+            const Shape channels{layout.channels};
+            if (has_weight && in[1].requires_grad())
+                grads[1] = reshape(channel_sum(reshape(g * normalize(in[0], layout, eps), view)),
+                                   channels);
+            if (has_bias && in.back().requires_grad())
+                grads.back() = reshape(channel_sum(reshape(g, view)), channels);
+            return grads;
+        });
+}
+
+Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
+                            const NormLayout& layout, double eps) {
+    check_same_dtype("normalize_input_grad", {g, x});
+    Array value = std::visit(
+        [&](const auto& a) -> Array {
+            using A = std::decay_t<decltype(a)>;
+            using T = element_t<A>;
+            const A& ga = std::get<A>(array_of(g));
+            const std::vector<T> w = per_channel(weight, layout.channels, T(1));
+            std::vector<double> mu, variance, g_sum(layout.channels, 0.0),
+                gx_sum(layout.channels, 0.0);
+            channel_stats(a.data(), layout, mu, variance);
+            std::vector<double> r(layout.channels);
+            for (std::size_t c = 0; c < layout.channels; ++c)
+                r[c] = 1.0 / std::sqrt(variance[c] + eps);
+            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
+                const T* gr = ga.data() + (run - a.data());
+                double s = 0.0, sx = 0.0;
+                for (std::size_t i = 0; i < layout.inner; ++i) {
+                    s += gr[i];
+                    sx += gr[i] * (run[i] - mu[c]);
+                }
+                g_sum[c] += s;
+                gx_sum[c] += sx * r[c];
+            });
+            const double m = static_cast<double>(layout.count());
+            xt::xarray<T> out = new_array<T>(a.shape());
+            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
+                const std::size_t at = static_cast<std::size_t>(run - a.data());
+                const T* gr = ga.data() + at;
+                T* o = out.data() + at;
+                // w r (g - mean(g) - (x - mu) r mean(g xhat)) = scale g + slope x + shift
+                const double scale = w[c] * r[c], slope = -scale * r[c] * gx_sum[c] / m;
+                const double shift = -scale * g_sum[c] / m - slope * mu[c];
+                const T sc = static_cast<T>(scale), sl = static_cast<T>(slope),
+                        sh = static_cast<T>(shift);
+                for (std::size_t i = 0; i < layout.inner; ++i) o[i] = sc * gr[i] + sl * run[i] + sh;
+            });
+            return out;
+        },
+        array_of(x));
+    std::vector<Tensor> inputs{g, x};
+    if (weight.defined()) inputs.push_back(weight);
+    return make_op(
+        "normalize_input_grad", std::move(value), inputs,
+        [layout, eps](const Tensor& u, const Tensor&, const Inputs& in) {
+            const Shape shape = in[1].shape();
+            const Shape view{layout.outer, layout.channels, layout.inner};
+            const Tensor g3 = reshape(in[0], view), x3 = reshape(in[1], view),
+                         u3 = reshape(u, view);
+            const Tensor centred = x3 - channel_mean(x3);
+            const Tensor r = pow(channel_mean(centred * centred) + eps, -0.5);
+            const Tensor xhat = centred * r;
+            const auto project = [&](const Tensor& v) {
+                return v - channel_mean(v) - xhat * channel_mean(xhat * v);
+            };
+            const bool has_weight = in.size() == 3;
+            const Tensor w3 = has_weight ? reshape(in[2], {1, layout.channels, 1}) : Tensor();
+            const auto scaled = [&](const Tensor& t) { return has_weight ? t * w3 : t; };
+            const Tensor pu = project(u3), pg = project(g3);
+            Grads grads(in.size());
+            if (in[0].requires_grad()) grads[0] = reshape(scaled(r * pu), shape);
+            if (in[1].requires_grad()) {
+                const double m = static_cast<double>(layout.count());
+                grads[1] = reshape(scaled((r * r / -m) * (xhat * channel_sum(u3 * pg) +
+                                                          pu * channel_sum(xhat * g3) +
+                                                          pg * channel_sum(xhat * u3))),
+                                   shape);
+            }
+            if (has_weight && in[2].requires_grad())
+                grads[2] = reshape(channel_sum(u3 * r * pg), {layout.channels});
+            return grads;
+        });
+}
+
+}  // namespace xgrad::detail

@@ -1,0 +1,32 @@
+#pragma once
+// The normalization shared by batch, layer and group norm: x viewed as (outer, channels,
+// inner), every channel standardised with the mean and biased variance of its outer * inner
+// values, then (optionally) scaled and shifted by a weight and bias per channel.
+
+#include <cstddef>
+#include <vector>
+
+#include "xgrad/tensor.hpp"
+
+namespace xgrad::detail {
+
+/// How a tensor splits into the values of each channel: (outer, channels, inner).
+struct NormLayout {
+    std::size_t outer, channels, inner;
+    std::size_t count() const { return outer * inner; }
+};
+
+/// (x - mean) / sqrt(var + eps) * weight + bias per channel in one op (weight and bias of shape
+/// (channels,), or undefined). When `mean` / `var` are given they receive the statistics (var
+/// biased). The input's gradient is normalize_input_grad.
+Tensor normalize(const Tensor& x, const NormLayout& layout, double eps,
+                 const Tensor& weight = Tensor(), const Tensor& bias = Tensor(),
+                 std::vector<double>* mean = nullptr, std::vector<double>* var = nullptr);
+
+/// The gradient of normalize at x for output gradient g, in one op:
+/// weight r (g - mean(g) - xhat mean(g xhat)) with r = 1 / sqrt(var + eps) (weight 1 when
+/// undefined). Its own gradient is written with differentiable ops.
+Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
+                            const NormLayout& layout, double eps);
+
+}  // namespace xgrad::detail
