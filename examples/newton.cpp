@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <xgrad/optim.hpp>
+#include <xgrad/random.hpp>
 #include <xgrad/xgrad.hpp>
+#include <xtensor/xadapt.hpp>
 
 #include "support/csv_log.hpp"
 #include "support/dense.hpp"
@@ -131,14 +133,13 @@ std::vector<double> curvature_at(const Objective& f, const std::vector<double>& 
 /// whose second feature is four times narrower than the first: an elongated valley.
 Problem logistic_problem(std::size_t n, std::uint64_t seed) {
     xgrad::manual_seed(seed);
-    const Tensor labels = xgrad::where(xgrad::gt(xgrad::rand({n}, DType::Float64),
-                                                 xgrad::full({}, 0.5, DType::Float64)),
-                                       xgrad::ones({n}, DType::Float64),
-                                       xgrad::full({n}, -1.0, DType::Float64));
+    const Tensor labels = xgrad::where(
+        xgrad::gt(xgrad::rand({n}, DType::Float64), xgrad::full({}, 0.5, DType::Float64)),
+        xgrad::ones({n}, DType::Float64), xgrad::full({n}, -1.0, DType::Float64));
     const Tensor spread = Tensor({1.2, 0.3}, DType::Float64);
     const Tensor centre = Tensor({1.0, 0.3}, DType::Float64);
-    const Tensor x = xgrad::randn({n, 2}, DType::Float64) * spread +
-                     xgrad::reshape(labels, {n, 1}) * centre;
+    const Tensor x =
+        xgrad::randn({n, 2}, DType::Float64) * spread + xgrad::reshape(labels, {n, 1}) * centre;
     const Objective loss = [x, labels, n](const Tensor& w) {
         const Tensor scores = xgrad::reshape(xgrad::matmul(x, xgrad::reshape(w, {2, 1})), {n});
         return xgrad::sum(xgrad::softplus(-(labels * scores)));
@@ -173,17 +174,22 @@ std::string range(const std::vector<Run>& runs, std::size_t axis) {
 }
 
 int main(int argc, char** argv) {
-    CLI::App app{"Gradient descent, momentum and Newton's method on the logistic loss and Rosenbrock"};
+    CLI::App app{
+        "Gradient descent, momentum and Newton's method on the logistic loss and Rosenbrock"};
     std::string out_dir = "xgrad-output";
     double tol = 1e-6, rosenbrock_lr = 1e-3, momentum = 0.9;
     std::size_t max_steps = 100000, examples_count = 40;
     std::uint64_t seed = 3;
     app.add_option("--out", out_dir, "directory for the CSV and PNG files");
-    app.add_option("--tol", tol, "stop when the gradient norm is at most this")->check(CLI::PositiveNumber);
+    app.add_option("--tol", tol, "stop when the gradient norm is at most this")
+        ->check(CLI::PositiveNumber);
     app.add_option("--max-steps", max_steps, "give up after this many steps");
-    app.add_option("--rosenbrock-lr", rosenbrock_lr, "learning rate of GD and momentum on Rosenbrock");
-    app.add_option("--momentum", momentum, "momentum μ of the momentum method")->check(CLI::Range(0.0, 0.999));
-    app.add_option("--examples", examples_count, "points in the logistic data set")->check(CLI::Range(2, 100000));
+    app.add_option("--rosenbrock-lr", rosenbrock_lr,
+                   "learning rate of GD and momentum on Rosenbrock");
+    app.add_option("--momentum", momentum, "momentum μ of the momentum method")
+        ->check(CLI::Range(0.0, 0.999));
+    app.add_option("--examples", examples_count, "points in the logistic data set")
+        ->check(CLI::Range(2, 100000));
     app.add_option("--seed", seed, "seed of the logistic data set");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(out_dir);
@@ -202,22 +208,29 @@ int main(int argc, char** argv) {
                               first_order("momentum", p.f, p.start, heavy_ball, tol, max_steps),
                               newton(p.f, p.start, tol, max_steps)};
         for (const Run& r : runs) {
-            const double lr = r.method == "gd" ? p.gd_lr : r.method == "momentum" ? p.momentum_lr : 1.0;
-            std::printf("%-11s %-9s %10.4g %8zu %7zu %9zu %14.8g %11.3g  %s\n", p.name.c_str(), r.method.c_str(),
-                        lr, r.steps, r.evaluations, r.hessians, r.value, r.gradient_norm,
-                        r.converged ? "converged" : "not converged");
+            const double lr = r.method == "gd"         ? p.gd_lr
+                              : r.method == "momentum" ? p.momentum_lr
+                                                       : 1.0;
+            std::printf("%-11s %-9s %10.4g %8zu %7zu %9zu %14.8g %11.3g  %s\n", p.name.c_str(),
+                        r.method.c_str(), lr, r.steps, r.evaluations, r.hessians, r.value,
+                        r.gradient_norm, r.converged ? "converged" : "not converged");
         }
         // The optimum: Newton's last iterate when it converged (the exact (1, 1) on Rosenbrock).
-        const std::vector<double> optimum = p.name == "rosenbrock" ? std::vector<double>{1.0, 1.0} : runs[2].path.back();
+        const std::vector<double> optimum =
+            p.name == "rosenbrock" ? std::vector<double>{1.0, 1.0} : runs[2].path.back();
         const std::vector<double> eigenvalues = curvature_at(p.f, optimum);
-        std::printf("%s: Hessian at the optimum (%.6f, %.6f): eigenvalues %.6g and %.6g, condition number %.2f\n",
-                    p.name.c_str(), optimum[0], optimum[1], eigenvalues.front(), eigenvalues.back(),
-                    eigenvalues.back() / eigenvalues.front());
+        std::printf(
+            "%s: Hessian at the optimum (%.6f, %.6f): eigenvalues %.6g and %.6g, condition number "
+            "%.2f\n",
+            p.name.c_str(), optimum[0], optimum[1], eigenvalues.front(), eigenvalues.back(),
+            eigenvalues.back() / eigenvalues.front());
 
         examples::ContourPanel panel{p.name, p.gnuplot_f, range(runs, 0), range(runs, 1), "", {}};
         const double best = runs[2].value;
         for (double level : {1.001, 1.01, 1.05, 1.2, 1.5, 2.0, 3.0, 5.0})
-            panel.levels += (panel.levels.empty() ? "" : ",") + std::to_string(p.name == "rosenbrock" ? (level - 1) * 100 : best * level);
+            panel.levels +=
+                (panel.levels.empty() ? "" : ",") +
+                std::to_string(p.name == "rosenbrock" ? (level - 1) * 100 : best * level);
         for (const Run& r : runs) {
             const std::string csv = out_dir + "/newton_" + p.name + "_" + r.method + ".csv";
             examples::CsvLog log(csv, {"step", "w1", "w2"});

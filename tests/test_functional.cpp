@@ -172,13 +172,16 @@ BOOST_AUTO_TEST_CASE(jacobian_of_several_inputs_and_outputs_is_nested_by_output_
 
 BOOST_AUTO_TEST_CASE(jacobian_overloads_for_one_input_or_one_output) {
     const Tensor a = uniform({2}, 8), b = uniform({2}, 9);
-    const auto by_input = fn::jacobian(
-        [](const std::vector<Tensor>& in) { return sum(in[0] * in[1]); }, {a, b});
+    const auto by_input =
+        fn::jacobian([](const std::vector<Tensor>& in) { return sum(in[0] * in[1]); }, {a, b});
     BOOST_REQUIRE_EQUAL(by_input.size(), 2u);
     BOOST_TEST(max_abs_diff(by_input[0], b.detach()) == 0.0);  // d(a·b)/da = b
     BOOST_TEST(max_abs_diff(by_input[1], a.detach()) == 0.0);
     const auto by_output = fn::jacobian(
-        [](const Tensor& x) -> std::vector<Tensor> { return {x * 2.0, sum(x)}; }, a);
+        [](const Tensor& x) -> std::vector<Tensor> {
+            return {x * 2.0, sum(x)};
+        },
+        a);
     BOOST_REQUIRE_EQUAL(by_output.size(), 2u);
     BOOST_TEST(by_output[0].to_vector() == std::vector<double>({2, 0, 0, 2}));
     BOOST_TEST(by_output[1].to_vector() == std::vector<double>({1, 1}));
@@ -187,8 +190,8 @@ BOOST_AUTO_TEST_CASE(jacobian_overloads_for_one_input_or_one_output) {
 BOOST_AUTO_TEST_CASE(jacobian_works_under_no_grad_and_of_an_empty_output) {
     const NoGradGuard no_grad;  // torch.enable_grad() inside, as in PyTorch
     const Tensor x = uniform({3}, 10, -1.0, 1.0, false);
-    BOOST_TEST(max_abs_diff(fn::jacobian(vector_function, x), numerical_jacobian(vector_function, x)) <
-               1e-8);
+    BOOST_TEST(max_abs_diff(fn::jacobian(vector_function, x),
+                            numerical_jacobian(vector_function, x)) < 1e-8);
     const Tensor empty = fn::jacobian([](const Tensor& v) { return slice(v, 0, 0, 0); }, x);
     BOOST_TEST(empty.shape() == Shape({0, 3}));
 }
@@ -288,9 +291,10 @@ BOOST_AUTO_TEST_CASE(products_agree_with_the_jacobian_and_hessian) {
     BOOST_TEST(max_abs_diff(hv.to_vector(), apply(h, 4, v.to_vector(), false)) < 1e-13);
     const Tensor vh = fn::vhp(scalar_function, y, v).product;
     BOOST_TEST(max_abs_diff(vh.to_vector(), apply(h, 4, v.to_vector(), true)) < 1e-13);
-    BOOST_TEST(max_abs_diff(h, numerical_jacobian(
-                                   [](const Tensor& at) { return fn::jacobian(scalar_function, at); },
-                                   y)) < 1e-7);
+    BOOST_TEST(max_abs_diff(
+                   h, numerical_jacobian(
+                          [](const Tensor& at) { return fn::jacobian(scalar_function, at); }, y)) <
+               1e-7);
 }
 
 BOOST_AUTO_TEST_CASE(products_of_several_inputs_and_outputs) {
@@ -299,7 +303,8 @@ BOOST_AUTO_TEST_CASE(products_of_several_inputs_and_outputs) {
     };
     const std::vector<Tensor> x{uniform({3}, 20), uniform({3}, 21)};
     const auto jac = fn::jacobian(f, x);
-    const std::vector<Tensor> v_out{uniform({3}, 22, -1.0, 1.0, false), Tensor(0.7, DType::Float64)};
+    const std::vector<Tensor> v_out{uniform({3}, 22, -1.0, 1.0, false),
+                                    Tensor(0.7, DType::Float64)};
     const std::vector<Tensor> v_in{uniform({3}, 23, -1.0, 1.0, false),
                                    uniform({3}, 24, -1.0, 1.0, false)};
     const auto vj = fn::vjp(f, x, v_out).product;
@@ -342,9 +347,9 @@ BOOST_AUTO_TEST_CASE(v_may_be_omitted_for_a_single_element) {
     BOOST_TEST(fn::vhp(cube, x).product.item() == 6 * 0.5, tt::tolerance(1e-15));
     // A (1,)-shaped output of a vector input: the vjp is the gradient.
     const Tensor y = uniform({3}, 25);
-    BOOST_TEST(max_abs_diff(fn::vjp([](const Tensor& t) { return reshape(sum(t * t), {1}); }, y)
-                                .product,
-                            2.0 * y.detach()) < 1e-15);
+    BOOST_TEST(
+        max_abs_diff(fn::vjp([](const Tensor& t) { return reshape(sum(t * t), {1}); }, y).product,
+                     2.0 * y.detach()) < 1e-15);
 }
 
 BOOST_AUTO_TEST_CASE(identity_and_linear_functions) {
@@ -413,7 +418,8 @@ BOOST_AUTO_TEST_CASE(without_create_graph_nothing_returned_keeps_a_graph) {
     BOOST_TEST(!out.requires_grad());
     BOOST_TEST(!vj.requires_grad());
     BOOST_TEST(!fn::hessian(scalar_function, uniform({4}, 42)).requires_grad());
-    BOOST_TEST(!fn::hvp(scalar_function, uniform({4}, 43), uniform({4}, 44)).product.requires_grad());
+    BOOST_TEST(
+        !fn::hvp(scalar_function, uniform({4}, 43), uniform({4}, 44)).product.requires_grad());
 }
 
 BOOST_AUTO_TEST_CASE(an_input_passed_twice_gets_both_jacobians) {
@@ -488,7 +494,8 @@ BOOST_AUTO_TEST_CASE(mismatched_v_is_a_typed_error) {
     XGRAD_CHECK_THROWS(fn::vjp(f, ab, {ones({2}, DType::Float64)}), ValueError,
                        "v holds 1 tensors but there are 2 outputs");
     XGRAD_CHECK_THROWS(fn::jvp(f, ab, {ones({2}, DType::Float64), ones({3}, DType::Float64)}),
-                       ShapeError, "v[1] has shape (3,) but should have the shape of input 1, (2,)");
+                       ShapeError,
+                       "v[1] has shape (3,) but should have the shape of input 1, (2,)");
     XGRAD_CHECK_THROWS(fn::jacobian(vector_function, Tensor()), ValueError, "input is undefined");
 }
 

@@ -50,9 +50,11 @@ inline std::vector<double> symmetric_eigenvalues(std::vector<double> a, std::siz
         for (std::size_t p = 0; p < n; ++p)
             for (std::size_t q = p + 1; q < n; ++q) {
                 if (a[p * n + q] == 0.0) continue;
-                // The rotation by θ with tan 2θ = 2a_pq / (a_qq − a_pp), t = tan θ the smaller root.
+                // The rotation by θ with tan 2θ = 2a_pq / (a_qq − a_pp), t = tan θ the smaller
+                // root.
                 const double tau = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q]);
-                const double t = (tau >= 0 ? 1.0 : -1.0) / (std::abs(tau) + std::sqrt(1 + tau * tau));
+                const double t =
+                    (tau >= 0 ? 1.0 : -1.0) / (std::abs(tau) + std::sqrt(1 + tau * tau));
                 const double c = 1 / std::sqrt(1 + t * t), s = t * c;
                 for (std::size_t k = 0; k < n; ++k) {  // A ← A J
                     const double akp = a[k * n + p], akq = a[k * n + q];
