@@ -269,6 +269,55 @@ BOOST_AUTO_TEST_CASE(hessian_of_a_matrix_input_matches_differences_of_the_gradie
                1e-7);
 }
 
+BOOST_AUTO_TEST_CASE(hessian_through_every_op_matches_differences_of_the_gradient) {
+    // Second derivatives of each op's backward, through the public API: H against central
+    // differences of the gradient (both computed by jacobian). x is (2, 3), away from kinks.
+    const Tensor w = uniform({4, 3}, 60, -1.0, 1.0, false),
+                 bias = uniform({4}, 61, -1.0, 1.0, false);
+    const Tensor target = uniform({2, 3}, 62, 0.0, 1.0, false);
+    const std::vector<std::pair<const char*, fn::OneToOne>> cases{
+        {"log_softmax", [](const Tensor& x) { return sum(log_softmax(x, 1) * x); }},
+        {"softmax", [](const Tensor& x) { return sum(softmax(x, 0) * x * x); }},
+        {"cross_entropy",
+         [](const Tensor& x) {
+             return nn::cross_entropy(x * x, std::vector<std::int64_t>{2, 0});
+         }},
+        {"linear", [&](const Tensor& x) { return sum(tanh(linear(x, w, bias))); }},
+        {"mean", [](const Tensor& x) { return sum(pow(mean(x, {0}), 3.0)) + pow(mean(x), 2.0); }},
+        {"logsumexp", [](const Tensor& x) { return sum(logsumexp(x * x, {1})); }},
+        {"sqrt, div", [](const Tensor& x) { return sum(sqrt(x * x + 1.0) / (x * x + 2.0)); }},
+        {"log, abs", [](const Tensor& x) { return sum(log(abs(x) + 0.5) * x); }},
+        {"maximum", [](const Tensor& x) { return sum(maximum(x * x, x) * x); }},
+        {"where",
+         [](const Tensor& x) {
+             return sum(where(gt(x, full({}, 0.7, DType::Float64)), x * x * x, exp(x)));
+         }},
+        {"concat, permute",
+         [](const Tensor& x) {
+             return sum(pow(concat({x, permute(x, {0, 1})}, 0), 3.0));
+         }},
+        {"index_select, broadcast_to",
+         [](const Tensor& x) {
+             return sum(exp(index_select(x, 1, {2, 0, 2})) * broadcast_to(sum(x, {0}), {2, 3}));
+         }},
+        {"bce_with_logits", [&](const Tensor& x) { return nn::bce_with_logits(x * x, target); }},
+        {"mse_loss", [&](const Tensor& x) { return nn::mse_loss(x * x * x, target); }},
+        {"huber_loss",
+         [&](const Tensor& x) { return nn::huber_loss(x * x, target, nn::Reduction::Sum, 0.3); }},
+        {"log_sigmoid", [](const Tensor& x) { return sum(log_sigmoid(x * x * x)); }},
+        {"max", [](const Tensor& x) { return pow(max(x), 3.0) + sum(pow(max(x, 1), 2.0)); }},
+        {"unsqueeze, squeeze, flatten",
+         [](const Tensor& x) { return sum(pow(flatten(squeeze(unsqueeze(x, 0), 0)), 4.0)); }},
+    };
+    const Tensor x = uniform({2, 3}, 63, 0.2, 1.3);
+    for (const auto& [name, f] : cases) {
+        const Tensor h = fn::hessian(f, x);
+        const Tensor numeric =
+            numerical_jacobian([&, f = f](const Tensor& at) { return fn::jacobian(f, at); }, x);
+        BOOST_TEST(max_abs_diff(h, numeric) < 1e-6, name);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(products_agree_with_the_jacobian_and_hessian) {
     // vjp = vᵀJ, jvp = J v, hvp = H v, vhp = vᵀH.
     const Tensor x = uniform({2, 3}, 15);
