@@ -30,11 +30,16 @@ struct Problem {
     std::vector<double> start;
     double gd_lr, momentum_lr;
     std::string gnuplot_f;  // f in gnuplot's syntax, over x = w₁ and y = w₂
+    /// The minimiser when it is known exactly; otherwise Newton's last iterate stands for it.
+    std::vector<double> optimum;
+    /// gnuplot's contour levels; empty: multiples of the lowest value reached.
+    std::string levels;
 };
 
 /// One method's run: the iterates, and what it cost to reach ‖∇f‖ ≤ tol.
 struct Run {
     std::string method;
+    double lr;
     std::vector<std::vector<double>> path;
     std::size_t steps = 0, evaluations = 0, hessians = 0;
     double value = 0, gradient_norm = 0;
@@ -56,7 +61,7 @@ Run first_order(const std::string& method, const Objective& f, const std::vector
                 const xgrad::optim::SGDOptions& options, double tol, std::size_t max_steps) {
     const Tensor w = tensor_of(start).requires_grad_(true);
     xgrad::optim::SGD optimizer({w}, options);
-    Run run{method, {start}};
+    Run run{method, options.lr, {start}};
     for (;;) {
         optimizer.zero_grad();
         const Tensor loss = f(w);
@@ -82,7 +87,7 @@ std::vector<double> hessian_at(const Objective& f, const std::vector<double>& w)
 /// keeps d a descent direction.
 Run newton(const Objective& f, const std::vector<double>& start, double tol,
            std::size_t max_steps) {
-    Run run{"newton", {start}};
+    Run run{"newton", 1.0, {start}};  // the full step t = 1, before backtracking
     std::vector<double> w = start;
     for (;;) {
         // f and ∇f together: the vjp of a scalar function with v = 1 is its gradient.
@@ -152,7 +157,7 @@ Problem logistic_problem(std::size_t n, std::uint64_t seed) {
     // Step 1/λ_max(H(0)) for both first-order methods: σ(1−σ) is largest at margin 0, so H(0)
     // bounds the curvature everywhere and the step is stable from any start.
     const double lr = 1.0 / curvature_at(loss, {0.0, 0.0}).back();
-    return {"logistic", loss, {-2.0, 6.0}, lr, lr, gnuplot};
+    return {"logistic", loss, {-2.0, 6.0}, lr, lr, gnuplot, {}, ""};
 }
 
 Problem rosenbrock_problem(double lr) {
@@ -160,7 +165,10 @@ Problem rosenbrock_problem(double lr) {
         const Tensor x = xgrad::slice(w, 0, 0, 1), y = xgrad::slice(w, 0, 1, 2);
         return xgrad::sum(xgrad::pow(1.0 - x, 2.0) + 100.0 * xgrad::pow(y - x * x, 2.0));
     };
-    return {"rosenbrock", f, {-1.2, 1.0}, lr, lr, "(1-x)**2 + 100*(y-x**2)**2"};
+    return {"rosenbrock", f,
+            {-1.2, 1.0},  lr,
+            lr,           "(1-x)**2 + 100*(y-x**2)**2",
+            {1.0, 1.0},   "0.1,1,5,20,50,100,200,500"};
 }
 
 /// "[lo:hi]" around every point of every path, with a margin.
@@ -207,30 +215,25 @@ int main(int argc, char** argv) {
         std::vector<Run> runs{first_order("gd", p.f, p.start, gd, tol, max_steps),
                               first_order("momentum", p.f, p.start, heavy_ball, tol, max_steps),
                               newton(p.f, p.start, tol, max_steps)};
-        for (const Run& r : runs) {
-            const double lr = r.method == "gd"         ? p.gd_lr
-                              : r.method == "momentum" ? p.momentum_lr
-                                                       : 1.0;
+        for (const Run& r : runs)
             std::printf("%-11s %-9s %10.4g %8zu %7zu %9zu %14.8g %11.3g  %s\n", p.name.c_str(),
-                        r.method.c_str(), lr, r.steps, r.evaluations, r.hessians, r.value,
+                        r.method.c_str(), r.lr, r.steps, r.evaluations, r.hessians, r.value,
                         r.gradient_norm, r.converged ? "converged" : "not converged");
-        }
-        // The optimum: Newton's last iterate when it converged (the exact (1, 1) on Rosenbrock).
-        const std::vector<double> optimum =
-            p.name == "rosenbrock" ? std::vector<double>{1.0, 1.0} : runs[2].path.back();
+        const Run& newton_run = runs[2];
+        const std::vector<double> optimum = p.optimum.empty() ? newton_run.path.back() : p.optimum;
         const std::vector<double> eigenvalues = curvature_at(p.f, optimum);
         std::printf(
-            "%s: Hessian at the optimum (%.6f, %.6f): eigenvalues %.6g and %.6g, condition number "
-            "%.2f\n",
+            "%s: Hessian at the optimum (%.6f, %.6f): eigenvalues %.6g and %.6g, "
+            "condition number %.2f\n",
             p.name.c_str(), optimum[0], optimum[1], eigenvalues.front(), eigenvalues.back(),
             eigenvalues.back() / eigenvalues.front());
 
-        examples::ContourPanel panel{p.name, p.gnuplot_f, range(runs, 0), range(runs, 1), "", {}};
-        const double best = runs[2].value;
+        examples::ContourPanel panel{p.name,         p.gnuplot_f, range(runs, 0),
+                                     range(runs, 1), p.levels,    {}};
         for (double level : {1.001, 1.01, 1.05, 1.2, 1.5, 2.0, 3.0, 5.0})
-            panel.levels +=
-                (panel.levels.empty() ? "" : ",") +
-                std::to_string(p.name == "rosenbrock" ? (level - 1) * 100 : best * level);
+            if (p.levels.empty())
+                panel.levels +=
+                    (panel.levels.empty() ? "" : ",") + std::to_string(newton_run.value * level);
         for (const Run& r : runs) {
             const std::string csv = out_dir + "/newton_" + p.name + "_" + r.method + ".csv";
             examples::CsvLog log(csv, {"step", "w1", "w2"});
