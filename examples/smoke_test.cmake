@@ -30,6 +30,33 @@ if(EXAMPLE STREQUAL "ravine")
   string(FIND "${out}" "after 20 steps on the ravine is at (-0.943467, -0.000073)" found)
   expect("the published ravine point (-0.943467, -0.000073)" found GREATER -1)
   expect("the trajectory CSV" EXISTS ${OUT}/ravine_trajectories.csv)
+elseif(EXAMPLE STREQUAL "newton")
+  run(COMMAND ${BIN}/newton --out ${OUT})
+  foreach(problem logistic rosenbrock)
+    foreach(method gd momentum newton)
+      string(REGEX MATCH "${problem} +${method} +[^ ]+ +([0-9]+) [^\n]*  converged" line "${out}")
+      expect("${method} to converge on ${problem}" line)
+      set(${problem}_${method} ${CMAKE_MATCH_1})
+    endforeach()
+    math(EXPR newton_times_10 "${${problem}_newton} * 10")
+    expect("Newton (${${problem}_newton} steps) to take a tenth of GD's steps (${${problem}_gd}) on ${problem}"
+           newton_times_10 LESS ${problem}_gd)
+  endforeach()
+  # Rosenbrock's Hessian at (1, 1): f_xx = 2 + 800 = 802, f_xy = -400, f_yy = 200; trace t = 1002,
+  # determinant 400, eigenvalues (t ± s)/2 with s = sqrt(t² - 1600), condition number (t + s)/(t - s).
+  # In integers (math() has no floating point): s·10⁶ by Newton's iteration on 1002404·10¹².
+  set(n 1002404000000000000)
+  set(s 1100000000)
+  foreach(i RANGE 40)
+    math(EXPR s "(${s} + ${n} / ${s}) / 2")
+  endforeach()
+  math(EXPR cond_x100 "((1002000000 + ${s}) * 1000 / (1002000000 - ${s}) + 5) / 10")  # rounded
+  string(REGEX MATCH "rosenbrock: Hessian at the optimum [^\n]*condition number ([0-9]+)\\.([0-9][0-9])" line "${out}")
+  expect("the condition number of Rosenbrock's Hessian to be printed" line)
+  math(EXPR printed_x100 "${CMAKE_MATCH_1}${CMAKE_MATCH_2} - ${cond_x100}")
+  expect("the printed condition number ${CMAKE_MATCH_1}.${CMAKE_MATCH_2} to be ${cond_x100}/100"
+         printed_x100 GREATER_EQUAL -1 AND printed_x100 LESS_EQUAL 1)
+  expect("the trajectory CSV" EXISTS ${OUT}/newton_rosenbrock_newton.csv)
 elseif(EXAMPLE STREQUAL "optimizer_tour")
   run(COMMAND ${BIN}/optimizer_tour --out ${OUT} --max-steps 4000)
   foreach(rule sgd momentum nesterov adagrad adadelta rmsprop adam adamw adamax nadam)

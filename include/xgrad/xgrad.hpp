@@ -5,6 +5,7 @@
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
+#include "xgrad/functional.hpp"
 #include "xgrad/grad_mode.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/conv.hpp"
