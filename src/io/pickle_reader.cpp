@@ -1,5 +1,6 @@
 #include "io/pickle_reader.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <unordered_map>

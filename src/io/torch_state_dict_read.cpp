@@ -3,6 +3,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <type_traits>
 
 #include "io/pickle_reader.hpp"
 #include "io/posix_file.hpp"
