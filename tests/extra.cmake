@@ -12,7 +12,7 @@ target_link_libraries(xgrad_idx_rss PRIVATE xgrad::xgrad)
 add_test(NAME data_stream_rss COMMAND xgrad_idx_rss --check)
 set_tests_properties(data_stream_rss PROPERTIES LABELS slow TIMEOUT 600)
 
-# libFuzzer targets of the IDX, safetensors and CSV readers (clang builds with XGRAD_FUZZ=ON).
+# libFuzzer targets of the IDX, safetensors, CSV and PyTorch state_dict readers (clang builds with XGRAD_FUZZ=ON).
 if(XGRAD_FUZZ)
   add_subdirectory(fuzz)
 endif()
@@ -23,3 +23,17 @@ add_executable(xgrad_crash_helper crash_helper.cpp)
 target_link_libraries(xgrad_crash_helper PRIVATE xgrad::xgrad)
 add_test(NAME checkpoint_sigkill COMMAND xgrad_crash_helper check 50)
 set_tests_properties(checkpoint_sigkill PROPERTIES LABELS unit TIMEOUT 120)
+
+# PyTorch state_dicts both ways, against Debian's python3-torch (tests/torch/).
+add_executable(xgrad_torch_interop torch/torch_interop.cpp)
+target_link_libraries(xgrad_torch_interop PRIVATE xgrad::xgrad Boost::unit_test_framework
+                                                  nlohmann_json::nlohmann_json)
+target_compile_definitions(xgrad_torch_interop PRIVATE BOOST_TEST_DYN_LINK)
+target_include_directories(xgrad_torch_interop PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+set(XGRAD_TORCH_PYTHON /usr/bin/python3 CACHE FILEPATH "The Python with torch for the interop tests")
+add_test(NAME torch_interop
+  COMMAND ${CMAKE_COMMAND} -DPYTHON=${XGRAD_TORCH_PYTHON}
+          -DSCRIPT=${CMAKE_CURRENT_SOURCE_DIR}/torch/torch_interop.py
+          -DPROGRAM=$<TARGET_FILE:xgrad_torch_interop> -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/torch
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/torch/run.cmake)
+set_tests_properties(torch_interop PROPERTIES LABELS torch TIMEOUT 300)
