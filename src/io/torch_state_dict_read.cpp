@@ -6,7 +6,7 @@
 #include <type_traits>
 
 #include "io/pickle_reader.hpp"
-#include "io/posix_file.hpp"
+#include "platform/posix_file.hpp"
 #include "io/torch_storage_types.hpp"
 #include "io/zip_archive.hpp"
 #include "xgrad/error.hpp"

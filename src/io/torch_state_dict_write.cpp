@@ -7,7 +7,7 @@
 #include <limits>
 #include <map>
 
-#include "io/posix_file.hpp"
+#include "platform/posix_file.hpp"
 #include "io/torch_storage_types.hpp"
 #include "io/zip_archive.hpp"
 #include "xgrad/error.hpp"
