@@ -251,10 +251,11 @@ int main(int argc, char** argv) {
             if (args.wants("cnn")) {
                 const auto batches = make_batches(images, 64, 16);
                 const auto [x, t] = measure([&](Side& s) { return s.cnn_step(batches, slow); });
-                rows.push_back(compare("cnn step (example's CNN), batch 64", threads, x,
-                                       t, false, 0.8));
+                rows.push_back(
+                    compare("cnn step (example's CNN), batch 64", threads, x, t, false, 0.8));
                 std::vector<double> bounds;
-                for (std::size_t r = 0; r < rounds; ++r) bounds.push_back(cnn_sgemm_bound(64, slow));
+                for (std::size_t r = 0; r < rounds; ++r)
+                    bounds.push_back(cnn_sgemm_bound(64, slow));
                 const double bound = median(bounds);
                 Row floor{"  sgemm calls of that step, direct", threads, bound, -1, "s"};
                 floor.ratio = x / bound;
@@ -265,8 +266,7 @@ int main(int argc, char** argv) {
             }
             if (args.wants("conv"))
                 for (const ConvShape& shape : conv_shapes()) {
-                    const auto [x, t] =
-                        measure([&](Side& s) { return s.conv_step(shape, slow); });
+                    const auto [x, t] = measure([&](Side& s) { return s.conv_step(shape, slow); });
                     rows.push_back(compare(shape.name + " fwd+bwd", threads, x, t, false, 1.0));
                 }
             if (args.wants("tanh")) {

@@ -67,8 +67,8 @@ double cnn_sgemm_bound(std::size_t batch, const TimingOptions& timing) {
     linear(128, 10);
     std::size_t size = 0;
     for (const auto& g : calls)
-        size = std::max({size, std::size_t(g.m) * g.k, std::size_t(g.k) * g.n,
-                         std::size_t(g.m) * g.n});
+        size = std::max(
+            {size, std::size_t(g.m) * g.k, std::size_t(g.k) * g.n, std::size_t(g.m) * g.n});
     std::vector<float> a(size, 0.5f), b(size, 0.25f), c(size);
     return median_seconds(
         [&] {

@@ -30,11 +30,11 @@ torch::nn::Sequential make_mlp(const std::vector<std::size_t>& layers) {
 /// The example's CNN, layer for layer as bench/xgrad_cases.cpp builds it.
 torch::nn::Sequential make_cnn() {
     namespace nn = torch::nn;
-    return nn::Sequential(
-        nn::Conv2d(nn::Conv2dOptions(1, 32, 3).padding(1)), nn::BatchNorm2d(32), nn::ReLU(),
-        nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(32, 64, 3).padding(1)), nn::BatchNorm2d(64),
-        nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(64 * 7 * 7, 128), nn::ReLU(),
-        nn::Dropout(0.25), nn::Linear(128, 10));
+    return nn::Sequential(nn::Conv2d(nn::Conv2dOptions(1, 32, 3).padding(1)), nn::BatchNorm2d(32),
+                          nn::ReLU(), nn::MaxPool2d(2),
+                          nn::Conv2d(nn::Conv2dOptions(32, 64, 3).padding(1)), nn::BatchNorm2d(64),
+                          nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(64 * 7 * 7, 128),
+                          nn::ReLU(), nn::Dropout(0.25), nn::Linear(128, 10));
 }
 
 class TorchSide : public Side {
@@ -100,11 +100,11 @@ public:
 
     double conv_step(const ConvShape& c, const TimingOptions& timing) override {
         const auto i = [](std::size_t v) { return static_cast<std::int64_t>(v); };
-        auto x = torch::randn({i(c.batch), i(c.channels), i(c.size), i(c.size)},
-                              torch::requires_grad());
-        auto w = torch::randn({i(c.out_channels), i(c.channels / c.groups), i(c.kernel),
-                               i(c.kernel)},
-                              torch::requires_grad());
+        auto x =
+            torch::randn({i(c.batch), i(c.channels), i(c.size), i(c.size)}, torch::requires_grad());
+        auto w =
+            torch::randn({i(c.out_channels), i(c.channels / c.groups), i(c.kernel), i(c.kernel)},
+                         torch::requires_grad());
         const auto options =
             F::Conv2dFuncOptions().stride(i(c.stride)).padding(i(c.padding)).groups(i(c.groups));
         return median_seconds(

@@ -1,11 +1,11 @@
 // The README's first example: the lecture's logistic loss and its gradient.
-#include <xgrad/xgrad.hpp>
 #include <iostream>
+#include <xgrad/xgrad.hpp>
 
 int main() {
     using namespace xgrad;
-    const Tensor x({{1.0, 2.0}, {-1.0, 0.5}, {0.3, -2.0}});   // 3 examples, 2 features
-    const Tensor y({{1.0}, {-1.0}, {1.0}});                    // labels in {-1, +1}
+    const Tensor x({{1.0, 2.0}, {-1.0, 0.5}, {0.3, -2.0}});  // 3 examples, 2 features
+    const Tensor y({{1.0}, {-1.0}, {1.0}});                  // labels in {-1, +1}
     const Tensor w({{0.1}, {-0.2}}, DType::Float32, /*requires_grad=*/true);
     const Tensor b(0.0, DType::Float32, /*requires_grad=*/true);
 

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <limits>
 #include <xgrad/data.hpp>
-#include <xgrad/xgrad.hpp>
 #include <xgrad/nn.hpp>
 #include <xgrad/optim.hpp>
+#include <xgrad/xgrad.hpp>
 
 #include "support/csv_log.hpp"
 #include "support/plot.hpp"
@@ -32,7 +32,8 @@ struct Model {
 double accuracy(const Model& m, const Tensor& x, const Tensor& y) {
     NoGradGuard no_grad;
     const auto margins = (m.scores(x) * y).to_vector();
-    return static_cast<double>(std::count_if(margins.begin(), margins.end(), [](double v) { return v > 0; })) /
+    return static_cast<double>(
+               std::count_if(margins.begin(), margins.end(), [](double v) { return v > 0; })) /
            static_cast<double>(margins.size());
 }
 
@@ -44,17 +45,20 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 7;
     app.add_option("--out", out_dir, "directory for the CSV and PNG files");
     app.add_option("--examples", n, "size of the generated data set")->check(CLI::PositiveNumber);
-    app.add_option("--epochs", epochs, "passes over the data for every variant")->check(CLI::PositiveNumber);
-    app.add_option("--mini-batch", mini_batch, "examples per mini-batch")->check(CLI::PositiveNumber);
-    app.add_option("--batch-lr", batch_lr, "learning rate of batch and mini-batch GD (on the mean loss)");
+    app.add_option("--epochs", epochs, "passes over the data for every variant")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--mini-batch", mini_batch, "examples per mini-batch")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--batch-lr", batch_lr,
+                   "learning rate of batch and mini-batch GD (on the mean loss)");
     app.add_option("--sgd-lr", sgd_lr, "learning rate of SGD");
     app.add_option("--decay", decay, "k in the decreasing SGD learning rate η₀/(1 + k·t)");
     app.add_option("--seed", seed, "seed of the data and of the shuffles");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(out_dir);
 
-    // Two Gaussian clouds centred at ±(1.5, 1.5) with labels +1 and −1: they overlap a little, so the
-    // loss has a finite minimiser (on separable data it would only approach 0 as |w| → ∞).
+    // Two Gaussian clouds centred at ±(1.5, 1.5) with labels +1 and −1: they overlap a little, so
+    // the loss has a finite minimiser (on separable data it would only approach 0 as |w| → ∞).
     manual_seed(seed);
     const Tensor labels = where(gt(rand({n, 1}, DType::Float64), full({}, 0.5, DType::Float64)),
                                 ones({n, 1}, DType::Float64), full({n, 1}, -1.0, DType::Float64));
@@ -78,7 +82,7 @@ int main(int argc, char** argv) {
         optim::SGD optimizer({model.w, model.b}, options);
         optim::InverseTimeLR schedule(optimizer, variant.decay);  // stepped once per update
         data::DataLoader loader(data, variant.sampler);
-            std::size_t updates = 0;
+        std::size_t updates = 0;
         double seconds = 0;
         for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
             for (const auto& batch : loader.epoch(epoch)) {
@@ -87,35 +91,43 @@ int main(int argc, char** argv) {
                 nn::logistic_loss(model.scores(batch.inputs), batch.targets).backward();
                 optimizer.step();
                 schedule.step();
-                seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                seconds +=
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 ++updates;
                 NoGradGuard no_grad;  // the full-data loss after every update, for the plot
                 const double loss = nn::logistic_loss(model.scores(x), labels).item();
                 lowest_loss = std::min(lowest_loss, loss);
-                log.row(v, updates, static_cast<double>(updates) / static_cast<double>(variant.sampler.batches_per_epoch()),
+                log.row(v, updates,
+                        static_cast<double>(updates) /
+                            static_cast<double>(variant.sampler.batches_per_epoch()),
                         loss);
             }
         }
         NoGradGuard no_grad;
         std::printf("%-26s %8zu %12.6f %8.2f%% %8.3fs\n", variant.name.c_str(), updates,
-                    nn::logistic_loss(model.scores(x), labels).item(), 100 * accuracy(model, x, labels), seconds);
+                    nn::logistic_loss(model.scores(x), labels).item(),
+                    100 * accuracy(model, x, labels), seconds);
     }
 
     // Top: the whole run. Bottom: a zoom just above the lowest loss, where constant-lr SGD keeps
     // jumping around while the decreasing learning rate settles like batch GD.
     std::string curves;
     for (std::size_t v = 0; v < variants.size(); ++v)
-        curves += std::string(v ? ", " : "") + "'" + out_dir + "/logistic_loss.csv' using ($1==" + std::to_string(v) +
-                  " ? $3 : 1/0):4 with " + (v == 0 ? "linespoints pt 7 ps 0.6" : "lines") + " title '" +
-                  variants[v].name + "'";
+        curves += std::string(v ? ", " : "") + "'" + out_dir +
+                  "/logistic_loss.csv' using ($1==" + std::to_string(v) + " ? $3 : 1/0):4 with " +
+                  (v == 0 ? "linespoints pt 7 ps 0.6" : "lines") + " title '" + variants[v].name +
+                  "'";
     char zoom[160];
-    std::snprintf(zoom, sizeof zoom, "set yrange [%.6g:%.6g]\nunset logscale y\n", lowest_loss * 0.999,
-                  lowest_loss * 1.04);
+    std::snprintf(zoom, sizeof zoom, "set yrange [%.6g:%.6g]\nunset logscale y\n",
+                  lowest_loss * 0.999, lowest_loss * 1.04);
     const std::string script =
         "set multiplot layout 2,1\nset datafile separator ','\nset xlabel 'epoch'\n"
         "set ylabel 'full-data loss (mean)'\nset key top right\nset logscale y\n"
-        "set title 'Logistic loss after every update: few smooth batch steps, many noisy SGD steps'\nplot " +
-        curves + "\nset title 'Zoom near the minimum: SGD with constant lr fluctuates, a decreasing lr converges'\n" +
+        "set title 'Logistic loss after every update: few smooth batch steps, many noisy SGD "
+        "steps'\nplot " +
+        curves +
+        "\nset title 'Zoom near the minimum: SGD with constant lr fluctuates, a decreasing lr "
+        "converges'\n" +
         zoom + "plot " + curves + "\nunset multiplot\n";
     examples::plot_png(script, out_dir + "/logistic_regression.png", 1200, 900);
 }

@@ -43,10 +43,12 @@ std::vector<double> parse(const std::string& line, std::size_t line_number) {
         char* end = nullptr;
         values.push_back(std::strtod(cell.c_str(), &end));
         if (cell.empty() || *end != '\0')
-            throw std::runtime_error("line " + std::to_string(line_number) + ": '" + cell + "' is not a number");
+            throw std::runtime_error("line " + std::to_string(line_number) + ": '" + cell +
+                                     "' is not a number");
     }
     if (values.size() < 2 || (values[0] != 1.0 && values[0] != -1.0))
-        throw std::runtime_error("line " + std::to_string(line_number) + ": expected 'label,x1,...' with label -1 or +1");
+        throw std::runtime_error("line " + std::to_string(line_number) +
+                                 ": expected 'label,x1,...' with label -1 or +1");
     return values;
 }
 
@@ -57,11 +59,14 @@ int main(int argc, char** argv) {
     double lr = 0.05, smoothing = 0.995;
     std::uint64_t seed = 1;
     app.add_option("--input", input, "file of 'label,x1,...' lines, '-' for standard input");
-    app.add_option("--emit", emit_count, "instead of learning, write this many generated examples to stdout");
+    app.add_option("--emit", emit_count,
+                   "instead of learning, write this many generated examples to stdout");
     app.add_option("--lr", lr, "learning rate of the per-example SGD update");
-    app.add_option("--report-every", report_every, "print the running loss every this many examples")
+    app.add_option("--report-every", report_every,
+                   "print the running loss every this many examples")
         ->check(CLI::PositiveNumber);
-    app.add_option("--smoothing", smoothing, "weight of the past in the running (exponential) averages");
+    app.add_option("--smoothing", smoothing,
+                   "weight of the past in the running (exponential) averages");
     app.add_option("--seed", seed, "seed of --emit");
     app.add_option("--out", out_dir, "directory for the CSV and PNG files");
     CLI11_PARSE(app, argc, argv);
@@ -80,7 +85,8 @@ int main(int argc, char** argv) {
     }
     std::istream& stream = input == "-" ? std::cin : file;
     std::filesystem::create_directories(out_dir);
-    examples::CsvLog log(out_dir + "/online_loss.csv", {"examples", "running_loss", "running_accuracy"});
+    examples::CsvLog log(out_dir + "/online_loss.csv",
+                         {"examples", "running_loss", "running_accuracy"});
 
     Tensor w, b;  // created from the first line, once the number of features is known
     std::unique_ptr<optim::SGD> optimizer;
@@ -100,8 +106,9 @@ int main(int argc, char** argv) {
                 options.lr = lr;
                 optimizer = std::make_unique<optim::SGD>(std::vector<Tensor>{w, b}, options);
             } else if (d != w.shape()[0]) {
-                throw std::runtime_error("line " + std::to_string(seen + 1) + ": " + std::to_string(d) +
-                                         " features, the stream started with " + std::to_string(w.shape()[0]));
+                throw std::runtime_error("line " + std::to_string(seen + 1) + ": " +
+                                         std::to_string(d) + " features, the stream started with " +
+                                         std::to_string(w.shape()[0]));
             }
             xt::xarray<double> features = xt::empty<double>(Shape{1, d});
             std::copy(values.begin() + 1, values.end(), features.begin());
@@ -116,9 +123,11 @@ int main(int argc, char** argv) {
             // Running averages, bias-corrected like Adam's so the first values are meaningful.
             weight = smoothing * weight + (1 - smoothing);
             running_loss = smoothing * running_loss + (1 - smoothing) * loss.item();
-            running_accuracy = smoothing * running_accuracy + (1 - smoothing) * (score.item() * values[0] > 0);
+            running_accuracy =
+                smoothing * running_accuracy + (1 - smoothing) * (score.item() * values[0] > 0);
             if (++seen % report_every == 0) {
-                std::printf("%10zu %14.5f %17.2f%%\n", seen, running_loss / weight, 100 * running_accuracy / weight);
+                std::printf("%10zu %14.5f %17.2f%%\n", seen, running_loss / weight,
+                            100 * running_accuracy / weight);
                 log.row(seen, running_loss / weight, running_accuracy / weight);
             }
         }
@@ -133,10 +142,12 @@ int main(int argc, char** argv) {
     std::printf("learned w = [");
     for (double v : w.to_vector()) std::printf(" %.3f", v);
     std::printf(" ], b = %.3f after %zu examples\n", b.item(), seen);
-    examples::plot_png("set datafile separator ','\nset xlabel 'examples seen'\nset ylabel 'running loss'\n"
-                       "set y2label 'running accuracy'\nset y2tics\nset key center right\n"
-                       "set title 'Online SGD: loss on each new example before learning from it'\nplot '" +
-                           out_dir + "/online_loss.csv' using 1:2 every ::1 with lines title 'loss', '' using 1:3 "
-                           "every ::1 axes x1y2 with lines title 'accuracy'\n",
-                       out_dir + "/online_sgd.png");
+    examples::plot_png(
+        "set datafile separator ','\nset xlabel 'examples seen'\nset ylabel 'running loss'\n"
+        "set y2label 'running accuracy'\nset y2tics\nset key center right\n"
+        "set title 'Online SGD: loss on each new example before learning from it'\nplot '" +
+            out_dir +
+            "/online_loss.csv' using 1:2 every ::1 with lines title 'loss', '' using 1:3 "
+            "every ::1 axes x1y2 with lines title 'accuracy'\n",
+        out_dir + "/online_sgd.png");
 }

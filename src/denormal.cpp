@@ -8,7 +8,7 @@ namespace xgrad {
 
 bool set_flush_denormal(bool enabled) {
 #if defined(__SSE__)
-    constexpr unsigned kFlushToZero = 0x8000;      // MXCSR bit 15: results that underflow become 0
+    constexpr unsigned kFlushToZero = 0x8000;       // MXCSR bit 15: results that underflow become 0
     constexpr unsigned kDenormalsAreZero = 0x0040;  // MXCSR bit 6: denormal inputs read as 0
     const unsigned mode = kFlushToZero | kDenormalsAreZero;
     const unsigned csr = _mm_getcsr();

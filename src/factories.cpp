@@ -18,8 +18,12 @@ Tensor full(const Shape& shape, double value, DType dtype, bool requires_grad) {
                      requires_grad);
 }
 
-Tensor zeros(const Shape& shape, DType dtype, bool requires_grad) { return full(shape, 0.0, dtype, requires_grad); }
-Tensor ones(const Shape& shape, DType dtype, bool requires_grad) { return full(shape, 1.0, dtype, requires_grad); }
+Tensor zeros(const Shape& shape, DType dtype, bool requires_grad) {
+    return full(shape, 0.0, dtype, requires_grad);
+}
+Tensor ones(const Shape& shape, DType dtype, bool requires_grad) {
+    return full(shape, 1.0, dtype, requires_grad);
+}
 Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), like.dtype()); }
 Tensor ones_like(const Tensor& like) { return ones(like.shape(), like.dtype()); }
 

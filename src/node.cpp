@@ -1,9 +1,9 @@
 #include <cmath>
 
 #include "pool.hpp"
-#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
+#include "xgrad/grad_mode.hpp"
 
 namespace xgrad {
 

@@ -4,9 +4,9 @@
 #include <sstream>
 #include <xtensor/xio.hpp>
 
-#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
+#include "xgrad/grad_mode.hpp"
 
 namespace xgrad {
 

@@ -41,16 +41,16 @@ using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 }  // namespace xgrad::testing
 
 /// Gradchecks `fn` at `inputs` (float64) and reports the first mismatch on failure.
-#define XGRAD_CHECK_GRAD(fn, ...)                                                   \
-    do {                                                                            \
-        const auto gradcheck_result = ::xgrad::gradcheck((fn), __VA_ARGS__);        \
-        BOOST_TEST(gradcheck_result.ok, gradcheck_result.report);                   \
+#define XGRAD_CHECK_GRAD(fn, ...)                                            \
+    do {                                                                     \
+        const auto gradcheck_result = ::xgrad::gradcheck((fn), __VA_ARGS__); \
+        BOOST_TEST(gradcheck_result.ok, gradcheck_result.report);            \
     } while (0)
 
 /// Asserts that `statement` throws `type` with `fragment` in its message.
-#define XGRAD_CHECK_THROWS(statement, type, fragment)                                            \
-    BOOST_CHECK_EXCEPTION(statement, type, [](const type& e) {                                   \
-        const bool found = std::string(e.what()).find(fragment) != std::string::npos;            \
-        if (!found) BOOST_TEST_MESSAGE("message was: " << e.what());                              \
-        return found;                                                                            \
+#define XGRAD_CHECK_THROWS(statement, type, fragment)                                 \
+    BOOST_CHECK_EXCEPTION(statement, type, [](const type& e) {                        \
+        const bool found = std::string(e.what()).find(fragment) != std::string::npos; \
+        if (!found) BOOST_TEST_MESSAGE("message was: " << e.what());                  \
+        return found;                                                                 \
     })

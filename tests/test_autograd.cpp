@@ -13,7 +13,7 @@ BOOST_AUTO_TEST_SUITE(autograd)
 
 BOOST_AUTO_TEST_CASE(non_leaf_used_twice_gets_both_contributions) {
     const Tensor x(3.0, DType::Float64, true);
-    const Tensor y = x * x;   // used twice below
+    const Tensor y = x * x;      // used twice below
     const Tensor z = y * y + y;  // z = x^4 + x^2, dz/dx = 4x^3 + 2x = 114
     z.backward();
     BOOST_TEST(x.grad().item() == 114.0);
@@ -106,8 +106,10 @@ BOOST_AUTO_TEST_CASE(hessian_vector_product_of_a_quadratic_form) {
     const Tensor f = 0.5 * sum(matmul(matmul(x, a, true, false), x));
     const Tensor g = grad({f}, {x}, {}, true)[0];
     const Tensor hvp = grad({sum(g * v)}, {x})[0];
-    BOOST_TEST(hvp.to_vector() == matmul(a, v).to_vector(), tt::tolerance(1e-12) << tt::per_element());
-    BOOST_TEST(g.to_vector() == matmul(a, x).to_vector(), tt::tolerance(1e-12) << tt::per_element());
+    BOOST_TEST(hvp.to_vector() == matmul(a, v).to_vector(), tt::tolerance(1e-12)
+                                                                << tt::per_element());
+    BOOST_TEST(g.to_vector() == matmul(a, x).to_vector(), tt::tolerance(1e-12)
+                                                              << tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(second_order_gradcheck_through_composite_ops) {
@@ -168,7 +170,8 @@ BOOST_AUTO_TEST_CASE(lecture_logistic_loss_matches_closed_form) {
         gw1 += coeff * x(n, 1);
         gb += coeff;
     }
-    BOOST_TEST(w.grad().to_vector() == std::vector<double>({gw0, gw1}), tt::tolerance(1e-12) << tt::per_element());
+    BOOST_TEST(w.grad().to_vector() == std::vector<double>({gw0, gw1}), tt::tolerance(1e-12)
+                                                                            << tt::per_element());
     BOOST_TEST(b.grad().item() == gb, tt::tolerance(1e-12));
 }
 
@@ -237,7 +240,8 @@ BOOST_AUTO_TEST_CASE(errors_name_op_shapes_and_expectation) {
     XGRAD_CHECK_THROWS(reshape(a, {4, 2}), ShapeError, "reshape: cannot reshape (2, 3)");
     XGRAD_CHECK_THROWS(index_select(a, 0, {2}), IndexError, "index 2 is out of range");
     XGRAD_CHECK_THROWS(concat({a, b}, 0), ShapeError, "concat: shape (4, 5) does not fit (2, 3)");
-    XGRAD_CHECK_THROWS(a.value<float>(), DTypeError, "requested float32 but the tensor holds float64");
+    XGRAD_CHECK_THROWS(a.value<float>(), DTypeError,
+                       "requested float32 but the tensor holds float64");
     XGRAD_CHECK_THROWS(a.item(), ValueError, "got shape (2, 3)");
     const Tensor constant_tensor({1.0, 2.0});
     XGRAD_CHECK_THROWS(sum(constant_tensor).backward(), GraphError, "does not require grad");
@@ -263,7 +267,8 @@ BOOST_AUTO_TEST_CASE(gradcheck_detects_a_wrong_gradient) {
     // A deliberately wrong backward (factor 2 missing) must fail gradcheck.
     const auto wrong_square = [](const std::vector<Tensor>& v) {
         const Tensor& x = v[0];
-        return make_op("wrong_square", Array(xt::xarray<double>(x.value<double>() * x.value<double>())), {x},
+        return make_op("wrong_square",
+                       Array(xt::xarray<double>(x.value<double>() * x.value<double>())), {x},
                        [](const Tensor& g, const Tensor&, const std::vector<Tensor>& in) {
                            return std::vector<Tensor>{g * in[0]};
                        });

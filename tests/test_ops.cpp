@@ -109,7 +109,8 @@ BOOST_AUTO_TEST_CASE(matmul_2d_batched_and_transposed) {
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1], false, true); }, {a, bt});
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1], true, true); }, {at, bt});
     // Batched, with the batch axis broadcast from a 2-D operand or a batch of 1.
-    const Tensor ba = uniform({2, 3, 4}, 16), bb = uniform({2, 4, 2}, 17), b1 = uniform({1, 4, 2}, 18);
+    const Tensor ba = uniform({2, 3, 4}, 16), bb = uniform({2, 4, 2}, 17),
+                 b1 = uniform({1, 4, 2}, 18);
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {ba, bb});
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {ba, b});
     XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {ba, b1});
@@ -145,7 +146,8 @@ BOOST_AUTO_TEST_CASE(matmul_vector_shapes_match_naive_products) {
     // transpose combination must give the plain product, in float64 and float32.
     const auto naive = [](const Tensor& a, const Tensor& b, bool ta, bool tb) {
         const auto av = a.to_vector(), bv = b.to_vector();
-        const std::size_t ar = a.shape()[0], ac = a.shape()[1], br = b.shape()[0], bc = b.shape()[1];
+        const std::size_t ar = a.shape()[0], ac = a.shape()[1], br = b.shape()[0],
+                          bc = b.shape()[1];
         const std::size_t m = ta ? ac : ar, k = ta ? ar : ac, n = tb ? br : bc;
         std::vector<double> c(m * n, 0.0);
         for (std::size_t i = 0; i < m; ++i)
@@ -155,19 +157,23 @@ BOOST_AUTO_TEST_CASE(matmul_vector_shapes_match_naive_products) {
                                     (tb ? bv[j * bc + l] : bv[l * bc + j]);
         return c;
     };
-    const std::vector<std::array<std::size_t, 3>> sizes{{1, 5, 3}, {4, 5, 1}, {4, 1, 3}, {1, 1, 3},
-                                                         {1, 5, 1}, {4, 1, 1}};
+    const std::vector<std::array<std::size_t, 3>> sizes{{1, 5, 3}, {4, 5, 1}, {4, 1, 3},
+                                                        {1, 1, 3}, {1, 5, 1}, {4, 1, 1}};
     for (const auto& [m, k, n] : sizes)
         for (bool ta : {false, true})
             for (bool tb : {false, true})
                 for (DType dtype : {DType::Float64, DType::Float32}) {
-                    const Tensor a = uniform(ta ? Shape{k, m} : Shape{m, k}, 70, -1, 1, false).to(dtype);
-                    const Tensor b = uniform(tb ? Shape{n, k} : Shape{k, n}, 71, -1, 1, false).to(dtype);
+                    const Tensor a =
+                        uniform(ta ? Shape{k, m} : Shape{m, k}, 70, -1, 1, false).to(dtype);
+                    const Tensor b =
+                        uniform(tb ? Shape{n, k} : Shape{k, n}, 71, -1, 1, false).to(dtype);
                     BOOST_TEST(matmul(a, b, ta, tb).to_vector() == naive(a, b, ta, tb),
                                tt::tolerance(1e-5) << tt::per_element());
                 }
-    XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {uniform({1, 5}, 72), uniform({5, 3}, 73)});
-    XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); }, {uniform({4, 1}, 74), uniform({1, 3}, 75)});
+    XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); },
+                     {uniform({1, 5}, 72), uniform({5, 3}, 73)});
+    XGRAD_CHECK_GRAD([](const V& v) { return matmul(v[0], v[1]); },
+                     {uniform({4, 1}, 74), uniform({1, 3}, 75)});
 }
 
 BOOST_AUTO_TEST_CASE(matmul_values) {
@@ -187,7 +193,11 @@ BOOST_AUTO_TEST_CASE(shape_ops) {
     XGRAD_CHECK_GRAD([](const V& v) { return transpose(v[0], 0, 2); }, {x});
     XGRAD_CHECK_GRAD([](const V& v) { return permute(v[0], {2, 0, 1}); }, {x});
     XGRAD_CHECK_GRAD([](const V& v) { return broadcast_to(v[0], {3, 2, 3, 4}); }, {x});
-    XGRAD_CHECK_GRAD([](const V& v) { return broadcast_to(v[0], {2, 5, 4}); }, {uniform({2, 1, 4}, 22)});
+    XGRAD_CHECK_GRAD(
+        [](const V& v) {
+            return broadcast_to(v[0], {2, 5, 4});
+        },
+        {uniform({2, 1, 4}, 22)});
     BOOST_TEST(permute(x, {2, 0, 1}).shape() == Shape({4, 2, 3}));
     BOOST_TEST(flatten(x, 1).shape() == Shape({2, 12}));
 }
@@ -204,8 +214,10 @@ BOOST_AUTO_TEST_CASE(slicing_and_indexing) {
     XGRAD_CHECK_GRAD([rows](const V& v) { return gather(v[0], 0, rows); }, {x});
     const Tensor s({{0, 1, 2, 3}, {4, 5, 6, 7}});
     BOOST_TEST(slice(s, 1, 1, 4, 2).to_vector() == std::vector<double>({1, 3, 5, 7}));
-    BOOST_TEST(index_select(s, 0, {1, 1}).to_vector() == std::vector<double>({4, 5, 6, 7, 4, 5, 6, 7}));
-    BOOST_TEST(gather(s, 1, IndexArray{{3, 0}, {1, 1}}).to_vector() == std::vector<double>({3, 0, 5, 5}));
+    BOOST_TEST(index_select(s, 0, {1, 1}).to_vector() ==
+               std::vector<double>({4, 5, 6, 7, 4, 5, 6, 7}));
+    BOOST_TEST(gather(s, 1, IndexArray{{3, 0}, {1, 1}}).to_vector() ==
+               std::vector<double>({3, 0, 5, 5}));
 }
 
 BOOST_AUTO_TEST_CASE(concat_and_stack) {
@@ -250,14 +262,17 @@ BOOST_AUTO_TEST_CASE(stable_functions_at_extremes) {
 BOOST_AUTO_TEST_CASE(float32_ops_agree_with_float64) {
     const Tensor x64 = uniform({3, 4}, 28, -2.0, 2.0, false);
     const Tensor x32 = x64.to(DType::Float32);
-    const auto f = [](const Tensor& x) { return sum(tanh(matmul(x, transpose(x))) * sigmoid(x.size(0) * 1.0 + mean(x))); };
+    const auto f = [](const Tensor& x) {
+        return sum(tanh(matmul(x, transpose(x))) * sigmoid(x.size(0) * 1.0 + mean(x)));
+    };
     BOOST_TEST(f(x32).item() == f(x64).item(), boost::test_tools::tolerance(1e-5));
     BOOST_TEST(x32.dtype() == DType::Float32);
 }
 
 BOOST_AUTO_TEST_CASE(dtype_conversion_is_differentiable) {
     XGRAD_CHECK_GRAD([](const V& v) { return v[0].to(DType::Float32).to(DType::Float64) * v[0]; },
-                     {uniform({3}, 29)}, 1e-2, 1e-4, 1e-4);  // quadratic: central differences are exact
+                     {uniform({3}, 29)}, 1e-2, 1e-4,
+                     1e-4);  // quadratic: central differences are exact
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,7 +3,6 @@
 // to the last bit, in float32 and float64, with broadcasting; and gradcheck passes in second
 // order through the Tensor form.
 #include <boost/test/unit_test.hpp>
-
 #include <functional>
 #include <string>
 #include <vector>
@@ -54,7 +53,8 @@ std::vector<Case> cases() {
         {"mul", [](const Tensor& a, const Tensor& b) { return a * b; }},
         {"div", [](const Tensor& a, const Tensor& b) { return a / b; }},
         {"mul of one tensor", [](const Tensor& a, const Tensor&) { return a * a; }},
-        {"logistic_loss", [](const Tensor& a, const Tensor& b) {
+        {"logistic_loss",
+         [](const Tensor& a, const Tensor& b) {
              return nn::logistic_loss(a - b, sign(a - 1.0), nn::Reduction::None);
          }},
     };

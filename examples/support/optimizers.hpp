@@ -5,14 +5,14 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
 #include <xgrad/optim.hpp>
 
 namespace examples {
 
 inline const std::vector<std::string>& rule_names() {
-    static const std::vector<std::string> names{"sgd",     "momentum", "nesterov", "adagrad", "adadelta",
-                                                "rmsprop", "adam",     "adamw",    "adamax",  "nadam"};
+    static const std::vector<std::string> names{"sgd",      "momentum", "nesterov", "adagrad",
+                                                "adadelta", "rmsprop",  "adam",     "adamw",
+                                                "adamax",   "nadam"};
     return names;
 }
 
@@ -26,7 +26,8 @@ std::unique_ptr<xgrad::optim::Optimizer> with_lr(std::vector<xgrad::Tensor> para
 /// The rule `name` over `params` with learning rate `lr` and PyTorch's other defaults
 /// ("momentum" and "nesterov" are SGD with momentum 0.9).
 inline std::unique_ptr<xgrad::optim::Optimizer> make_optimizer(const std::string& name,
-                                                               std::vector<xgrad::Tensor> params, double lr) {
+                                                               std::vector<xgrad::Tensor> params,
+                                                               double lr) {
     using namespace xgrad::optim;
     if (name == "sgd" || name == "momentum" || name == "nesterov") {
         SGDOptions o;
@@ -41,8 +42,10 @@ inline std::unique_ptr<xgrad::optim::Optimizer> make_optimizer(const std::string
     if (name == "adamw") return with_lr<AdamW, AdamWOptions>(std::move(params), lr);
     if (name == "adamax") return with_lr<Adamax, AdamaxOptions>(std::move(params), lr);
     if (name == "nadam") return with_lr<NAdam, NAdamOptions>(std::move(params), lr);
-    throw std::invalid_argument("unknown update rule '" + name + "' (expected one of sgd, momentum, "
-                                "nesterov, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam)");
+    throw std::invalid_argument(
+        "unknown update rule '" + name +
+        "' (expected one of sgd, momentum, "
+        "nesterov, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam)");
 }
 
 }  // namespace examples

@@ -13,7 +13,10 @@ namespace examples {
 class ProgressBar {
 public:
     ProgressBar(std::size_t total, std::string label)
-        : total_(total), label_(std::move(label)), start_(Clock::now()), tty_(isatty(fileno(stderr))) {}
+        : total_(total),
+          label_(std::move(label)),
+          start_(Clock::now()),
+          tty_(isatty(fileno(stderr))) {}
 
     /// Marks `done` of `total` steps finished, with the running loss.
     void update(std::size_t done, double loss) {
@@ -21,12 +24,14 @@ public:
         if (!tty_ && percent / 10 == last_decile_ && done != total_) return;
         last_decile_ = percent / 10;
         const double elapsed = seconds_since(start_);
-        const double eta = done ? elapsed * static_cast<double>(total_ - done) / static_cast<double>(done) : 0.0;
+        const double eta =
+            done ? elapsed * static_cast<double>(total_ - done) / static_cast<double>(done) : 0.0;
         constexpr int width = 30;
         const int filled = width * percent / 100;
-        std::fprintf(stderr, "%s%s [%s%s] %3d%% loss %.4f  %5.1fs elapsed, ETA %5.1fs%s", tty_ ? "\r" : "",
-                     label_.c_str(), std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-                     percent, loss, elapsed, eta, tty_ ? "" : "\n");
+        std::fprintf(stderr, "%s%s [%s%s] %3d%% loss %.4f  %5.1fs elapsed, ETA %5.1fs%s",
+                     tty_ ? "\r" : "", label_.c_str(), std::string(filled, '#').c_str(),
+                     std::string(width - filled, '.').c_str(), percent, loss, elapsed, eta,
+                     tty_ ? "" : "\n");
         if (tty_ && done == total_) std::fputc('\n', stderr);
         std::fflush(stderr);
     }

@@ -42,8 +42,8 @@ struct GradcheckResult {
 /// with central differences (f(x+eps) - f(x-eps)) / 2eps, element by element, for every output
 /// element: passes when |analytic - numeric| <= atol + rtol * |numeric| everywhere.
 GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn,
-                          const std::vector<Tensor>& inputs, double eps = 1e-6,
-                          double atol = 1e-5, double rtol = 1e-3);
+                          const std::vector<Tensor>& inputs, double eps = 1e-6, double atol = 1e-5,
+                          double rtol = 1e-3);
 
 /// The graph that produced `root` in Graphviz DOT: one box per op with its output shape, one
 /// ellipse per leaf, edges from inputs to outputs.

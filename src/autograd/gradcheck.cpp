@@ -66,14 +66,16 @@ GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
                     report.precision(10);
                     report << "gradcheck: input " << checked[k] << " element " << j
                            << ", output element " << e << ": analytic " << analytic[k][j][e]
-                           << " vs numeric " << numeric << " (|diff| " << error << " > atol " << atol
-                           << " + rtol " << rtol << " * |numeric|)";
+                           << " vs numeric " << numeric << " (|diff| " << error << " > atol "
+                           << atol << " + rtol " << rtol << " * |numeric|)";
                     result.report = report.str();
                 }
             }
         }
     }
-    if (result.ok) result.report = "gradcheck: passed (max |analytic - numeric| " + std::to_string(result.max_abs_error) + ")";
+    if (result.ok)
+        result.report = "gradcheck: passed (max |analytic - numeric| " +
+                        std::to_string(result.max_abs_error) + ")";
     return result;
 }
 

@@ -16,10 +16,12 @@ std::string to_dot(const Tensor& root) {
         const Node* node = todo.back();
         todo.pop_back();
         const std::size_t id = ids.at(node);
-        const Tensor t(std::const_pointer_cast<Node>(std::shared_ptr<const Node>(std::shared_ptr<const Node>(), node)));
+        const Tensor t(std::const_pointer_cast<Node>(
+            std::shared_ptr<const Node>(std::shared_ptr<const Node>(), node)));
         const bool leaf = node->inputs.empty();
-        dot << "  n" << id << " [label=\"" << (leaf ? (node->requires_grad ? "param" : "const") : node->op)
-            << "\\n" << shape_str(t.shape()) << "\", shape=" << (leaf ? "ellipse" : "box") << "];\n";
+        dot << "  n" << id << " [label=\""
+            << (leaf ? (node->requires_grad ? "param" : "const") : node->op) << "\\n"
+            << shape_str(t.shape()) << "\", shape=" << (leaf ? "ellipse" : "box") << "];\n";
         for (const auto& input : node->inputs) {
             auto [it, inserted] = ids.emplace(input.node().get(), ids.size());
             if (inserted) todo.push_back(input.node().get());

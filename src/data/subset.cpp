@@ -11,7 +11,8 @@ Subset::Subset(std::shared_ptr<const Dataset> source, std::vector<std::size_t> i
     : source_(std::move(source)), indices_(std::move(indices)) {
     for (auto index : indices_)
         if (index >= source_->size())
-            throw IndexError("Subset: index " + std::to_string(index) + " is out of range for a dataset of " +
+            throw IndexError("Subset: index " + std::to_string(index) +
+                             " is out of range for a dataset of " +
                              std::to_string(source_->size()) + " examples");
 }
 
@@ -21,7 +22,8 @@ std::shared_ptr<Subset> Subset::first(std::shared_ptr<const Dataset> source, std
     return std::make_shared<Subset>(std::move(source), std::move(indices));
 }
 
-void Subset::read_rows(const std::size_t* indices, std::size_t count, void* inputs, void* targets) const {
+void Subset::read_rows(const std::size_t* indices, std::size_t count, void* inputs,
+                       void* targets) const {
     std::vector<std::size_t> mapped(count);
     for (std::size_t i = 0; i < count; ++i) mapped[i] = indices_[indices[i]];
     source_->read_rows(mapped.data(), count, inputs, targets);

@@ -6,9 +6,9 @@
 #include <type_traits>
 
 #include "io/pickle_reader.hpp"
-#include "platform/posix_file.hpp"
 #include "io/torch_storage_types.hpp"
 #include "io/zip_archive.hpp"
+#include "platform/posix_file.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
 #include "xgrad/io/torch_state_dict.hpp"

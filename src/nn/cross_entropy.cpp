@@ -6,9 +6,9 @@
 #include <string>
 
 #include "labels.hpp"
-#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
+#include "xgrad/grad_mode.hpp"
 #include "xgrad/nn/loss.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
@@ -90,34 +90,35 @@ Tensor row_scale(const Tensor& grad_output, std::size_t n, Reduction reduction) 
 /// (logits, g) so that it can be differentiated again. Its value comes from the probabilities
 /// the forward pass kept.
 Tensor cross_entropy_backward(const Tensor& logits, const Tensor& grad_output,
-                              std::shared_ptr<const Array> probabilities,
-                              const IndexArray& labels, Reduction reduction) {
+                              std::shared_ptr<const Array> probabilities, const IndexArray& labels,
+                              Reduction reduction) {
     Array value = std::visit(
         [&](const auto& p) -> Array {
             using A = std::decay_t<decltype(p)>;
             return gradient(p, labels, std::get<A>(array_of(grad_output)), reduction);
         },
         *probabilities);
-    return make_op(
-        "cross_entropy_backward", std::move(value), {logits, grad_output},
-        [labels, reduction](const Tensor& u, const Tensor&, const Inputs& in) {
-            // f = (p - onehot) s, p = softmax(logits), s = row_scale(g): df/dlogits^T u is
-            // softmax's vjp of u s; df/dg^T u sums u (p - onehot) per row (or over all rows).
-            const Tensor& logits = in[0];
-            const std::size_t n = logits.shape()[0];
-            const Tensor p = softmax(logits, -1);
-            Tensor grad_logits, grad_g;
-            if (logits.requires_grad()) {
-                const Tensor w = u * row_scale(in[1], n, reduction);
-                grad_logits = p * (w - sum(w * p, {-1}, true));
-            }
-            if (in[1].requires_grad()) {
-                const Tensor dp = u * (p - onehot(labels, logits));
-                grad_g = reduction == Reduction::None ? sum(dp, {1}) : sum(dp);
-                if (reduction == Reduction::Mean) grad_g = grad_g / static_cast<double>(n);
-            }
-            return Grads{grad_logits, grad_g};
-        });
+    return make_op("cross_entropy_backward", std::move(value), {logits, grad_output},
+                   [labels, reduction](const Tensor& u, const Tensor&, const Inputs& in) {
+                       // f = (p - onehot) s, p = softmax(logits), s = row_scale(g): df/dlogits^T u
+                       // is softmax's vjp of u s; df/dg^T u sums u (p - onehot) per row (or over
+                       // all rows).
+                       const Tensor& logits = in[0];
+                       const std::size_t n = logits.shape()[0];
+                       const Tensor p = softmax(logits, -1);
+                       Tensor grad_logits, grad_g;
+                       if (logits.requires_grad()) {
+                           const Tensor w = u * row_scale(in[1], n, reduction);
+                           grad_logits = p * (w - sum(w * p, {-1}, true));
+                       }
+                       if (in[1].requires_grad()) {
+                           const Tensor dp = u * (p - onehot(labels, logits));
+                           grad_g = reduction == Reduction::None ? sum(dp, {1}) : sum(dp);
+                           if (reduction == Reduction::Mean)
+                               grad_g = grad_g / static_cast<double>(n);
+                       }
+                       return Grads{grad_logits, grad_g};
+                   });
 }
 
 }  // namespace
@@ -143,12 +144,11 @@ Tensor cross_entropy(const Tensor& logits, const IndexArray& labels, Reduction r
     // Keep the probabilities only if a backward pass can come.
     auto probabilities = std::make_shared<const Array>(
         is_grad_enabled() && logits.requires_grad() ? std::move(result.probabilities) : Array());
-    return make_op("cross_entropy", std::move(value), {logits},
-                   [probabilities, labels, reduction](const Tensor& g, const Tensor&,
-                                                      const Inputs& in) {
-                       return Grads{
-                           cross_entropy_backward(in[0], g, probabilities, labels, reduction)};
-                   });
+    return make_op(
+        "cross_entropy", std::move(value), {logits},
+        [probabilities, labels, reduction](const Tensor& g, const Tensor&, const Inputs& in) {
+            return Grads{cross_entropy_backward(in[0], g, probabilities, labels, reduction)};
+        });
 }
 
 Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& labels,

@@ -59,48 +59,53 @@ Axes axis_list(std::size_t axis) { return Axes{static_cast<std::ptrdiff_t>(axis)
 
 /// softmax's gradient as an op of (g, y), so that it can be differentiated again.
 Tensor softmax_backward(const Tensor& g, const Tensor& y, std::size_t axis) {
-    return make_op("softmax_backward",
-                   detail::apply("softmax_backward", g, y,
-                                 [axis](const auto& d, const auto& v) { return softmax_vjp(d, v, axis); }),
-                   {g, y}, [axis](const Tensor& u, const Tensor&, const Inputs& in) {
-                       // f = y (g - Σ g y): df/dg^T u = softmax_backward(u, y);
-                       // df/dy^T u = u (g - Σ g y) - g Σ u y.
-                       const Tensor& g = in[0];
-                       const Tensor& y = in[1];
-                       const Axes axes = axis_list(axis);
-                       return Grads{softmax_backward(u, y, axis),
-                                    u * (g - sum(g * y, axes, true)) - g * sum(u * y, axes, true)};
-                   });
+    return make_op(
+        "softmax_backward",
+        detail::apply("softmax_backward", g, y,
+                      [axis](const auto& d, const auto& v) { return softmax_vjp(d, v, axis); }),
+        {g, y}, [axis](const Tensor& u, const Tensor&, const Inputs& in) {
+            // f = y (g - Σ g y): df/dg^T u = softmax_backward(u, y);
+            // df/dy^T u = u (g - Σ g y) - g Σ u y.
+            const Tensor& g = in[0];
+            const Tensor& y = in[1];
+            const Axes axes = axis_list(axis);
+            return Grads{softmax_backward(u, y, axis),
+                         u * (g - sum(g * y, axes, true)) - g * sum(u * y, axes, true)};
+        });
 }
 
 /// log_softmax's gradient as an op of (g, y).
 Tensor log_softmax_backward(const Tensor& g, const Tensor& y, std::size_t axis) {
-    return make_op("log_softmax_backward",
-                   detail::apply("log_softmax_backward", g, y,
-                                 [axis](const auto& d, const auto& v) { return log_softmax_vjp(d, v, axis); }),
-                   {g, y}, [axis](const Tensor& u, const Tensor&, const Inputs& in) {
-                       // f = g - e^y Σ g: df/dg^T u = u - Σ u e^y; df/dy^T u = -u e^y Σ g.
-                       const Tensor& g = in[0];
-                       const Tensor& y = in[1];
-                       const Axes axes = axis_list(axis);
-                       const Tensor p = exp(y);
-                       return Grads{u - sum(u * p, axes, true), -(u * p * sum(g, axes, true))};
-                   });
+    return make_op(
+        "log_softmax_backward",
+        detail::apply("log_softmax_backward", g, y,
+                      [axis](const auto& d, const auto& v) { return log_softmax_vjp(d, v, axis); }),
+        {g, y}, [axis](const Tensor& u, const Tensor&, const Inputs& in) {
+            // f = g - e^y Σ g: df/dg^T u = u - Σ u e^y; df/dy^T u = -u e^y Σ g.
+            const Tensor& g = in[0];
+            const Tensor& y = in[1];
+            const Axes axes = axis_list(axis);
+            const Tensor p = exp(y);
+            return Grads{u - sum(u * p, axes, true), -(u * p * sum(g, axes, true))};
+        });
 }
 }  // namespace
 
 Tensor softmax(const Tensor& x, std::ptrdiff_t axis) {
     const std::size_t ax = detail::normalize_axis("softmax", axis, x.dim());
-    return make_op("softmax", detail::apply(x, [ax](const auto& a) { return xt::exp(a - log_sum_exp(a, ax)); }),
-                   {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
-                       return Grads{softmax_backward(g, out, ax)};
-                   });
+    return make_op(
+        "softmax",
+        detail::apply(x, [ax](const auto& a) { return xt::exp(a - log_sum_exp(a, ax)); }), {x},
+        [ax](const Tensor& g, const Tensor& out, const Inputs&) {
+            return Grads{softmax_backward(g, out, ax)};
+        });
 }
 
 Tensor log_softmax(const Tensor& x, std::ptrdiff_t axis) {
     const std::size_t ax = detail::normalize_axis("log_softmax", axis, x.dim());
-    return make_op("log_softmax", detail::apply(x, [ax](const auto& a) { return a - log_sum_exp(a, ax); }),
-                   {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
+    return make_op("log_softmax",
+                   detail::apply(x, [ax](const auto& a) { return a - log_sum_exp(a, ax); }), {x},
+                   [ax](const Tensor& g, const Tensor& out, const Inputs&) {
                        return Grads{log_softmax_backward(g, out, ax)};
                    });
 }

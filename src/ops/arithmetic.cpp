@@ -1,7 +1,6 @@
 // add, sub, mul, div (tensor and scalar forms), neg and pow: each value function beside its
 // derivative, one rule per input (include/xgrad/ops/pointwise.hpp).
 #include <cmath>
-
 #include <xtensor/xmath.hpp>
 
 #include "ops/common.hpp"
@@ -44,8 +43,7 @@ Grads passed_on(const Tensor& g, const Tensor&, const Inputs&) { return Grads{g}
 
 template <class F>
 Array map_value(const Tensor& x, F f) {
-    return std::visit([&](const auto& a) -> Array { return detail::map_array(a, f); },
-                      array_of(x));
+    return std::visit([&](const auto& a) -> Array { return detail::map_array(a, f); }, array_of(x));
 }
 }  // namespace
 

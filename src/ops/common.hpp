@@ -12,9 +12,9 @@
 #include <xtensor/xsort.hpp>
 
 #include "pool.hpp"
-#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
+#include "xgrad/grad_mode.hpp"
 
 namespace xgrad::detail {
 

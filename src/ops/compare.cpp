@@ -40,14 +40,14 @@ Tensor eq(const Tensor& a, const Tensor& b) {
 
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
     check_same_dtype("where", {condition, a, b});
-    detail::broadcast_shapes("where", detail::broadcast_shapes("where", condition.shape(), a.shape()),
-                             b.shape());
+    detail::broadcast_shapes(
+        "where", detail::broadcast_shapes("where", condition.shape(), a.shape()), b.shape());
     Array value = std::visit(
         [&](const auto& c) -> Array {
             using A = std::decay_t<decltype(c)>;
             using T = element_t<A>;
-            return xt::xarray<T>(
-                xt::where(xt::not_equal(c, T(0)), std::get<A>(array_of(a)), std::get<A>(array_of(b))));
+            return xt::xarray<T>(xt::where(xt::not_equal(c, T(0)), std::get<A>(array_of(a)),
+                                           std::get<A>(array_of(b))));
         },
         array_of(condition));
     return make_op("where", std::move(value), {condition, a, b},
@@ -67,12 +67,15 @@ template <class Better>
 Tensor extremum(const char* op, const Tensor& a, const Tensor& b, Better better) {
     detail::broadcast_shapes(op, a.shape(), b.shape());
     return make_op(
-        op, apply(op, a, b, [&](const auto& x, const auto& y) { return xt::where(better(x, y), x, y); }),
+        op,
+        apply(op, a, b,
+              [&](const auto& x, const auto& y) { return xt::where(better(x, y), x, y); }),
         {a, b}, [better, op](const Tensor& g, const Tensor&, const Inputs& in) {
-            const Tensor first_wins = constant(apply(op, in[0], in[1], [&](const auto& x, const auto& y) {
-                using T = element_t<decltype(x)>;
-                return xt::cast<T>(better(x, y)) + T(0.5) * xt::cast<T>(xt::equal(x, y));
-            }));
+            const Tensor first_wins =
+                constant(apply(op, in[0], in[1], [&](const auto& x, const auto& y) {
+                    using T = element_t<decltype(x)>;
+                    return xt::cast<T>(better(x, y)) + T(0.5) * xt::cast<T>(xt::equal(x, y));
+                }));
             return Grads{g * first_wins, g * (1.0 - first_wins)};
         });
 }

@@ -22,11 +22,12 @@ struct Operand {
     std::size_t op_cols() const { return transposed ? rows : cols; }
 };
 
-Operand operand(const char* side, const Tensor& t, bool transposed, const Tensor& a, const Tensor& b) {
+Operand operand(const char* side, const Tensor& t, bool transposed, const Tensor& a,
+                const Tensor& b) {
     if (t.dim() != 2 && t.dim() != 3)
-        throw ShapeError(std::string("matmul: ") + side + " operand has shape " + shape_str(t.shape()) +
-                         " in " + shape_str(a.shape()) + " @ " + shape_str(b.shape()) +
-                         " (expected 2-D or 3-D)");
+        throw ShapeError(std::string("matmul: ") + side + " operand has shape " +
+                         shape_str(t.shape()) + " in " + shape_str(a.shape()) + " @ " +
+                         shape_str(b.shape()) + " (expected 2-D or 3-D)");
     const Shape& s = t.shape();
     const std::size_t d = s.size();
     return {d == 3 ? s[0] : 1, s[d - 2], s[d - 1], transposed};
@@ -46,9 +47,11 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose
                          std::to_string(A.op_cols()) + " vs " + std::to_string(B.op_rows()) +
                          " (expected the left operand's columns to equal the right one's rows)");
     if (A.batch != B.batch && A.batch != 1 && B.batch != 1)
-        throw ShapeError("matmul: batch sizes " + std::to_string(A.batch) + " and " + std::to_string(B.batch) +
-                         " do not broadcast in " + describe() + " (expected equal sizes or 1)");
-    const std::size_t batch = std::max(A.batch, B.batch), m = A.op_rows(), n = B.op_cols(), k = A.op_cols();
+        throw ShapeError("matmul: batch sizes " + std::to_string(A.batch) + " and " +
+                         std::to_string(B.batch) + " do not broadcast in " + describe() +
+                         " (expected equal sizes or 1)");
+    const std::size_t batch = std::max(A.batch, B.batch), m = A.op_rows(), n = B.op_cols(),
+                      k = A.op_cols();
     const bool batched = a.dim() == 3 || b.dim() == 3;
     const Shape out_shape = batched ? Shape{batch, m, n} : Shape{m, n};
 
@@ -73,7 +76,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose
                    [transpose_a, transpose_b](const Tensor& g, const Tensor&, const Inputs& in) {
                        const Tensor& x = in[0];
                        const Tensor& y = in[1];
-                       // C = op(A) op(B): dA = g op(B)^T (or its transpose), dB = op(A)^T g (or its).
+                       // C = op(A) op(B): dA = g op(B)^T (or its transpose), dB = op(A)^T g (or
+                       // its).
                        Tensor grad_a, grad_b;
                        if (x.requires_grad())
                            grad_a = transpose_a ? matmul(y, g, transpose_b, true)

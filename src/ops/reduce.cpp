@@ -43,8 +43,10 @@ Shape reduced_shape(const Shape& shape, const AxisList& axes, bool keepdims) {
     Shape result;
     for (std::size_t i = 0; i < shape.size(); ++i) {
         const bool reduced = std::binary_search(axes.begin(), axes.end(), i);
-        if (!reduced) result.push_back(shape[i]);
-        else if (keepdims) result.push_back(1);
+        if (!reduced)
+            result.push_back(shape[i]);
+        else if (keepdims)
+            result.push_back(1);
     }
     return result;
 }
@@ -155,9 +157,12 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
     bool compatible = from.size() >= shape.size();
     AxisList reduce;
     for (std::size_t i = 0; compatible && i < from.size(); ++i) {
-        if (i < lead) reduce.push_back(i);
-        else if (shape[i - lead] == 1 && from[i] != 1) reduce.push_back(i);
-        else compatible = shape[i - lead] == from[i];
+        if (i < lead)
+            reduce.push_back(i);
+        else if (shape[i - lead] == 1 && from[i] != 1)
+            reduce.push_back(i);
+        else
+            compatible = shape[i - lead] == from[i];
     }
     if (!compatible)
         throw ShapeError("sum_to: cannot sum shape " + shape_str(from) + " down to " +
@@ -171,12 +176,14 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 
 Tensor max(const Tensor& x) {
     if (x.numel() == 0) throw ValueError("max: the tensor is empty, so it has no maximum");
-    return make_op("max", apply(x, [](const auto& a) { return xt::amax(a, xt::evaluation_strategy::immediate); }),
-                   {x}, [](const Tensor& g, const Tensor& out, const Inputs& in) {
-                       // Ties share the gradient evenly, as in PyTorch's max() over all elements.
-                       const Tensor is_max = eq(in[0], out.detach());
-                       return Grads{g * (is_max / sum(is_max).item())};
-                   });
+    return make_op(
+        "max",
+        apply(x, [](const auto& a) { return xt::amax(a, xt::evaluation_strategy::immediate); }),
+        {x}, [](const Tensor& g, const Tensor& out, const Inputs& in) {
+            // Ties share the gradient evenly, as in PyTorch's max() over all elements.
+            const Tensor is_max = eq(in[0], out.detach());
+            return Grads{g * (is_max / sum(is_max).item())};
+        });
 }
 
 Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
@@ -184,7 +191,9 @@ Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
     const Shape& shape = x.shape();
     const std::size_t outer = detail::product(shape, 0, ax), n = shape[ax],
                       inner = detail::product(shape, ax + 1, shape.size());
-    if (n == 0) throw ValueError("max: axis " + std::to_string(axis) + " of shape " + shape_str(shape) + " is empty");
+    if (n == 0)
+        throw ValueError("max: axis " + std::to_string(axis) + " of shape " + shape_str(shape) +
+                         " is empty");
     const AxisList reduce{ax};
     const Shape keep_shape = reduced_shape(shape, reduce, true);
     // The first index of the maximum along the axis, per output element (PyTorch's max(dim)).
@@ -203,18 +212,19 @@ Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
             }
         return r;
     });
-    return make_op("max_axis", std::move(value), {x},
-                   [argmax, keep_shape, outer, n, inner](const Tensor& g, const Tensor&, const Inputs& in) {
-                       const Tensor one_hot = constant(apply(in[0], [&](const auto& a) {
-                           using T = element_t<decltype(a)>;
-                           xt::xarray<T> mask = xt::zeros<T>(a.shape());
-                           for (std::size_t o = 0; o < outer; ++o)
-                               for (std::size_t i = 0; i < inner; ++i)
-                                   mask.data()[(o * n + (*argmax)[o * inner + i]) * inner + i] = T(1);
-                           return mask;
-                       }));
-                       return Grads{expand_back(g, keep_shape, in[0].shape()) * one_hot};
-                   });
+    return make_op(
+        "max_axis", std::move(value), {x},
+        [argmax, keep_shape, outer, n, inner](const Tensor& g, const Tensor&, const Inputs& in) {
+            const Tensor one_hot = constant(apply(in[0], [&](const auto& a) {
+                using T = element_t<decltype(a)>;
+                xt::xarray<T> mask = xt::zeros<T>(a.shape());
+                for (std::size_t o = 0; o < outer; ++o)
+                    for (std::size_t i = 0; i < inner; ++i)
+                        mask.data()[(o * n + (*argmax)[o * inner + i]) * inner + i] = T(1);
+                return mask;
+            }));
+            return Grads{expand_back(g, keep_shape, in[0].shape()) * one_hot};
+        });
 }
 
 Tensor min(const Tensor& x) { return -max(-x); }

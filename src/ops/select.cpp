@@ -84,21 +84,23 @@ Tensor slice(const Tensor& x, std::ptrdiff_t axis, std::ptrdiff_t start, std::pt
         return std::clamp<std::ptrdiff_t>(i, 0, length);
     };
     auto rows = std::make_shared<std::vector<std::size_t>>();
-    for (std::ptrdiff_t i = clip(start); i < clip(stop); i += step) rows->push_back(static_cast<std::size_t>(i));
+    for (std::ptrdiff_t i = clip(start); i < clip(stop); i += step)
+        rows->push_back(static_cast<std::size_t>(i));
     return take_rows_op("slice", x, ax, rows);
 }
 
-Tensor index_select(const Tensor& x, std::ptrdiff_t axis, const std::vector<std::int64_t>& indices) {
+Tensor index_select(const Tensor& x, std::ptrdiff_t axis,
+                    const std::vector<std::int64_t>& indices) {
     const std::size_t ax = detail::normalize_axis("index_select", axis, x.dim());
     const auto length = static_cast<std::int64_t>(x.shape()[ax]);
     auto rows = std::make_shared<std::vector<std::size_t>>();
     rows->reserve(indices.size());
     for (auto index : indices) {
         if (index < -length || index >= length)
-            throw IndexError("index_select: index " + std::to_string(index) + " is out of range for axis " +
-                             std::to_string(axis) + " of shape " + shape_str(x.shape()) +
-                             " (expected -" + std::to_string(length) + " <= index < " +
-                             std::to_string(length) + ")");
+            throw IndexError("index_select: index " + std::to_string(index) +
+                             " is out of range for axis " + std::to_string(axis) + " of shape " +
+                             shape_str(x.shape()) + " (expected -" + std::to_string(length) +
+                             " <= index < " + std::to_string(length) + ")");
         rows->push_back(static_cast<std::size_t>(index < 0 ? index + length : index));
     }
     return take_rows_op("index_select", x, ax, rows);
@@ -115,8 +117,10 @@ std::shared_ptr<const std::vector<std::size_t>> gather_offsets(const Tensor& x, 
                          std::to_string(shape.size()) + " (expected the same)");
     for (std::size_t d = 0; d < shape.size(); ++d)
         if (d != axis && index.shape()[d] > shape[d])
-            throw ShapeError("gather: index shape " + shape_str(Shape(index.shape().begin(), index.shape().end())) +
-                             " exceeds input shape " + shape_str(shape) + " at axis " + std::to_string(d));
+            throw ShapeError("gather: index shape " +
+                             shape_str(Shape(index.shape().begin(), index.shape().end())) +
+                             " exceeds input shape " + shape_str(shape) + " at axis " +
+                             std::to_string(d));
     auto offsets = std::make_shared<std::vector<std::size_t>>(index.size());
     std::vector<std::size_t> strides(shape.size(), 1);
     for (std::size_t d = shape.size(); d-- > 1;) strides[d - 1] = strides[d] * shape[d];
@@ -140,9 +144,11 @@ std::shared_ptr<const std::vector<std::size_t>> gather_offsets(const Tensor& x, 
 }
 
 Tensor scatter_add(const Tensor& g, const Shape& shape,
-                   std::shared_ptr<const std::vector<std::size_t>> offsets, const Shape& index_shape);
+                   std::shared_ptr<const std::vector<std::size_t>> offsets,
+                   const Shape& index_shape);
 
-Tensor gather_flat(const char* op, const Tensor& x, std::shared_ptr<const std::vector<std::size_t>> offsets,
+Tensor gather_flat(const char* op, const Tensor& x,
+                   std::shared_ptr<const std::vector<std::size_t>> offsets,
                    const Shape& index_shape) {
     Array value = detail::apply(x, [&](const auto& a) {
         using T = element_t<decltype(a)>;
@@ -157,7 +163,8 @@ Tensor gather_flat(const char* op, const Tensor& x, std::shared_ptr<const std::v
 }
 
 Tensor scatter_add(const Tensor& g, const Shape& shape,
-                   std::shared_ptr<const std::vector<std::size_t>> offsets, const Shape& index_shape) {
+                   std::shared_ptr<const std::vector<std::size_t>> offsets,
+                   const Shape& index_shape) {
     Array value = detail::apply(g, [&](const auto& a) {
         using T = element_t<decltype(a)>;
         xt::xarray<T> r = xt::zeros<T>(shape);
@@ -185,10 +192,11 @@ Tensor concat(const std::vector<Tensor>& tensors, std::ptrdiff_t axis) {
     std::size_t total = 0;
     for (const auto& t : tensors) {
         bool fits = t.dim() == first.size();
-        for (std::size_t d = 0; fits && d < first.size(); ++d) fits = d == ax || t.shape()[d] == first[d];
+        for (std::size_t d = 0; fits && d < first.size(); ++d)
+            fits = d == ax || t.shape()[d] == first[d];
         if (!fits)
-            throw ShapeError("concat: shape " + shape_str(t.shape()) + " does not fit " + shape_str(first) +
-                             " along axis " + std::to_string(axis) +
+            throw ShapeError("concat: shape " + shape_str(t.shape()) + " does not fit " +
+                             shape_str(first) + " along axis " + std::to_string(axis) +
                              " (expected equal sizes on every other axis)");
         total += t.shape()[ax];
     }
@@ -202,7 +210,8 @@ Tensor concat(const std::vector<Tensor>& tensors, std::ptrdiff_t axis) {
             const auto& a = std::get<xt::xarray<T>>(array_of(t));
             const std::size_t block = t.shape()[ax] * out.inner;
             for (std::size_t o = 0; o < out.outer; ++o)
-                std::copy_n(a.data() + o * block, block, r.data() + (o * out.length) * out.inner + offset);
+                std::copy_n(a.data() + o * block, block,
+                            r.data() + (o * out.length) * out.inner + offset);
             offset += block;
         }
         return r;
@@ -213,8 +222,10 @@ Tensor concat(const std::vector<Tensor>& tensors, std::ptrdiff_t axis) {
                        std::ptrdiff_t start = 0;
                        for (const auto& t : in) {
                            const auto length = static_cast<std::ptrdiff_t>(t.shape()[ax]);
-                           grads.push_back(t.requires_grad() ? slice(g, static_cast<std::ptrdiff_t>(ax), start, start + length)
-                                                             : Tensor());
+                           grads.push_back(t.requires_grad()
+                                               ? slice(g, static_cast<std::ptrdiff_t>(ax), start,
+                                                       start + length)
+                                               : Tensor());
                            start += length;
                        }
                        return grads;

@@ -1,12 +1,12 @@
 // Reshaping, permuting and broadcasting, each forward beside its backward.
-#include <numeric>
+#include "xgrad/ops/shape.hpp"
 
+#include <numeric>
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xmanipulation.hpp>
 
 #include "ops/common.hpp"
 #include "xgrad/ops/reduce.hpp"
-#include "xgrad/ops/shape.hpp"
 
 namespace xgrad {
 using detail::apply;
@@ -37,8 +37,9 @@ Tensor flatten(const Tensor& x, std::ptrdiff_t start_axis, std::ptrdiff_t end_ax
     const std::size_t start = detail::normalize_axis("flatten", start_axis, x.dim());
     const std::size_t end = detail::normalize_axis("flatten", end_axis, x.dim());
     if (start > end)
-        throw ValueError("flatten: start axis " + std::to_string(start_axis) + " comes after end axis " +
-                         std::to_string(end_axis) + " for shape " + shape_str(x.shape()));
+        throw ValueError("flatten: start axis " + std::to_string(start_axis) +
+                         " comes after end axis " + std::to_string(end_axis) + " for shape " +
+                         shape_str(x.shape()));
     Shape shape(x.shape().begin(), x.shape().begin() + start);
     shape.push_back(detail::product(x.shape(), start, end + 1));
     shape.insert(shape.end(), x.shape().begin() + end + 1, x.shape().end());
@@ -55,8 +56,9 @@ Tensor unsqueeze(const Tensor& x, std::ptrdiff_t axis) {
 Tensor squeeze(const Tensor& x, std::ptrdiff_t axis) {
     const std::size_t at = detail::normalize_axis("squeeze", axis, x.dim());
     if (x.shape()[at] != 1)
-        throw ShapeError("squeeze: axis " + std::to_string(axis) + " of shape " + shape_str(x.shape()) +
-                         " has size " + std::to_string(x.shape()[at]) + " (expected 1)");
+        throw ShapeError("squeeze: axis " + std::to_string(axis) + " of shape " +
+                         shape_str(x.shape()) + " has size " + std::to_string(x.shape()[at]) +
+                         " (expected 1)");
     Shape shape = x.shape();
     shape.erase(shape.begin() + at);
     return reshape(x, shape);
@@ -95,18 +97,21 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
         throw ShapeError("broadcast_to: cannot broadcast " + shape_str(x.shape()) + " to " +
                          shape_str(shape));
     if (shape == x.shape()) return x;
-    return make_op("broadcast_to", apply(x, [&](const auto& a) {
-                       using T = element_t<decltype(a)>;
-                       xt::xarray<T> out = detail::new_array<T>(shape);
-                       if (a.size() == 1)
-                           out.fill(*a.data());  // a sum's gradient: much faster than a stepper
-                       else
-                           xt::noalias(out) = xt::broadcast(a, shape);
-                       return out;
-                   }),
-                   {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
-                       return Grads{sum_to(g, in[0].shape())};
-                   });
+    return make_op(
+        "broadcast_to",
+        apply(x,
+              [&](const auto& a) {
+                  using T = element_t<decltype(a)>;
+                  xt::xarray<T> out = detail::new_array<T>(shape);
+                  if (a.size() == 1)
+                      out.fill(*a.data());  // a sum's gradient: much faster than a stepper
+                  else
+                      xt::noalias(out) = xt::broadcast(a, shape);
+                  return out;
+              }),
+        {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
+            return Grads{sum_to(g, in[0].shape())};
+        });
 }
 
 }  // namespace xgrad

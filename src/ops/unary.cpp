@@ -1,7 +1,6 @@
 // Elementwise functions of one tensor: each value function beside its one derivative rule
 // (include/xgrad/ops/pointwise.hpp), rule(g, x, y) with y the op's value.
 #include <cmath>
-
 #include <xtensor/xmath.hpp>
 
 #include "ops/common.hpp"
@@ -14,26 +13,35 @@ using detail::constant;
 using detail::element_t;
 
 Tensor exp(const Tensor& x) {
-    return unary_pointwise(
-        "exp", x, vectorisable([](const auto& v) { using std::exp; return exp(v); }),
-        [](auto g, auto, auto y) { return g * y; });
+    return unary_pointwise("exp", x, vectorisable([](const auto& v) {
+                               using std::exp;
+                               return exp(v);
+                           }),
+                           [](auto g, auto, auto y) { return g * y; });
 }
 
 Tensor log(const Tensor& x) {
-    return unary_pointwise(
-        "log", x, vectorisable([](const auto& v) { using std::log; return log(v); }),
-        [](auto g, auto x, auto) { return g / x; });
+    return unary_pointwise("log", x, vectorisable([](const auto& v) {
+                               using std::log;
+                               return log(v);
+                           }),
+                           [](auto g, auto x, auto) { return g / x; });
 }
 
 Tensor sqrt(const Tensor& x) {
-    return unary_pointwise(
-        "sqrt", x, vectorisable([](const auto& v) { using std::sqrt; return sqrt(v); }),
-        [](auto g, auto, auto y) { return g / (y * 2); });
+    return unary_pointwise("sqrt", x, vectorisable([](const auto& v) {
+                               using std::sqrt;
+                               return sqrt(v);
+                           }),
+                           [](auto g, auto, auto y) { return g / (y * 2); });
 }
 
 Tensor abs(const Tensor& x) {
     return unary_pointwise(
-        "abs", x, vectorisable([](const auto& v) { using std::abs; return abs(v); }),
+        "abs", x, vectorisable([](const auto& v) {
+            using std::abs;
+            return abs(v);
+        }),
         [](auto g, auto x, auto) { return g * sign(x); });  // 0 at x = 0, as in PyTorch
 }
 
@@ -48,9 +56,11 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor tanh(const Tensor& x) {
-    return unary_pointwise(
-        "tanh", x, vectorisable([](const auto& v) { using std::tanh; return tanh(v); }),
-        [](auto g, auto, auto y) { return g * (1 - y * y); });
+    return unary_pointwise("tanh", x, vectorisable([](const auto& v) {
+                               using std::tanh;
+                               return tanh(v);
+                           }),
+                           [](auto g, auto, auto y) { return g * (1 - y * y); });
 }
 
 Tensor relu(const Tensor& x) {

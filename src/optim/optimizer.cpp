@@ -1,9 +1,9 @@
 #include "xgrad/optim/optimizer.hpp"
 
-#include "xgrad/function.hpp"
-
 #include <algorithm>
 #include <cmath>
+
+#include "xgrad/function.hpp"
 
 namespace xgrad::optim {
 

@@ -1,7 +1,6 @@
 // Builds against the installed package and checks one gradient: d/dx sum(x^2) = 2x.
-#include <xgrad/xgrad.hpp>
-
 #include <iostream>
+#include <xgrad/xgrad.hpp>
 
 int main() {
     const xgrad::Tensor x({1.0, -2.0, 3.0}, xgrad::DType::Float64, true);

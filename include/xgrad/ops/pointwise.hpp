@@ -20,9 +20,9 @@
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xnoalias.hpp>
 
-#include "xgrad/grad_mode.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
+#include "xgrad/grad_mode.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 
@@ -273,13 +273,13 @@ Tensor rule_gradient(const Tensor& g, const Inputs& in, const Tensor& y, const R
 /// value y.
 template <class F, class Rule>
 Tensor unary_pointwise(const char* name, const Tensor& x, F f, Rule rule) {
-    Array value = std::visit([&](const auto& a) -> Array { return detail::map_array(a, f); },
-                             array_of(x));
-    return make_op(name, std::move(value), {x},
-                   [rule](const Tensor& g, const Tensor& y, const Inputs& in) {
-                       return Grads{detail::rule_gradient(g, in, y, rule, true, true,
-                                                          std::make_index_sequence<1>())};
-                   });
+    Array value =
+        std::visit([&](const auto& a) -> Array { return detail::map_array(a, f); }, array_of(x));
+    return make_op(
+        name, std::move(value), {x}, [rule](const Tensor& g, const Tensor& y, const Inputs& in) {
+            return Grads{
+                detail::rule_gradient(g, in, y, rule, true, true, std::make_index_sequence<1>())};
+        });
 }
 
 /// An elementwise op of two tensors with NumPy broadcasting: value `f(a, b)` (a scalar
@@ -289,18 +289,17 @@ Tensor unary_pointwise(const char* name, const Tensor& x, F f, Rule rule) {
 template <class F, class RuleA, class RuleB>
 Tensor binary_pointwise(const char* name, const Tensor& a, const Tensor& b, F f, RuleA rule_a,
                         RuleB rule_b) {
-    return make_op(
-        name, detail::binary_value(name, a, b, f), {a, b},
-        [rule_a, rule_b](const Tensor& g, const Tensor& y, const Inputs& in) {
-            // The second gradient may take g's buffer: the first has read g by then.
-            const auto two = std::make_index_sequence<2>();
-            const bool both = in[0].requires_grad() && in[1].requires_grad();
-            Tensor grad_a = detail::rule_gradient(g, in, y, rule_a, in[0].requires_grad(),
-                                                  !both, two);
-            Tensor grad_b =
-                detail::rule_gradient(g, in, y, rule_b, in[1].requires_grad(), true, two);
-            return Grads{std::move(grad_a), std::move(grad_b)};
-        });
+    return make_op(name, detail::binary_value(name, a, b, f), {a, b},
+                   [rule_a, rule_b](const Tensor& g, const Tensor& y, const Inputs& in) {
+                       // The second gradient may take g's buffer: the first has read g by then.
+                       const auto two = std::make_index_sequence<2>();
+                       const bool both = in[0].requires_grad() && in[1].requires_grad();
+                       Tensor grad_a = detail::rule_gradient(g, in, y, rule_a,
+                                                             in[0].requires_grad(), !both, two);
+                       Tensor grad_b = detail::rule_gradient(g, in, y, rule_b,
+                                                             in[1].requires_grad(), true, two);
+                       return Grads{std::move(grad_a), std::move(grad_b)};
+                   });
 }
 
 /// Σ f(a, b) / divisor over every element, as one op (a fused loss; the mean is divisor n):

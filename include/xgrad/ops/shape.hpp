@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <vector>
-
 #include <xtensor/xarray.hpp>
 
 #include "xgrad/tensor.hpp"
