@@ -9,6 +9,7 @@
 #include "xgrad/optim/adam.hpp"
 #include "xgrad/optim/adamax.hpp"
 #include "xgrad/optim/asgd.hpp"
+#include "xgrad/optim/lbfgs.hpp"
 #include "xgrad/optim/lr_scheduler.hpp"
 #include "xgrad/optim/nadam.hpp"
 #include "xgrad/optim/optimizer.hpp"
