@@ -987,7 +987,7 @@ BOOST_AUTO_TEST_CASE(lbfgs_a_failing_closure_changes_nothing) {
             opt.zero_grad();
             Tensor l = rosenbrock(theta);
             l.backward();
-            return ++k == 3 ? concat({l, l}, 0) : l;
+            return ++k == 3 ? pow(theta, 2.0) : l;
         });
         BOOST_ERROR("no exception for a closure returning two elements");
     } catch (const ShapeError& e) {
