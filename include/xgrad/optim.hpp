@@ -18,6 +18,7 @@
 #include "xgrad/optim/rmsprop.hpp"
 #include "xgrad/optim/rprop.hpp"
 #include "xgrad/optim/sgd.hpp"
+#include "xgrad/optim/swalr.hpp"
 #include "xgrad/optim/train_step.hpp"
 // The deprecated optim:: spellings of the samplers (now data::BatchSampler, ...), so that code
 // written against them still compiles; it is the only include of data/ in optim.
