@@ -946,6 +946,36 @@ BOOST_AUTO_TEST_CASE(lbfgs_state_dict_round_trip_continues_bit_for_bit) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(lbfgs_gathers_the_gradients_of_all_parameters_into_one_vector) {
+    // θ as two tensors (a, b) follows the one-tensor run bit for bit: the algorithm sees only the
+    // flat vector. A third parameter the loss does not use has no grad: zeros in the flat
+    // gradient, so it never moves.
+    Tensor theta = parameter({-1.5, 2.0});
+    Tensor a = parameter({-1.5});
+    Tensor b = parameter({2.0});
+    Tensor unused = parameter({3.0});
+    LBFGSOptions o;
+    o.line_search_fn = "strong_wolfe";
+    o.max_iter = 5;
+    LBFGS one({theta}, o);
+    LBFGS split({a, unused, b}, o);
+    int calls = 0;
+    for (int t = 0; t < 5; ++t) {
+        rosenbrock_closure_step(one, theta, calls);
+        split.step([&] {
+            split.zero_grad();
+            Tensor loss = sum(pow(1.0 - a, 2.0) + 100.0 * pow(b - pow(a, 2.0), 2.0));
+            loss.backward();
+            return loss;
+        });
+    }
+    BOOST_TEST(a.to_vector()[0] == theta.to_vector()[0]);
+    BOOST_TEST(b.to_vector()[0] == theta.to_vector()[1]);
+    BOOST_TEST(unused.to_vector()[0] == 3.0);
+    BOOST_TEST(split.state().d.size() == 3u);
+    BOOST_TEST(split.state().func_evals == one.state().func_evals);
+}
+
 BOOST_AUTO_TEST_CASE(lbfgs_defaults_and_errors) {
     Tensor theta = parameter({-1.5, 2.0});
     LBFGS opt({theta});
