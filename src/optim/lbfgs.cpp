@@ -68,16 +68,10 @@ public:
 
     /// torch's _add_grad: θ += step · update, fused as in add_scaled().
     void add_grad(double step, const Vec& update) {
-        std::size_t offset = 0;
-        for (Tensor& p : params_) {
-            dispatch(p.dtype(), [&](auto tag) {
-                using T = decltype(tag);
-                auto& value = p.value<T>();
-                for (std::size_t i = 0; i < value.size(); ++i)
-                    value.data()[i] = std::fma(T(step), T(update[offset + i]), value.data()[i]);
-            });
-            offset += p.numel();
-        }
+        rewrite([&](auto value, std::size_t i) {
+            using T = decltype(value);
+            return std::fma(T(step), T(update[i]), value);
+        });
     }
 
     /// torch's _clone_param, flat (a float32 value round-trips through double exactly).
@@ -92,19 +86,24 @@ public:
 
     /// torch's _set_param.
     void set_param(const Vec& flat) {
+        rewrite([&](auto value, std::size_t i) { return static_cast<decltype(value)>(flat[i]); });
+    }
+
+private:
+    /// Sets every element to fn(element, its index in the flat vector), in each tensor's dtype.
+    template <class Fn>
+    void rewrite(Fn&& fn) {
         std::size_t offset = 0;
         for (Tensor& p : params_) {
             dispatch(p.dtype(), [&](auto tag) {
-                using T = decltype(tag);
-                auto& value = p.value<T>();
+                auto& value = p.value<decltype(tag)>();
                 for (std::size_t i = 0; i < value.size(); ++i)
-                    value.data()[i] = static_cast<T>(flat[offset + i]);
+                    value.data()[i] = fn(value.data()[i], offset + i);
             });
             offset += p.numel();
         }
     }
 
-private:
     std::vector<Tensor> params_;
 };
 
