@@ -108,9 +108,9 @@ public:
 
     /// "type", "param_groups.0.params", "param_groups.0.<hyperparameter>" (PyTorch's names;
     /// line_search_fn "" for None), and the state under "state.0." (PyTorch keeps it on the
-    /// first parameter): func_evals, n_iter, and once set d.<i>, t, old_dirs.<k>.<i>,
-    /// old_stps.<k>.<i>, ro.<k>, history (the number of pairs), H_diag, prev_flat_grad.<i>,
-    /// prev_loss, all exact.
+    /// first parameter): func_evals, n_iter, and once set "d.<i>", t, "old_dirs.<k>.<i>",
+    /// "old_stps.<k>.<i>", "ro.<k>", history (the number of pairs), H_diag,
+    /// "prev_flat_grad.<i>", prev_loss, all exact.
     StateDict state_dict() const override;
     /// Restores state_dict(); ValueError on a mismatch (a state of another rule, another
     /// number of parameters or elements), leaving the optimizer unchanged.
