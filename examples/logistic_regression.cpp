@@ -1,7 +1,10 @@
 // logistic_regression: the lecture's loss L(w, b) = −Σ log σ(yₙ(w·xₙ + b)) on two Gaussian clouds,
 // trained for the same number of epochs with batch GD (one update per epoch), SGD (one update per
 // example) and mini-batch GD (n = 50), and SGD again with a slowly decreasing learning rate
-// η_t = η₀ / (1 + k·t). Prints updates, loss, accuracy and time; plots the loss after every update.
+// η_t = η₀ / (1 + k·t), and constant-lr SGD once more, reporting the SWA average of its iterates
+// over the second half of the epochs (nn::AveragedModel). Prints updates, loss, accuracy and time,
+// then each variant's excess loss over the minimum L* that L-BFGS finds; plots the loss after every
+// update.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -21,12 +24,14 @@ struct Variant {
     std::string name;
     data::BatchSampler sampler;
     double lr, decay;  // decay k of η₀ / (1 + k·t), t counting updates; 0 keeps η constant
+    bool swa = false;  // report the average of the iterates of the second half of the epochs
 };
 
-struct Model {
-    Tensor w = zeros({2, 1}, DType::Float64, true);
-    Tensor b = zeros({}, DType::Float64, true);
+struct Model : nn::Module {
+    Tensor w = register_parameter("w", zeros({2, 1}, DType::Float64));
+    Tensor b = register_parameter("b", zeros({}, DType::Float64));
     Tensor scores(const Tensor& x) const { return matmul(x, w) + b; }
+    Tensor forward(const Tensor& x) override { return scores(x); }
 };
 
 double accuracy(const Model& m, const Tensor& x, const Tensor& y) {
@@ -69,14 +74,23 @@ int main(int argc, char** argv) {
         {"batch", data::BatchSampler::batch(n), batch_lr, 0.0},
         {"stochastic", data::BatchSampler::stochastic(n, seed), sgd_lr, 0.0},
         {"mini-batch", data::BatchSampler::mini_batch(n, mini_batch, false, seed), batch_lr, 0.0},
-        {"stochastic, decreasing lr", data::BatchSampler::stochastic(n, seed), sgd_lr, decay}};
+        {"stochastic, decreasing lr", data::BatchSampler::stochastic(n, seed), sgd_lr, decay},
+        {"stochastic, SWA average", data::BatchSampler::stochastic(n, seed), sgd_lr, 0.0, true}};
 
     examples::CsvLog log(out_dir + "/logistic_loss.csv", {"variant", "update", "epoch", "loss"});
     double lowest_loss = std::numeric_limits<double>::infinity();
     std::printf("%-26s %8s %12s %9s %9s\n", "variant", "updates", "final loss", "accuracy", "time");
+    std::vector<double> final_losses;
     for (std::size_t v = 0; v < variants.size(); ++v) {
         const Variant& variant = variants[v];
         Model model;
+        nn::AveragedModel average(model, std::make_shared<Model>());  // SWA's running mean
+        // What is evaluated: the model, or its average once averaging has begun.
+        const auto evaluated = [&]() -> const Model& {
+            return variant.swa && average.n_averaged() > 0
+                       ? static_cast<const Model&>(*average.module())
+                       : model;
+        };
         optim::SGDOptions options;
         options.lr = variant.lr;
         optim::SGD optimizer({model.w, model.b}, options);
@@ -94,8 +108,9 @@ int main(int argc, char** argv) {
                 seconds +=
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 ++updates;
+                if (variant.swa && 2 * epoch >= epochs) average.update_parameters(model);
                 NoGradGuard no_grad;  // the full-data loss after every update, for the plot
-                const double loss = nn::logistic_loss(model.scores(x), labels).item();
+                const double loss = nn::logistic_loss(evaluated().scores(x), labels).item();
                 lowest_loss = std::min(lowest_loss, loss);
                 log.row(v, updates,
                         static_cast<double>(updates) /
@@ -104,10 +119,31 @@ int main(int argc, char** argv) {
             }
         }
         NoGradGuard no_grad;
+        final_losses.push_back(nn::logistic_loss(evaluated().scores(x), labels).item());
         std::printf("%-26s %8zu %12.6f %8.2f%% %8.3fs\n", variant.name.c_str(), updates,
-                    nn::logistic_loss(model.scores(x), labels).item(),
-                    100 * accuracy(model, x, labels), seconds);
+                    final_losses.back(), 100 * accuracy(evaluated(), x, labels), seconds);
     }
+
+    // The minimum L* of the full-data loss, by L-BFGS with a line search: the point every variant
+    // should settle at. SGD with a constant lr keeps jittering around it; a decreasing lr or the
+    // average of the iterates settle near it, as batch GD does.
+    Model exact;
+    optim::LBFGSOptions lbfgs_options;
+    lbfgs_options.line_search_fn = "strong_wolfe";
+    optim::LBFGS lbfgs(exact.parameters(), lbfgs_options);
+    for (int step = 0; step < 10; ++step)
+        lbfgs.step([&] {
+            lbfgs.zero_grad();
+            Tensor loss = nn::logistic_loss(exact.scores(x), labels);
+            loss.backward();
+            return loss;
+        });
+    NoGradGuard no_grad;
+    const double minimum = nn::logistic_loss(exact.scores(x), labels).item();
+    std::printf("\nL-BFGS minimum L* = %.10f (%lld closure calls); excess loss L - L*:\n", minimum,
+                static_cast<long long>(lbfgs.state().func_evals));
+    for (std::size_t v = 0; v < variants.size(); ++v)
+        std::printf("  excess %-26s %.3e\n", variants[v].name.c_str(), final_losses[v] - minimum);
 
     // Top: the whole run. Bottom: a zoom just above the lowest loss, where constant-lr SGD keeps
     // jumping around while the decreasing learning rate settles like batch GD.

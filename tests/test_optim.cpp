@@ -92,6 +92,21 @@ Options options_from(const json& hp) {
     return options;
 }
 
+/// LBFGS's options from a golden file's param_group_hyperparameters (line_search_fn null is "").
+LBFGSOptions lbfgs_options_from(const json& hp) {
+    LBFGSOptions o;
+    o.lr = hp["lr"];
+    o.max_iter = hp["max_iter"];
+    o.max_eval = hp["max_eval"].get<int>();
+    o.tolerance_grad = hp["tolerance_grad"];
+    o.tolerance_change = hp["tolerance_change"];
+    o.history_size = hp["history_size"];
+    o.line_search_fn =
+        hp["line_search_fn"].is_null() ? "" : hp["line_search_fn"].get<std::string>();
+    BOOST_TEST(hp.size() == 7u, "LBFGS hyperparameters: " << hp.dump());
+    return o;
+}
+
 std::unique_ptr<Optimizer> make_optimizer(const std::string& torch_class, const json& hp,
                                           std::vector<Tensor> params) {
     if (torch_class == "torch.optim.SGD")
@@ -116,6 +131,8 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& torch_class, const 
         return std::make_unique<Rprop>(params, options_from<RpropOptions>(hp));
     if (torch_class == "torch.optim.ASGD")
         return std::make_unique<ASGD>(params, options_from<ASGDOptions>(hp));
+    if (torch_class == "torch.optim.LBFGS")
+        return std::make_unique<LBFGS>(params, lbfgs_options_from(hp));
     BOOST_FAIL("no optimizer for " << torch_class);
     return nullptr;
 }
@@ -206,6 +223,21 @@ void check_final_state(const Optimizer& optimizer, const json& expected, double 
         }
     }
     BOOST_TEST(ours == theirs, "state entries differ from PyTorch's");
+}
+
+/// The LBFGS golden configs (closure protocol).
+const std::vector<std::string> kLBFGSConfigs = {"lbfgs", "lbfgs_lr_small_hist",
+                                                "lbfgs_strong_wolfe"};
+
+/// One step(closure) on Rosenbrock, counting the closure calls in `calls`.
+double rosenbrock_closure_step(Optimizer& optimizer, const Tensor& theta, int& calls) {
+    return optimizer.step([&] {
+        ++calls;
+        optimizer.zero_grad();
+        Tensor loss = rosenbrock(theta);
+        loss.backward();
+        return loss;
+    });
 }
 
 /// Golden configs replayed (NAdam with PyTorch >= 2.0 semantics; nadam_torch1_13 is the 1.13
@@ -848,6 +880,152 @@ BOOST_AUTO_TEST_CASE(parameters_to_vector_and_back) {
     BOOST_CHECK_THROW(nn::vector_to_parameters(Tensor(xt::xarray<double>{1, 2}), {a, b}),
                       ShapeError);
     BOOST_TEST(a.to_vector()[0] == 9.0);
+}
+
+BOOST_AUTO_TEST_CASE(lbfgs_replays_within_1e_10_with_pytorchs_closure_calls) {
+    for (const auto& config : kLBFGSConfigs) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json golden = load_golden(golden_file(config));
+            BOOST_TEST(golden["dtype"] == "float64");
+            BOOST_TEST(golden["protocol"].get<std::string>().find("evals_after[t] = closure "
+                                                                  "calls so far") !=
+                       std::string::npos);
+            check_golden_gradients(golden, 1e-10);
+            const json& o = golden["optimizer"];
+            Tensor theta = parameter(golden["problem"]["theta0"].get<std::vector<double>>());
+            auto opt = make_optimizer(o["class"], o["param_group_hyperparameters"], {theta});
+            const int steps = golden["steps"];
+            int calls = 0;
+            double worst = 0.0;
+            for (int t = 0; t < steps; ++t) {
+                const double loss = rosenbrock_closure_step(*opt, theta, calls);
+                BOOST_TEST(relative_error(loss, golden["loss"][t]) <= 1e-10, "loss at step " << t);
+                BOOST_TEST(calls == golden["evals_after"][t].get<int>(),
+                           "closure calls, step " << t);
+                worst = std::max(
+                    worst, max_relative_error(theta.to_vector(), golden["trajectory"][t + 1]));
+            }
+            BOOST_TEST(worst <= 1e-10);
+            BOOST_TEST(relative_error(rosenbrock(theta).item(), golden["loss"][steps]) <= 1e-10);
+            const json& final_state = golden["final_optimizer_state"];
+            const auto& state = dynamic_cast<const LBFGS&>(*opt).state();
+            BOOST_TEST(state.func_evals == final_state["func_evals"].get<std::int64_t>());
+            BOOST_TEST(state.n_iter == final_state["n_iter"].get<std::int64_t>());
+            BOOST_TEST_MESSAGE(config << ": max relative deviation " << worst);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(lbfgs_state_dict_round_trip_continues_bit_for_bit) {
+    for (const auto& config : kLBFGSConfigs) {
+        BOOST_TEST_CONTEXT("config " << config) {
+            const json hp =
+                load_golden(golden_file(config))["optimizer"]["param_group_hyperparameters"];
+            const std::vector<double> theta0 = {-1.5, 2.0};
+            int calls = 0;
+            Tensor straight = parameter(theta0);
+            LBFGS reference({straight}, lbfgs_options_from(hp));
+            for (int t = 0; t < 8; ++t) rosenbrock_closure_step(reference, straight, calls);
+            Tensor first = parameter(theta0);
+            LBFGS before({first}, lbfgs_options_from(hp));
+            for (int t = 0; t < 3; ++t) rosenbrock_closure_step(before, first, calls);
+            const StateDict saved = before.state_dict();
+            BOOST_TEST(saved.metadata.count("state.0.old_dirs.0.0") == 1u);
+            Tensor resumed = parameter(first.to_vector());
+            rosenbrock_closure_step(before, first, calls);  // the saved dict is a snapshot
+            LBFGSOptions other = lbfgs_options_from(hp);
+            other.lr = 0.25;
+            LBFGS after({resumed}, other);
+            after.load_state_dict(saved);
+            BOOST_TEST(after.lr() == hp["lr"].get<double>());
+            for (int t = 0; t < 5; ++t) rosenbrock_closure_step(after, resumed, calls);
+            BOOST_TEST(resumed.to_vector() == straight.to_vector(),
+                       boost::test_tools::per_element());
+            BOOST_TEST((after.state_dict().metadata == reference.state_dict().metadata));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(lbfgs_gathers_the_gradients_of_all_parameters_into_one_vector) {
+    // θ as two tensors (a, b) follows the one-tensor run bit for bit: the algorithm sees only the
+    // flat vector. A third parameter the loss does not use has no grad: zeros in the flat
+    // gradient, so it never moves.
+    Tensor theta = parameter({-1.5, 2.0});
+    Tensor a = parameter({-1.5});
+    Tensor b = parameter({2.0});
+    Tensor unused = parameter({3.0});
+    LBFGSOptions o;
+    o.line_search_fn = "strong_wolfe";
+    o.max_iter = 5;
+    LBFGS one({theta}, o);
+    LBFGS split({a, unused, b}, o);
+    int calls = 0;
+    for (int t = 0; t < 5; ++t) {
+        rosenbrock_closure_step(one, theta, calls);
+        split.step([&] {
+            split.zero_grad();
+            Tensor loss = sum(pow(1.0 - a, 2.0) + 100.0 * pow(b - pow(a, 2.0), 2.0));
+            loss.backward();
+            return loss;
+        });
+    }
+    BOOST_TEST(a.to_vector()[0] == theta.to_vector()[0]);
+    BOOST_TEST(b.to_vector()[0] == theta.to_vector()[1]);
+    BOOST_TEST(unused.to_vector()[0] == 3.0);
+    BOOST_TEST(split.state().d.size() == 3u);
+    BOOST_TEST(split.state().func_evals == one.state().func_evals);
+}
+
+BOOST_AUTO_TEST_CASE(lbfgs_defaults_and_errors) {
+    Tensor theta = parameter({-1.5, 2.0});
+    LBFGS opt({theta});
+    BOOST_TEST(opt.options().max_eval.value() == 25);  // max_iter * 5 / 4
+    BOOST_TEST(opt.state_dict().metadata.at("param_groups.0.max_eval") == "25");
+    BOOST_TEST(opt.state_dict().metadata.count("state.0.func_evals") == 0u);
+    check_value_error([&] { opt.step(); }, {"LBFGS.step", "closure"});
+    Tensor other = parameter({1.0});
+    check_value_error([&] { opt.add_param_group({other}); }, {"LBFGS", "parameter groups"});
+    check_value_error(
+        [&] {
+            LBFGS two(std::vector<ParamGroup<LBFGSOptions>>{ParamGroup<LBFGSOptions>({theta}),
+                                                            ParamGroup<LBFGSOptions>({other})});
+        },
+        {"LBFGS", "parameter groups"});
+    LBFGSOptions bad;
+    bad.line_search_fn = "backtracking";
+    check_value_error([&] { LBFGS b({theta}, bad); }, {"line_search_fn", "backtracking"});
+    bad = LBFGSOptions();
+    bad.history_size = 0;
+    check_value_error([&] { LBFGS b({theta}, bad); }, {"history_size", "0"});
+    BOOST_CHECK_THROW(opt.momentum(0), ValueError);
+}
+
+BOOST_AUTO_TEST_CASE(lbfgs_a_failing_closure_changes_nothing) {
+    // The third closure call (inside the line search) returns two elements: the step throws
+    // after it moved θ, and must put θ and the state back.
+    Tensor theta = parameter({-1.5, 2.0});
+    LBFGSOptions o;
+    o.line_search_fn = "strong_wolfe";
+    LBFGS opt({theta}, o);
+    int calls = 0;
+    rosenbrock_closure_step(opt, theta, calls);
+    const StateDict before = opt.state_dict();
+    const std::vector<double> value = theta.to_vector();
+    int k = 0;
+    try {
+        opt.step([&] {
+            opt.zero_grad();
+            Tensor l = rosenbrock(theta);
+            l.backward();
+            return ++k == 3 ? pow(theta, 2.0) : l;
+        });
+        BOOST_ERROR("no exception for a closure returning two elements");
+    } catch (const ShapeError& e) {
+        BOOST_TEST(std::string(e.what()).find("LBFGS.step") != std::string::npos, e.what());
+    }
+    BOOST_TEST(k == 3);
+    BOOST_TEST(theta.to_vector() == value, boost::test_tools::per_element());
+    BOOST_TEST((opt.state_dict().metadata == before.metadata));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

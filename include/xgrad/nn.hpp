@@ -3,6 +3,7 @@
 /// Everything of xgrad::nn in one include: Module, the layers, initialisation and the losses.
 
 #include "xgrad/nn/activation.hpp"
+#include "xgrad/nn/averaged_model.hpp"
 #include "xgrad/nn/conv.hpp"
 #include "xgrad/nn/dropout.hpp"
 #include "xgrad/nn/embedding.hpp"

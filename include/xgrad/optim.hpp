@@ -9,6 +9,7 @@
 #include "xgrad/optim/adam.hpp"
 #include "xgrad/optim/adamax.hpp"
 #include "xgrad/optim/asgd.hpp"
+#include "xgrad/optim/lbfgs.hpp"
 #include "xgrad/optim/lr_scheduler.hpp"
 #include "xgrad/optim/nadam.hpp"
 #include "xgrad/optim/optimizer.hpp"
@@ -17,6 +18,7 @@
 #include "xgrad/optim/rmsprop.hpp"
 #include "xgrad/optim/rprop.hpp"
 #include "xgrad/optim/sgd.hpp"
+#include "xgrad/optim/swalr.hpp"
 #include "xgrad/optim/train_step.hpp"
 // The deprecated optim:: spellings of the samplers (now data::BatchSampler, ...), so that code
 // written against them still compiles; it is the only include of data/ in optim.
