@@ -80,12 +80,43 @@ std::vector<T> per_channel(const Tensor& t, std::size_t channels, T fallback) {
     return std::vector<T>(a.data(), a.data() + channels);
 }
 
-/// Sums and means over a channel's values of v viewed as (outer, channels, inner), kept as
+/// Sums and means over a channel's values of v (outer, channels, inner), kept as
 /// (1, channels, 1).
-Tensor channel_mean(const Tensor& v) { return mean(v, {0, 2}, true); }
-Tensor channel_sum(const Tensor& v) { return sum(v, {0, 2}, true); }
+Tensor channel_sum_kept(const Tensor& v) {
+    const NormLayout layout{v.shape()[0], v.shape()[1], v.shape()[2]};
+    return reshape(channel_sum(v, layout), {1, layout.channels, 1});
+}
+Tensor channel_mean(const Tensor& v) {
+    return channel_sum_kept(v) / static_cast<double>(v.shape()[0] * v.shape()[2]);
+}
 
 }  // namespace
+
+Tensor channel_sum(const Tensor& v, const NormLayout& layout) {
+    Array value = std::visit(
+        [&](const auto& a) -> Array {
+            using T = element_t<decltype(a)>;
+            std::vector<double> total(layout.channels, 0.0);
+            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
+                double s = 0.0, unused = 0.0;
+                shifted_sums(run, layout.inner, 0.0, s, unused);
+                total[c] += s;
+            });
+            xt::xarray<T> out = new_array<T>({layout.channels});
+            for (std::size_t c = 0; c < layout.channels; ++c)
+                out.data()[c] = static_cast<T>(total[c]);
+            return out;
+        },
+        array_of(v));
+    const Shape shape = v.shape();
+    return make_op(
+        "channel_sum", std::move(value), {v},
+        [layout, shape](const Tensor& g, const Tensor&, const Inputs&) {
+            const Tensor kept = reshape(g, {1, layout.channels, 1});
+            return Grads{
+                reshape(broadcast_to(kept, {layout.outer, layout.channels, layout.inner}), shape)};
+        });
+}
 
 Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, const Tensor& weight,
                  const Tensor& bias, std::vector<double>* mean, std::vector<double>* var) {
@@ -118,13 +149,9 @@ Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, const Te
             const Tensor w = has_weight ? in[1] : Tensor();
             Grads grads(in.size());
             if (in[0].requires_grad()) grads[0] = normalize_input_grad(g, in[0], w, layout, eps);
-            const Shape view{layout.outer, layout.channels, layout.inner};
-            const Shape channels{layout.channels};
             if (has_weight && in[1].requires_grad())
-                grads[1] = reshape(channel_sum(reshape(g * normalize(in[0], layout, eps), view)),
-                                   channels);
-            if (has_bias && in.back().requires_grad())
-                grads.back() = reshape(channel_sum(reshape(g, view)), channels);
+                grads[1] = channel_sum(g * normalize(in[0], layout, eps), layout);
+            if (has_bias && in.back().requires_grad()) grads.back() = channel_sum(g, layout);
             return grads;
         });
 }
@@ -193,13 +220,12 @@ Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weig
             if (in[0].requires_grad()) grads[0] = reshape(scaled(r * pu), shape);
             if (in[1].requires_grad()) {
                 const double m = static_cast<double>(layout.count());
-                grads[1] = reshape(scaled((r * r / -m) * (xhat * channel_sum(u3 * pg) +
-                                                          pu * channel_sum(xhat * g3) +
-                                                          pg * channel_sum(xhat * u3))),
+                grads[1] = reshape(scaled((r * r / -m) * (xhat * channel_sum_kept(u3 * pg) +
+                                                          pu * channel_sum_kept(xhat * g3) +
+                                                          pg * channel_sum_kept(xhat * u3))),
                                    shape);
             }
-            if (has_weight && in[2].requires_grad())
-                grads[2] = reshape(channel_sum(u3 * r * pg), {layout.channels});
+            if (has_weight && in[2].requires_grad()) grads[2] = channel_sum(u3 * r * pg, layout);
             return grads;
         });
 }

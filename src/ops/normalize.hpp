@@ -29,4 +29,9 @@ Tensor normalize(const Tensor& x, const NormLayout& layout, double eps,
 Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
                             const NormLayout& layout, double eps);
 
+/// The sum of every channel's values of v (viewed as `layout`), shape (channels,): one pass over
+/// the contiguous runs (xtensor's reducer over axes (0, 2) is many times slower). Its gradient
+/// broadcasts back. For the weight and bias gradients here and conv2d's bias gradient.
+Tensor channel_sum(const Tensor& v, const NormLayout& layout);
+
 }  // namespace xgrad::detail
