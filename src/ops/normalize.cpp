@@ -135,6 +135,19 @@ void channel_stats(const T* x, const NormLayout& l, std::vector<double>& mean,
     }
 }
 
+/// Per channel, Σ g and Σ g (x - mean) for the channel's mean (the two sums of both gradients).
+template <class T>
+std::vector<std::pair<double, double>> gradient_sums(const T* g, const T* x, const NormLayout& l,
+                                                     const std::vector<double>& mean) {
+    std::vector<LaneSums<T>> sums(l.channels);
+    for_each_run(x, l, [&](std::size_t c, const T* run) {
+        sums[c].add_centred(g + (run - x), run, l.inner, static_cast<T>(mean[c]));
+    });
+    std::vector<std::pair<double, double>> totals(l.channels);
+    for (std::size_t c = 0; c < l.channels; ++c) totals[c] = sums[c].total();
+    return totals;
+}
+
 /// The per-channel values of an optional (channels,) tensor, or `fallback` when undefined.
 template <class T>
 std::vector<T> per_channel(const Tensor& t, std::size_t channels, T fallback) {
@@ -227,15 +240,10 @@ Tensor normalize_weight_grad(const Tensor& g, const Tensor& x, const NormLayout&
             const A& ga = std::get<A>(array_of(g));
             std::vector<double> mu, variance;
             channel_stats(a.data(), layout, mu, variance);
-            std::vector<LaneSums<T>> sums(layout.channels);
-            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
-                sums[c].add_centred(ga.data() + (run - a.data()), run, layout.inner,
-                                    static_cast<T>(mu[c]));
-            });
+            const auto sums = gradient_sums(ga.data(), a.data(), layout, mu);
             xt::xarray<T> out = new_array<T>({layout.channels});
             for (std::size_t c = 0; c < layout.channels; ++c)
-                out.data()[c] =
-                    static_cast<T>(sums[c].total().second / std::sqrt(variance[c] + eps));
+                out.data()[c] = static_cast<T>(sums[c].second / std::sqrt(variance[c] + eps));
             return out;
         },
         array_of(x));
@@ -265,13 +273,9 @@ Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weig
             std::vector<double> r(layout.channels);
             for (std::size_t c = 0; c < layout.channels; ++c)
                 r[c] = 1.0 / std::sqrt(variance[c] + eps);
-            std::vector<LaneSums<T>> sums(layout.channels);
-            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
-                sums[c].add_centred(ga.data() + (run - a.data()), run, layout.inner,
-                                    static_cast<T>(mu[c]));
-            });
+            const auto sums = gradient_sums(ga.data(), a.data(), layout, mu);
             for (std::size_t c = 0; c < layout.channels; ++c) {
-                const auto [s, sx] = sums[c].total();
+                const auto [s, sx] = sums[c];
                 g_sum[c] = s;
                 gx_sum[c] = sx * r[c];
             }
