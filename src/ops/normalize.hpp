@@ -36,7 +36,8 @@ Tensor normalize_weight_grad(const Tensor& g, const Tensor& x, const NormLayout&
 
 /// The sum of every channel's values of v (viewed as `layout`), shape (channels,): one pass over
 /// the contiguous runs (xtensor's reducer over axes (0, 2) is many times slower). Its gradient
-/// broadcasts back. For the weight and bias gradients here and conv2d's bias gradient.
+/// broadcasts back. For the bias gradients of normalize and conv2d and the channel means of
+/// normalize_input_grad's gradient.
 Tensor channel_sum(const Tensor& v, const NormLayout& layout);
 
 }  // namespace xgrad::detail
