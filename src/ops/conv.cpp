@@ -11,6 +11,7 @@
 #include "blas.hpp"
 #include "ops/common.hpp"
 #include "ops/conv_products.hpp"
+#include "ops/normalize.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/pad.hpp"
 #include "xgrad/ops/reduce.hpp"
@@ -150,7 +151,10 @@ Tensor conv2d_explicit(const std::string& op, const Tensor& input, const Tensor&
                        if (in[1].requires_grad())
                            grads[1] = conv2d_weight_grad(in[0], grad, kernel, stride, padding,
                                                          dilation, groups);
-                       if (in.size() == 3 && in[2].requires_grad()) grads[2] = sum(grad, {0, 2, 3});
+                       if (in.size() == 3 && in[2].requires_grad()) {
+                           const Shape& s = grad.shape();
+                           grads[2] = detail::channel_sum(grad, {s[0], s[1], s[2] * s[3]});
+                       }
                        return grads;
                    });
 }

@@ -102,8 +102,13 @@ void col2im(const T* cols, const ConvGeometry& g, T* image) {
         if (!inside) return;
         const T* src = cols + at;
         T* dst = image + image_row;
-        for (std::size_t x = first; x < last; ++x)
-            dst[static_cast<std::ptrdiff_t>(x * stride) + x_offset] += src[x];
+        if (stride == 1) {  // contiguous: the loop vectorises
+            T* out = dst + static_cast<std::ptrdiff_t>(first) + x_offset;
+            for (std::size_t k = 0; k < last - first; ++k) out[k] += src[first + k];
+        } else {
+            for (std::size_t x = first; x < last; ++x)
+                dst[static_cast<std::ptrdiff_t>(x * stride) + x_offset] += src[x];
+        }
     });
 }
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "ops/common.hpp"
 #include "xgrad/ops/elementwise.hpp"
@@ -27,49 +28,124 @@ void for_each_run(T* data, const NormLayout& l, F f) {
         for (std::size_t c = 0; c < l.channels; ++c) f(c, data + (o * l.channels + c) * l.inner);
 }
 
-/// Sum of run[i] - shift and of its square over a run, in double with independent partial
-/// sums (so that the loop vectorises).
+/// Two running sums over a channel's values, fed a contiguous run at a time: kLanes partial
+/// sums in T held in one vector (GCC / Clang vector extension: written as a loop over lanes,
+/// GCC shuffles instead of vectorising), added into double every kBlock values and by total().
 template <class T>
-void shifted_sums(const T* run, std::size_t n, double shift, double& s1, double& s2) {
-    constexpr std::size_t lanes = 8;
-    double a[lanes] = {}, b[lanes] = {};
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes)
-        for (std::size_t k = 0; k < lanes; ++k) {
-            const double d = static_cast<double>(run[i + k]) - shift;
-            a[k] += d;
-            b[k] += d * d;
+class LaneSums {
+public:
+    static constexpr std::size_t kLanes = 64 / sizeof(T), kBlock = 1024;
+
+    /// Adds run[i] - shift and its square over a run of n.
+    void add_shifted(const T* run, std::size_t n, T shift) {
+        add(
+            n,
+            [&](Vec& a, Vec& b, std::size_t i) {
+                const Vec d = load(run + i) - shift;
+                a += d;
+                b += d * d;
+            },
+            [&](T& a, T& b, std::size_t i) {
+                const T d = run[i] - shift;
+                a += d;
+                b += d * d;
+            });
+    }
+
+    /// Adds g[i] and g[i] (x[i] - mean) over a run of n.
+    void add_centred(const T* g, const T* x, std::size_t n, T mean) {
+        add(
+            n,
+            [&](Vec& a, Vec& b, std::size_t i) {
+                const Vec v = load(g + i);
+                a += v;
+                b += v * (load(x + i) - mean);
+            },
+            [&](T& a, T& b, std::size_t i) {
+                a += g[i];
+                b += g[i] * (x[i] - mean);
+            });
+    }
+
+    /// The two sums so far.
+    std::pair<double, double> total() {
+        flush();
+        return {first_, second_};
+    }
+
+private:
+    typedef T Vec __attribute__((vector_size(kLanes * sizeof(T))));
+
+    static Vec load(const T* p) {
+        Vec v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    }
+
+    template <class Lanes, class One>
+    void add(std::size_t n, Lanes lanes, One one) {
+        for (std::size_t start = 0; start < n;) {  // at most kBlock values between flushes
+            const std::size_t end = std::min(n, start + (kBlock - pending_));
+            std::size_t i = start;
+            for (; i + kLanes <= end; i += kLanes) lanes(a_, b_, i);
+            for (; i < end; ++i) one(tail_a_, tail_b_, i);
+            pending_ += end - start;
+            start = end;
+            if (pending_ == kBlock) flush();
         }
-    for (; i < n; ++i) {
-        const double d = static_cast<double>(run[i]) - shift;
-        a[0] += d;
-        b[0] += d * d;
     }
-    for (std::size_t k = 0; k < lanes; ++k) {
-        s1 += a[k];
-        s2 += b[k];
+
+    void flush() {
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            first_ += static_cast<double>(a_[l]);
+            second_ += static_cast<double>(b_[l]);
+        }
+        first_ += static_cast<double>(tail_a_);
+        second_ += static_cast<double>(tail_b_);
+        a_ = b_ = Vec{};
+        tail_a_ = tail_b_ = T(0);
+        pending_ = 0;
     }
-}
+
+    Vec a_{}, b_{};
+    T tail_a_ = T(0), tail_b_ = T(0);
+    std::size_t pending_ = 0;
+    double first_ = 0.0, second_ = 0.0;
+};
 
 /// Mean and biased variance of every channel in one pass: the sums of x - K and (x - K)^2 with
 /// K the channel's first value, which keeps the difference of squares from cancelling.
 template <class T>
 void channel_stats(const T* x, const NormLayout& l, std::vector<double>& mean,
                    std::vector<double>& var) {
-    std::vector<double> s1(l.channels, 0.0), s2(l.channels, 0.0), shift(l.channels, 0.0);
+    std::vector<LaneSums<T>> sums(l.channels);
+    std::vector<T> shift(l.channels, T(0));
     if (l.count() > 0)
-        for (std::size_t c = 0; c < l.channels; ++c) shift[c] = static_cast<double>(x[c * l.inner]);
-    for_each_run(x, l, [&](std::size_t c, const T* run) {
-        shifted_sums(run, l.inner, shift[c], s1[c], s2[c]);
-    });
+        for (std::size_t c = 0; c < l.channels; ++c) shift[c] = x[c * l.inner];
+    for_each_run(x, l,
+                 [&](std::size_t c, const T* run) { sums[c].add_shifted(run, l.inner, shift[c]); });
     const double m = static_cast<double>(l.count());
     mean.resize(l.channels);
     var.resize(l.channels);
     for (std::size_t c = 0; c < l.channels; ++c) {
-        const double d = s1[c] / m;
-        mean[c] = shift[c] + d;
-        var[c] = std::max(s2[c] / m - d * d, 0.0);
+        const auto [s1, s2] = sums[c].total();
+        const double d = s1 / m;
+        mean[c] = static_cast<double>(shift[c]) + d;
+        var[c] = std::max(s2 / m - d * d, 0.0);
     }
+}
+
+/// Per channel, Σ g and Σ g (x - mean) for the channel's mean (the two sums of both gradients).
+template <class T>
+std::vector<std::pair<double, double>> gradient_sums(const T* g, const T* x, const NormLayout& l,
+                                                     const std::vector<double>& mean) {
+    std::vector<LaneSums<T>> sums(l.channels);
+    for_each_run(x, l, [&](std::size_t c, const T* run) {
+        sums[c].add_centred(g + (run - x), run, l.inner, static_cast<T>(mean[c]));
+    });
+    std::vector<std::pair<double, double>> totals(l.channels);
+    for (std::size_t c = 0; c < l.channels; ++c) totals[c] = sums[c].total();
+    return totals;
 }
 
 /// The per-channel values of an optional (channels,) tensor, or `fallback` when undefined.
@@ -80,12 +156,41 @@ std::vector<T> per_channel(const Tensor& t, std::size_t channels, T fallback) {
     return std::vector<T>(a.data(), a.data() + channels);
 }
 
-/// Sums and means over a channel's values of v viewed as (outer, channels, inner), kept as
+/// Sums and means over a channel's values of v (outer, channels, inner), kept as
 /// (1, channels, 1).
-Tensor channel_mean(const Tensor& v) { return mean(v, {0, 2}, true); }
-Tensor channel_sum(const Tensor& v) { return sum(v, {0, 2}, true); }
+Tensor channel_sum_kept(const Tensor& v) {
+    const NormLayout layout{v.shape()[0], v.shape()[1], v.shape()[2]};
+    return reshape(channel_sum(v, layout), {1, layout.channels, 1});
+}
+Tensor channel_mean(const Tensor& v) {
+    return channel_sum_kept(v) / static_cast<double>(v.shape()[0] * v.shape()[2]);
+}
 
 }  // namespace
+
+Tensor channel_sum(const Tensor& v, const NormLayout& layout) {
+    Array value = std::visit(
+        [&](const auto& a) -> Array {
+            using T = element_t<decltype(a)>;
+            std::vector<LaneSums<T>> sums(layout.channels);
+            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
+                sums[c].add_shifted(run, layout.inner, T(0));
+            });
+            xt::xarray<T> out = new_array<T>({layout.channels});
+            for (std::size_t c = 0; c < layout.channels; ++c)
+                out.data()[c] = static_cast<T>(sums[c].total().first);
+            return out;
+        },
+        array_of(v));
+    const Shape shape = v.shape();
+    return make_op(
+        "channel_sum", std::move(value), {v},
+        [layout, shape](const Tensor& g, const Tensor&, const Inputs&) {
+            const Tensor kept = reshape(g, {1, layout.channels, 1});
+            return Grads{
+                reshape(broadcast_to(kept, {layout.outer, layout.channels, layout.inner}), shape)};
+        });
+}
 
 Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, const Tensor& weight,
                  const Tensor& bias, std::vector<double>* mean, std::vector<double>* var) {
@@ -118,15 +223,40 @@ Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, const Te
             const Tensor w = has_weight ? in[1] : Tensor();
             Grads grads(in.size());
             if (in[0].requires_grad()) grads[0] = normalize_input_grad(g, in[0], w, layout, eps);
-            const Shape view{layout.outer, layout.channels, layout.inner};
-            const Shape channels{layout.channels};
             if (has_weight && in[1].requires_grad())
-                grads[1] = reshape(channel_sum(reshape(g * normalize(in[0], layout, eps), view)),
-                                   channels);
-            if (has_bias && in.back().requires_grad())
-                grads.back() = reshape(channel_sum(reshape(g, view)), channels);
+                grads[1] = normalize_weight_grad(g, in[0], layout, eps);
+            if (has_bias && in.back().requires_grad()) grads.back() = channel_sum(g, layout);
             return grads;
         });
+}
+
+Tensor normalize_weight_grad(const Tensor& g, const Tensor& x, const NormLayout& layout,
+                             double eps) {
+    check_same_dtype("normalize_weight_grad", {g, x});
+    Array value = std::visit(
+        [&](const auto& a) -> Array {
+            using A = std::decay_t<decltype(a)>;
+            using T = element_t<A>;
+            const A& ga = std::get<A>(array_of(g));
+            std::vector<double> mu, variance;
+            channel_stats(a.data(), layout, mu, variance);
+            const auto sums = gradient_sums(ga.data(), a.data(), layout, mu);
+            xt::xarray<T> out = new_array<T>({layout.channels});
+            for (std::size_t c = 0; c < layout.channels; ++c)
+                out.data()[c] = static_cast<T>(sums[c].second / std::sqrt(variance[c] + eps));
+            return out;
+        },
+        array_of(x));
+    // <u, sum(g xhat)> = <g, u xhat>: the gradient for g is normalize with weight u, and for x
+    // the input gradient of that normalization.
+    return make_op("normalize_weight_grad", std::move(value), {g, x},
+                   [layout, eps](const Tensor& u, const Tensor&, const Inputs& in) {
+                       Grads grads(2);
+                       if (in[0].requires_grad()) grads[0] = normalize(in[1], layout, eps, u);
+                       if (in[1].requires_grad())
+                           grads[1] = normalize_input_grad(in[0], in[1], u, layout, eps);
+                       return grads;
+                   });
 }
 
 Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
@@ -138,22 +268,17 @@ Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weig
             using T = element_t<A>;
             const A& ga = std::get<A>(array_of(g));
             const std::vector<T> w = per_channel(weight, layout.channels, T(1));
-            std::vector<double> mu, variance, g_sum(layout.channels, 0.0),
-                gx_sum(layout.channels, 0.0);
+            std::vector<double> mu, variance, g_sum(layout.channels), gx_sum(layout.channels);
             channel_stats(a.data(), layout, mu, variance);
             std::vector<double> r(layout.channels);
             for (std::size_t c = 0; c < layout.channels; ++c)
                 r[c] = 1.0 / std::sqrt(variance[c] + eps);
-            for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
-                const T* gr = ga.data() + (run - a.data());
-                double s = 0.0, sx = 0.0;
-                for (std::size_t i = 0; i < layout.inner; ++i) {
-                    s += gr[i];
-                    sx += gr[i] * (run[i] - mu[c]);
-                }
-                g_sum[c] += s;
-                gx_sum[c] += sx * r[c];
-            });
+            const auto sums = gradient_sums(ga.data(), a.data(), layout, mu);
+            for (std::size_t c = 0; c < layout.channels; ++c) {
+                const auto [s, sx] = sums[c];
+                g_sum[c] = s;
+                gx_sum[c] = sx * r[c];
+            }
             const double m = static_cast<double>(layout.count());
             xt::xarray<T> out = new_array<T>(a.shape());
             for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
@@ -193,13 +318,12 @@ Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weig
             if (in[0].requires_grad()) grads[0] = reshape(scaled(r * pu), shape);
             if (in[1].requires_grad()) {
                 const double m = static_cast<double>(layout.count());
-                grads[1] = reshape(scaled((r * r / -m) * (xhat * channel_sum(u3 * pg) +
-                                                          pu * channel_sum(xhat * g3) +
-                                                          pg * channel_sum(xhat * u3))),
+                grads[1] = reshape(scaled((r * r / -m) * (xhat * channel_sum_kept(u3 * pg) +
+                                                          pu * channel_sum_kept(xhat * g3) +
+                                                          pg * channel_sum_kept(xhat * u3))),
                                    shape);
             }
-            if (has_weight && in[2].requires_grad())
-                grads[2] = reshape(channel_sum(u3 * r * pg), {layout.channels});
+            if (has_weight && in[2].requires_grad()) grads[2] = channel_sum(u3 * r * pg, layout);
             return grads;
         });
 }

@@ -29,4 +29,15 @@ Tensor normalize(const Tensor& x, const NormLayout& layout, double eps,
 Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
                             const NormLayout& layout, double eps);
 
+/// The weight gradient of normalize at x for output gradient g, sum(g xhat) per channel
+/// (shape (channels,)), in one op: one pass for the statistics and one for the sum.
+Tensor normalize_weight_grad(const Tensor& g, const Tensor& x, const NormLayout& layout,
+                             double eps);
+
+/// The sum of every channel's values of v (viewed as `layout`), shape (channels,): one pass over
+/// the contiguous runs (xtensor's reducer over axes (0, 2) is many times slower). Its gradient
+/// broadcasts back. For the bias gradients of normalize and conv2d and the channel means of
+/// normalize_input_grad's gradient.
+Tensor channel_sum(const Tensor& v, const NormLayout& layout);
+
 }  // namespace xgrad::detail

@@ -118,48 +118,105 @@ Shape pooled_shape(const Shape& in, const Windows& windows) {
     return out;
 }
 
+/// The stride of windows along one axis that all read `count` taps from o * stride on (no
+/// padding reached, no adaptive sizes), or 0 when they do not.
+std::size_t regular_stride(const std::vector<Taps>& taps) {
+    const std::size_t stride = taps.size() > 1 ? taps[1].first : 1;
+    for (std::size_t o = 0; o < taps.size(); ++o)
+        if (taps[o].first != o * stride || taps[o].count != taps[0].count || taps[o].count == 0)
+            return 0;
+    return stride;
+}
+
+/// The maximum of a window's taps window[r * row_step + c * column_step] and the offset of its
+/// argmax in the window. The first maximum wins; a NaN propagates (PyTorch's rule).
+template <std::size_t Rows, std::size_t Columns, class T>
+T window_argmax(const T* window, std::size_t rows, std::size_t columns, std::size_t row_step,
+                std::size_t column_step, std::size_t& at) {
+    if constexpr (Rows != 0) rows = Rows;
+    if constexpr (Columns != 0) columns = Columns;
+    T best = window[0];
+    std::size_t best_k = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < columns; ++c) {
+            const std::size_t k = r * row_step + c * column_step;
+            const T v = window[k];
+            const bool take = v > best || v != v;
+            best = take ? v : best;  // branch-free: maxima are random
+            best_k = take ? k : best_k;
+        }
+    at = best_k;
+    return best;
+}
+
+/// Max pooling of `planes` planes (height x width) whose windows are regular along both axes
+/// (regular_stride), the common unpadded case: window (y, x) starts at (y stride_h, x stride_w).
+/// Rows and Columns fix the kernel at compile time (0: the taps' count).
+template <std::size_t Rows, std::size_t Columns, class T>
+void regular_window_max(const T* in, std::size_t planes, const Windows& w, std::size_t stride_h,
+                        std::size_t stride_w, T* out, std::int64_t* map) {
+    const std::size_t area = w.height * w.width, out_h = w.out_h(), out_w = w.out_w();
+    const std::size_t rows = w.taps_h[0].count, columns = w.taps_w[0].count;
+    const std::size_t row_step = w.taps_h[0].step * w.width, column_step = w.taps_w[0].step;
+    for (std::size_t p = 0; p < planes; ++p)
+        for (std::size_t y = 0; y < out_h; ++y) {
+            const std::size_t row = p * area + y * stride_h * w.width;
+            for (std::size_t x = 0; x < out_w; ++x) {
+                const std::size_t first = row + x * stride_w;
+                std::size_t at;
+                *out++ = window_argmax<Rows, Columns>(in + first, rows, columns, row_step,
+                                                      column_step, at);
+                *map++ = static_cast<std::int64_t>(first + at);
+            }
+        }
+}
+
+/// Max pooling of any windows (clipped by padding, adaptive): -1 and 0 for an empty window.
+template <class T>
+void any_window_max(const T* in, std::size_t planes, const Windows& w, T* out, std::int64_t* map) {
+    const std::size_t area = w.height * w.width;
+    for (std::size_t p = 0; p < planes; ++p)
+        for (std::size_t y = 0; y < w.out_h(); ++y)
+            for (std::size_t x = 0; x < w.out_w(); ++x) {
+                const Taps& rows = w.taps_h[y];
+                const Taps& columns = w.taps_w[x];
+                T best = T(0);
+                std::int64_t index = -1;
+                if (rows.count > 0 && columns.count > 0) {
+                    const std::size_t first = p * area + rows.first * w.width + columns.first;
+                    std::size_t at;
+                    best = window_argmax<0, 0>(in + first, rows.count, columns.count,
+                                               rows.step * w.width, columns.step, at);
+                    index = static_cast<std::int64_t>(first + at);
+                }
+                *map++ = index;
+                *out++ = best;
+            }
+}
+
 /// Max pooling by `windows`: the maximum of every window and its argmax, the index map of the
 /// gather that the op is.
 Tensor window_max(const char* name, const Tensor& x, const Windows& windows) {
     const Shape out_shape = pooled_shape(x.shape(), windows);
     const std::size_t area = windows.height * windows.width;
     const std::size_t planes = area == 0 ? 0 : x.numel() / area;
-    const std::size_t out_h = windows.out_h(), out_w = windows.out_w();
-    auto map = std::make_shared<std::vector<std::int64_t>>(planes * out_h * out_w);
+    auto map =
+        std::make_shared<std::vector<std::int64_t>>(planes * windows.out_h() * windows.out_w());
+    const std::size_t stride_h = regular_stride(windows.taps_h);
+    const std::size_t stride_w = regular_stride(windows.taps_w);
+    const bool two_by_two = windows.taps_h[0].count == 2 && windows.taps_w[0].count == 2;
     Array value = std::visit(
         [&](const auto& a) -> Array {
             using T = element_t<decltype(a)>;
             xt::xarray<T> out = detail::new_array<T>(out_shape);
-            T* o = out.data();
-            std::int64_t* m = map->data();
-            for (std::size_t p = 0; p < planes; ++p) {
-                const T* plane = a.data() + p * area;
-                for (std::size_t y = 0; y < out_h; ++y)
-                    for (std::size_t xo = 0; xo < out_w; ++xo) {
-                        const Taps& rows = windows.taps_h[y];
-                        const Taps& columns = windows.taps_w[xo];
-                        T best = T(0);
-                        std::int64_t at = -1;
-                        if (rows.count > 0 && columns.count > 0) {
-                            std::size_t best_k = rows.first * windows.width + columns.first;
-                            best = plane[best_k];
-                            for (std::size_t r = 0; r < rows.count; ++r) {
-                                const std::size_t row = rows[r] * windows.width;
-                                for (std::size_t c = 0; c < columns.count; ++c) {
-                                    // The first maximum wins; a NaN propagates (PyTorch's rule).
-                                    const std::size_t k = row + columns[c];
-                                    const T v = plane[k];
-                                    const bool take = v > best || v != v;
-                                    best = take ? v : best;  // branch-free: maxima are random
-                                    best_k = take ? k : best_k;
-                                }
-                            }
-                            at = static_cast<std::int64_t>(p * area + best_k);
-                        }
-                        *m++ = at;
-                        *o++ = best;
-                    }
-            }
+            if (stride_h == 0 || stride_w == 0)
+                any_window_max(a.data(), planes, windows, out.data(), map->data());
+            else if (two_by_two)
+                regular_window_max<2, 2>(a.data(), planes, windows, stride_h, stride_w, out.data(),
+                                         map->data());
+            else
+                regular_window_max<0, 0>(a.data(), planes, windows, stride_h, stride_w, out.data(),
+                                         map->data());
             return out;
         },
         array_of(x));
