@@ -104,8 +104,12 @@ Array sum_kernel(const Tensor& x, const AxisList& axes, const Shape& out_shape) 
     });
 }
 
-/// Gradient of a reduction: g re-expanded to the input's shape.
-Tensor expand_back(const Tensor& g, const Shape& keep_shape, const Shape& input_shape) {
+/// Gradient of a reduction: g re-expanded to the input's shape. Broadcasting aligns trailing
+/// axes, so g needs reshaping to `keep_shape` first only when a reduced axis that was dropped
+/// sits after a kept one.
+Tensor expand_back(const Tensor& g, const Shape& keep_shape, const Shape& input_shape,
+                   bool reduced_axes_lead) {
+    if (reduced_axes_lead || g.dim() == keep_shape.size()) return broadcast_to(g, input_shape);
     return broadcast_to(reshape(g, keep_shape), input_shape);
 }
 
@@ -119,6 +123,8 @@ public:
                              " dimensions can be reduced, got " + std::to_string(ndim));
         for (auto axis : axes) bits_ |= std::uint64_t(1) << axis;
     }
+    /// Whether the axes are 0, 1, ..., k-1 (none counts too).
+    bool leading() const { return (bits_ & (bits_ + 1)) == 0; }
     /// `shape` with these axes set to 1.
     Shape kept(Shape shape) const {
         for (std::size_t i = 0; i < shape.size(); ++i)
@@ -138,7 +144,8 @@ Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) {
     const AxisSet reduced("sum", reduce, x.dim());
     return make_op("sum", sum_kernel(x, reduce, reduced_shape(x.shape(), reduce, keepdims)), {x},
                    [reduced](const Tensor& g, const Tensor&, const Inputs& in) {
-                       return Grads{expand_back(g, reduced.kept(in[0].shape()), in[0].shape())};
+                       return Grads{expand_back(g, reduced.kept(in[0].shape()), in[0].shape(),
+                                                reduced.leading())};
                    });
 }
 
@@ -212,19 +219,20 @@ Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
             }
         return r;
     });
-    return make_op(
-        "max_axis", std::move(value), {x},
-        [argmax, keep_shape, outer, n, inner](const Tensor& g, const Tensor&, const Inputs& in) {
-            const Tensor one_hot = constant(apply(in[0], [&](const auto& a) {
-                using T = element_t<decltype(a)>;
-                xt::xarray<T> mask = xt::zeros<T>(a.shape());
-                for (std::size_t o = 0; o < outer; ++o)
-                    for (std::size_t i = 0; i < inner; ++i)
-                        mask.data()[(o * n + (*argmax)[o * inner + i]) * inner + i] = T(1);
-                return mask;
-            }));
-            return Grads{expand_back(g, keep_shape, in[0].shape()) * one_hot};
-        });
+    return make_op("max_axis", std::move(value), {x},
+                   [argmax, keep_shape, outer, n, inner, ax](const Tensor& g, const Tensor&,
+                                                             const Inputs& in) {
+                       const Tensor one_hot = constant(apply(in[0], [&](const auto& a) {
+                           using T = element_t<decltype(a)>;
+                           xt::xarray<T> mask = xt::zeros<T>(a.shape());
+                           for (std::size_t o = 0; o < outer; ++o)
+                               for (std::size_t i = 0; i < inner; ++i)
+                                   mask.data()[(o * n + (*argmax)[o * inner + i]) * inner + i] =
+                                       T(1);
+                           return mask;
+                       }));
+                       return Grads{expand_back(g, keep_shape, in[0].shape(), ax == 0) * one_hot};
+                   });
 }
 
 Tensor min(const Tensor& x) { return -max(-x); }

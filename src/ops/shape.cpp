@@ -1,6 +1,7 @@
 // Reshaping, permuting and broadcasting, each forward beside its backward.
 #include "xgrad/ops/shape.hpp"
 
+#include <algorithm>
 #include <numeric>
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xmanipulation.hpp>
@@ -23,8 +24,10 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
     return make_op("reshape",
                    apply(x,
                          [&](const auto& a) {
-                             auto r = a;
-                             r.reshape(shape);
+                             // A pooled buffer: a per-update reshape (a sum's gradient, a
+                             // flatten) would otherwise allocate on every call.
+                             auto r = detail::new_array<element_t<decltype(a)>>(shape);
+                             std::copy_n(a.data(), a.size(), r.data());
                              return r;
                          }),
                    {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
