@@ -1,8 +1,9 @@
-// newton: what curvature costs first-order methods. Gradient descent, momentum and Newton's method
-// (the Hessian from xgrad::functional::hessian, the step from H d = −∇f) on the lecture's logistic
-// loss L(w) = Σ softplus(−yₙ w·xₙ) over a small 2-D data set and on Rosenbrock from (−1.2, 1):
-// steps and function evaluations until ‖∇f‖ ≤ tol, the trajectories over contour lines, and the
-// condition number of the Hessian at the optimum, which is what makes plain GD slow in a ravine.
+// newton: what curvature costs first-order methods. Gradient descent, momentum, Newton's method
+// (the Hessian from xgrad::functional::hessian, the step from H d = −∇f) and L-BFGS (a curvature
+// estimate from gradients alone) on the lecture's logistic loss L(w) = Σ softplus(−yₙ w·xₙ) over
+// a small 2-D data set and on Rosenbrock from (−1.2, 1): steps and function evaluations until
+// ‖∇f‖ ≤ tol, the trajectories over contour lines, and the condition number of the Hessian at
+// the optimum, which is what makes plain GD slow in a ravine.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
@@ -74,6 +75,46 @@ Run first_order(const std::string& method, const Objective& f, const std::vector
         optimizer.step();
         ++run.steps;
         run.path.push_back(w.to_vector());
+    }
+}
+
+/// L-BFGS through xgrad::optim::LBFGS with the strong-Wolfe line search, one iteration per
+/// step(closure) (max_iter = 1; the history carries over between calls). Each step() first
+/// calls the closure at the current iterate, which is where ‖∇f‖ ≤ tol is tested; the line
+/// search's calls follow. Steps and evaluations count up to the call that met the tolerance.
+Run lbfgs(const Objective& f, const std::vector<double>& start, double tol, std::size_t max_steps) {
+    const Tensor w = tensor_of(start).requires_grad_(true);
+    xgrad::optim::LBFGSOptions options;
+    options.max_iter = 1;
+    options.line_search_fn = "strong_wolfe";
+    // LBFGS's own test on progress (the directional derivative and loss change above 1e-9 by
+    // default) would end the run near ‖∇f‖ ≈ 1e-5, short of tol here.
+    options.tolerance_change = 0;
+    xgrad::optim::LBFGS optimizer({w}, options);
+    Run run{"lbfgs", options.lr, {start}};
+    bool at_iterate = false;  // the next closure call is step()'s first, at the iterate
+    const auto closure = [&] {
+        optimizer.zero_grad();
+        Tensor loss = f(w);
+        loss.backward();
+        if (!run.converged) ++run.evaluations;
+        if (at_iterate) {
+            at_iterate = false;
+            run.value = loss.item();
+            run.gradient_norm = norm(w.grad().to_vector());
+            run.converged = run.gradient_norm <= tol;
+        }
+        return loss;
+    };
+    for (;;) {
+        at_iterate = true;
+        optimizer.step(closure);  // once converged, the rest of this step is not counted
+        const std::vector<double> now = w.to_vector();
+        const bool stalled = now == run.path.back();  // no descent direction, or max|g| tiny
+        if (run.converged || stalled || run.steps == max_steps || !std::isfinite(run.value))
+            return run;
+        run.steps = static_cast<std::size_t>(optimizer.state().n_iter);
+        run.path.push_back(now);
     }
 }
 
@@ -183,7 +224,8 @@ std::string range(const std::vector<Run>& runs, std::size_t axis) {
 
 int main(int argc, char** argv) {
     CLI::App app{
-        "Gradient descent, momentum and Newton's method on the logistic loss and Rosenbrock"};
+        "Gradient descent, momentum, Newton's method and L-BFGS on the logistic loss and "
+        "Rosenbrock"};
     std::string out_dir = "xgrad-output";
     double tol = 1e-6, rosenbrock_lr = 1e-3, momentum = 0.9;
     std::size_t max_steps = 100000, examples_count = 40;
@@ -214,7 +256,8 @@ int main(int argc, char** argv) {
         heavy_ball.momentum = momentum;
         std::vector<Run> runs{first_order("gd", p.f, p.start, gd, tol, max_steps),
                               first_order("momentum", p.f, p.start, heavy_ball, tol, max_steps),
-                              newton(p.f, p.start, tol, max_steps)};
+                              newton(p.f, p.start, tol, max_steps),
+                              lbfgs(p.f, p.start, tol, max_steps)};
         for (const Run& r : runs)
             std::printf("%-11s %-9s %10.4g %8zu %7zu %9zu %14.8g %11.3g  %s\n", p.name.c_str(),
                         r.method.c_str(), r.lr, r.steps, r.evaluations, r.hessians, r.value,

@@ -33,14 +33,19 @@ if(EXAMPLE STREQUAL "ravine")
 elseif(EXAMPLE STREQUAL "newton")
   run(COMMAND ${BIN}/newton --out ${OUT})
   foreach(problem logistic rosenbrock)
-    foreach(method gd momentum newton)
-      string(REGEX MATCH "${problem} +${method} +[^ ]+ +([0-9]+) [^\n]*  converged" line "${out}")
+    foreach(method gd momentum newton lbfgs)
+      string(REGEX MATCH "${problem} +${method} +[^ ]+ +([0-9]+) +([0-9]+) [^\n]*  converged" line "${out}")
       expect("${method} to converge on ${problem}" line)
       set(${problem}_${method} ${CMAKE_MATCH_1})
+      set(${problem}_${method}_evals ${CMAKE_MATCH_2})
     endforeach()
     math(EXPR newton_times_10 "${${problem}_newton} * 10")
     expect("Newton (${${problem}_newton} steps) to take a tenth of GD's steps (${${problem}_gd}) on ${problem}"
            newton_times_10 LESS ${problem}_gd)
+    # L-BFGS counts every closure call, its line search's included: still a tenth of GD's.
+    math(EXPR lbfgs_times_10 "${${problem}_lbfgs_evals} * 10")
+    expect("L-BFGS (${${problem}_lbfgs_evals} evaluations) to take a tenth of GD's evaluations (${${problem}_gd_evals}) on ${problem}"
+           lbfgs_times_10 LESS ${problem}_gd_evals)
   endforeach()
   # Rosenbrock's Hessian at (1, 1): f_xx = 2 + 800 = 802, f_xy = -400, f_yy = 200; trace t = 1002,
   # determinant 400, eigenvalues (t ± s)/2 with s = sqrt(t² - 1600), condition number (t + s)/(t - s).
@@ -57,6 +62,7 @@ elseif(EXAMPLE STREQUAL "newton")
   expect("the printed condition number ${CMAKE_MATCH_1}.${CMAKE_MATCH_2} to be ${cond_x100}/100"
          printed_x100 GREATER_EQUAL -1 AND printed_x100 LESS_EQUAL 1)
   expect("the trajectory CSV" EXISTS ${OUT}/newton_rosenbrock_newton.csv)
+  expect("the L-BFGS trajectory CSV" EXISTS ${OUT}/newton_rosenbrock_lbfgs.csv)
 elseif(EXAMPLE STREQUAL "optimizer_tour")
   run(COMMAND ${BIN}/optimizer_tour --out ${OUT} --max-steps 4000)
   foreach(rule sgd momentum nesterov adagrad adadelta rmsprop adam adamw adamax nadam)

@@ -1,12 +1,17 @@
 // Weight averaging (torch.optim.swa_utils): AveragedModel's running mean and EMA against the
-// means computed by hand, its state round trip and errors, and SWALR's lrs against the closed
-// form of PyTorch 1.13's schedule.
+// means computed by hand, its state round trip and errors, SWALR's lrs against the closed form
+// of PyTorch 1.13's schedule, and update_bn's batch-norm statistics against the per-batch means
+// and unbiased variances computed by hand.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+#include <xtensor/xview.hpp>
 
+#include "xgrad/data/dataloader.hpp"
 #include "xgrad/nn.hpp"
 #include "xgrad/optim.hpp"
 
@@ -60,6 +65,81 @@ double swalr_expected(double lr0, double swa, int k, int epochs, const std::stri
     const double alpha = strategy == "cos" ? (1 - std::cos(kPi * t)) / 2 : t;
     return swa * alpha + lr0 * (1 - alpha);
 }
+
+/// A (rows, channels) float64 batch, a different one for each k: value(i, c) =
+/// (c + 1)·sin(1.3 i + 0.7 c + k) + k.
+xt::xarray<double> batch_values(std::size_t rows, std::size_t channels, int k) {
+    xt::xarray<double> x = xt::zeros<double>({rows, channels});
+    for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t c = 0; c < channels; ++c)
+            x(i, c) = (c + 1.0) * std::sin(1.3 * i + 0.7 * c + k) + k;
+    return x;
+}
+
+/// Per channel (axis 1 of `x`, every other axis pooled): the mean and the unbiased variance,
+/// two-pass, in plain loops.
+struct ChannelStats {
+    std::vector<double> mean, var;
+};
+ChannelStats channel_stats(const xt::xarray<double>& x) {
+    const std::size_t channels = x.shape()[1];
+    const std::size_t n = x.size() / channels;
+    const std::size_t inner = n / x.shape()[0];  // values per example and channel
+    const auto value = [&](std::size_t c, std::size_t j) {
+        const std::size_t example = j / inner, offset = j % inner;
+        return x.data()[(example * channels + c) * inner + offset];
+    };
+    ChannelStats s{std::vector<double>(channels, 0.0), std::vector<double>(channels, 0.0)};
+    for (std::size_t c = 0; c < channels; ++c) {
+        for (std::size_t j = 0; j < n; ++j) s.mean[c] += value(c, j);
+        s.mean[c] /= n;
+        for (std::size_t j = 0; j < n; ++j) s.var[c] += std::pow(value(c, j) - s.mean[c], 2);
+        s.var[c] /= n - 1;
+    }
+    return s;
+}
+
+/// The means over batches of each batch's channel means and unbiased variances.
+ChannelStats mean_of_batch_stats(const std::vector<xt::xarray<double>>& batches) {
+    ChannelStats total;
+    for (const auto& batch : batches) {
+        const ChannelStats s = channel_stats(batch);
+        total.mean.resize(s.mean.size(), 0.0);
+        total.var.resize(s.var.size(), 0.0);
+        for (std::size_t c = 0; c < s.mean.size(); ++c) {
+            total.mean[c] += s.mean[c] / batches.size();
+            total.var[c] += s.var[c] / batches.size();
+        }
+    }
+    return total;
+}
+
+void check_stats(const nn::BatchNorm& bn, const ChannelStats& expected, double atol) {
+    const std::vector<double> mean = bn.running_mean().to_vector();
+    const std::vector<double> var = bn.running_var().to_vector();
+    BOOST_REQUIRE_EQUAL(mean.size(), expected.mean.size());
+    for (std::size_t c = 0; c < mean.size(); ++c) {
+        BOOST_TEST(std::abs(mean[c] - expected.mean[c]) <= atol,
+                   "channel " << c << " mean " << mean[c] << " vs " << expected.mean[c]);
+        BOOST_TEST(std::abs(var[c] - expected.var[c]) <= atol,
+                   "channel " << c << " var " << var[c] << " vs " << expected.var[c]);
+    }
+}
+
+std::shared_ptr<nn::BatchNorm1d> batch_norm_1d(std::size_t channels,
+                                               std::optional<double> momentum = 0.1) {
+    return std::make_shared<nn::BatchNorm1d>(channels, 1e-5, momentum, true, true, DType::Float64);
+}
+
+/// A model without batch norm that counts its forward passes.
+struct CountingNet : nn::Module {
+    std::shared_ptr<nn::Linear> fc = register_module("fc", linear());
+    int forwards = 0;
+    Tensor forward(const Tensor& x) override {
+        ++forwards;
+        return (*fc)(x);
+    }
+};
 
 }  // namespace
 
@@ -197,6 +277,109 @@ BOOST_AUTO_TEST_CASE(swalr_per_group_swa_lrs_state_round_trip_and_errors) {
     BOOST_CHECK_THROW(SWALR(single, 0.01, -1), ValueError);
     BOOST_CHECK_THROW(SWALR(single, std::vector<double>{0.1, 0.2}), ValueError);
     BOOST_TEST(single.lr(0) == 0.1);
+}
+
+BOOST_AUTO_TEST_CASE(update_bn_one_batch_gives_its_mean_and_unbiased_variance) {
+    auto bn = batch_norm_1d(2, 0.3);
+    auto model = std::make_shared<nn::Sequential>(
+        bn, std::make_shared<nn::Linear>(2, 1, true, DType::Float64));
+    // Statistics from other data first: update_bn starts from scratch.
+    for (int k = 5; k < 8; ++k) (*model)(Tensor(batch_values(6, 2, k)));
+    const xt::xarray<double> x = batch_values(5, 2, 1);
+    nn::update_bn({Tensor(x)}, *model);
+    check_stats(*bn, channel_stats(x), 1e-12);
+    BOOST_TEST(bn->num_batches_tracked().item() == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(update_bn_averages_the_statistics_of_the_batches) {
+    // Three batches of different sizes and values, from a DataLoader (batches of 4, 4 and 2
+    // rows), through an AveragedModel: the averaged module's layer is the one recomputed.
+    xt::xarray<double> all = xt::zeros<double>({10, 3});
+    for (std::size_t i = 0; i < 10; ++i)
+        for (std::size_t c = 0; c < 3; ++c)
+            all(i, c) = (c + 1.0) * std::sin(0.9 * i * i + c) + (i / 4) * 2.0;
+    std::vector<xt::xarray<double>> expected_batches;
+    for (const auto& [begin, end] : {std::pair<std::size_t, std::size_t>{0, 4}, {4, 8}, {8, 10}})
+        expected_batches.push_back(
+            xt::xarray<double>(xt::view(all, xt::range(begin, end), xt::all())));
+    auto dataset = std::make_shared<data::TensorDataset>(
+        Tensor(all), Tensor(xt::xarray<double>(xt::zeros<double>({10}))));
+    data::DataLoader loader(dataset, data::DataLoaderOptions{4});
+
+    auto model = std::make_shared<nn::Sequential>(batch_norm_1d(3));
+    auto averaged_bn = batch_norm_1d(3);
+    nn::AveragedModel swa(*model, std::make_shared<nn::Sequential>(averaged_bn));
+    nn::update_bn(loader, swa);
+    check_stats(*averaged_bn, mean_of_batch_stats(expected_batches), 1e-12);
+    BOOST_TEST(averaged_bn->num_batches_tracked().item() == 3.0);
+    BOOST_TEST(loader.current_epoch() == 1u);  // iterating the loader ran its epoch 0
+
+    // BatchNorm2d pools N, H and W; three (N, 2, 2, 3) batches of different sizes as tensors.
+    auto bn2d = std::make_shared<nn::BatchNorm2d>(2, 1e-5, 0.1, true, true, DType::Float64);
+    nn::Sequential net(bn2d);
+    std::vector<xt::xarray<double>> images;
+    std::vector<Tensor> inputs;
+    for (const std::size_t n : {2, 3, 1}) {
+        xt::xarray<double> x = batch_values(n * 2 * 2 * 3, 1, static_cast<int>(n));
+        x.reshape({n, 2, 2, 3});
+        images.push_back(x);
+        inputs.emplace_back(x);
+    }
+    nn::update_bn(inputs, net);
+    check_stats(*bn2d, mean_of_batch_stats(images), 1e-12);
+    BOOST_TEST(bn2d->num_batches_tracked().item() == 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(update_bn_restores_momenta_and_mode) {
+    auto fixed = batch_norm_1d(2, 0.3);
+    auto cumulative = batch_norm_1d(2, std::nullopt);
+    auto inner = std::make_shared<nn::Sequential>(cumulative);
+    auto model = std::make_shared<nn::Sequential>(fixed, inner, fixed);  // fixed twice
+    const std::vector<Tensor> batches = {Tensor(batch_values(4, 2, 1)),
+                                         Tensor(batch_values(3, 2, 2)),
+                                         Tensor(batch_values(5, 2, 3))};
+    for (const bool training : {false, true}) {
+        BOOST_TEST_CONTEXT("training " << training) {
+            model->train(training);
+            nn::update_bn(batches, *model);
+            BOOST_TEST(fixed->momentum().value_or(-1.0) == 0.3);
+            BOOST_TEST(!cumulative->momentum().has_value());
+            BOOST_TEST(model->is_training() == training);
+            BOOST_TEST(cumulative->is_training() == training);
+            // `fixed` ran twice per batch (the second time on already normalized values).
+            BOOST_TEST(fixed->num_batches_tracked().item() == 6.0);
+            BOOST_TEST(cumulative->num_batches_tracked().item() == 3.0);
+        }
+    }
+    // A batch the model refuses: the error propagates, momenta and mode are restored all the same.
+    model->eval();
+    const std::vector<Tensor> bad = {Tensor(batch_values(4, 2, 1)), Tensor(batch_values(4, 3, 1))};
+    BOOST_CHECK_THROW(nn::update_bn(bad, *model), ShapeError);
+    BOOST_TEST(fixed->momentum().value_or(-1.0) == 0.3);
+    BOOST_TEST(!model->is_training());
+    BOOST_TEST(!fixed->is_training());
+}
+
+BOOST_AUTO_TEST_CASE(update_bn_leaves_a_model_without_batch_norm_alone) {
+    CountingNet net;
+    move_model(net, 2);
+    net.eval();
+    const StateDict before = net.state_dict();
+    nn::update_bn({Tensor(batch_values(4, 3, 1)), Tensor(batch_values(4, 3, 2))}, net);
+    BOOST_TEST(net.forwards == 0);
+    BOOST_TEST(!net.is_training());
+    const StateDict after = net.state_dict();
+    BOOST_REQUIRE_EQUAL(after.tensors.size(), before.tensors.size());
+    for (const auto& [name, tensor] : before.tensors)
+        BOOST_TEST(after.tensors.at(name).to_vector() == tensor.to_vector(), tt::per_element());
+
+    // A batch norm without running statistics has nothing to recompute either.
+    auto untracked = std::make_shared<nn::BatchNorm1d>(3, 1e-5, 0.1, true, false, DType::Float64);
+    nn::Sequential plain(untracked);
+    plain.eval();
+    nn::update_bn({Tensor(batch_values(4, 3, 1))}, plain);
+    BOOST_TEST(!plain.is_training());
+    BOOST_TEST(untracked->momentum().value_or(-1.0) == 0.1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,5 +15,6 @@
 #include "xgrad/nn/normalization.hpp"
 #include "xgrad/nn/pooling.hpp"
 #include "xgrad/nn/sequential.hpp"
+#include "xgrad/nn/update_bn.hpp"
 #include "xgrad/nn/utils.hpp"
 #include "xgrad/random.hpp"

@@ -29,6 +29,12 @@ public:
     const Tensor& num_batches_tracked() const { return num_batches_tracked_; }
     /// Running mean 0, running var 1, no batches counted.
     void reset_running_stats();
+    /// The weight of a batch's statistics in the running ones; unset is the cumulative average.
+    std::optional<double> momentum() const { return momentum_; }
+    /// PyTorch's `bn.momentum = m` (update_bn sets None for the cumulative average).
+    void set_momentum(std::optional<double> momentum) { momentum_ = momentum; }
+    /// Whether the layer keeps running statistics (false: it always normalizes by the batch's).
+    bool track_running_stats() const { return track_running_stats_; }
 
 protected:
     BatchNorm(const char* name, std::size_t num_features, double eps,
