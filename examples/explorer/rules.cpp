@@ -54,6 +54,28 @@ xo::RMSpropOptions rmsprop(const Settings& s) {
     return o;
 }
 
+xo::RpropOptions rprop(const Settings& s) {
+    xo::RpropOptions o;
+    o.lr = s.lr;
+    return o;
+}
+
+xo::ASGDOptions asgd(const Settings& s) {
+    xo::ASGDOptions o;
+    o.lr = s.lr;
+    return o;
+}
+
+/// One L-BFGS iteration (with its strong-Wolfe line search) per step, so that its path shows
+/// each iterate as the other racers' paths do; a step may evaluate the loss several times.
+xo::LBFGSOptions lbfgs(const Settings& s) {
+    xo::LBFGSOptions o;
+    o.lr = s.lr;
+    o.max_iter = 1;
+    o.line_search_fn = "strong_wolfe";
+    return o;
+}
+
 /// Settings{lr, momentum, beta1, beta2, eps}.
 Settings with(double lr, double momentum, double beta1, double beta2, double eps) {
     return {lr, momentum, beta1, beta2, eps};
@@ -84,6 +106,14 @@ const std::vector<Rule>& rules() {
          [](Params p, const Settings& s) { return build<xo::Adamax>(std::move(p), adam_like<xo::AdamaxOptions>(s)); }},
         {"nadam", "NAdam", "lr beta1 beta2 eps", with(0.1, 0, 0.9, 0.999, 1e-8),
          [](Params p, const Settings& s) { return build<xo::NAdam>(std::move(p), adam_like<xo::NAdamOptions>(s)); }},
+        {"radam", "RAdam", "lr beta1 beta2 eps", with(0.1, 0, 0.9, 0.999, 1e-8),
+         [](Params p, const Settings& s) { return build<xo::RAdam>(std::move(p), adam_like<xo::RAdamOptions>(s)); }},
+        {"rprop", "Rprop", "lr", with(0.01, 0, 0, 0, 0),
+         [](Params p, const Settings& s) { return build<xo::Rprop>(std::move(p), rprop(s)); }},
+        {"asgd", "ASGD", "lr", with(0.1, 0, 0, 0, 0),
+         [](Params p, const Settings& s) { return build<xo::ASGD>(std::move(p), asgd(s)); }},
+        {"lbfgs", "L-BFGS", "lr", with(1.0, 0, 0, 0, 0),
+         [](Params p, const Settings& s) { return build<xo::LBFGS>(std::move(p), lbfgs(s)); }},
     };
     // clang-format on
     return list;

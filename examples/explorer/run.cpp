@@ -87,9 +87,15 @@ Trajectory descend(const Scene& scene, const Racer& racer) {
     record();
     for (std::size_t t = 0; t < scene.steps; ++t) {
         path.lr.push_back(optimizer->lr());
-        optimizer->zero_grad();
-        loss(scene.surface, x, y, scene.kappa, walk.next()).backward();
-        optimizer->step();
+        // Through a closure, as PyTorch's step(closure): L-BFGS's line search evaluates the loss
+        // several times per step, always on this step's examples.
+        const auto rows = walk.next();
+        optimizer->step([&] {
+            optimizer->zero_grad();
+            Tensor value = loss(scene.surface, x, y, scene.kappa, rows);
+            value.backward();
+            return value;
+        });
         if (scheduler) scheduler->step();
         record();
         if (!(std::abs(path.x.back()) < kDivergence && std::abs(path.y.back()) < kDivergence)) {
