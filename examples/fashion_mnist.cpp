@@ -191,9 +191,10 @@ int main(int argc, char** argv) {
         ranks.sum(totals);
         const double train_loss = totals[0] / totals[1];
         if (!leader) continue;
+        std::string summary;
         if (ranks.active()) {
             const auto [allreduce_after, mpi_after] = ranks.allreduce_seconds();
-            std::printf(
+            summary = examples::format(
                 "throughput %.0f examples/s on %d processes, gradient allreduce %.1f%% of the time "
                 "(%.1f%% inside MPI_Allreduce)\n",
                 totals[1] / seconds, ranks.size(),
@@ -201,8 +202,10 @@ int main(int argc, char** argv) {
                 100 * (mpi_after - mpi_before) / seconds);
         }
         const double test_accuracy = accuracy(model, test, cnn);
-        std::printf("epoch %2zu: train loss %.4f, test accuracy %.2f%%, lr %.4g, %.1f s\n",
-                    epoch + 1, train_loss, 100 * test_accuracy, epoch_lr, seconds);
+        summary +=
+            examples::format("epoch %2zu: train loss %.4f, test accuracy %.2f%%, lr %.4g, %.1f s",
+                             epoch + 1, train_loss, 100 * test_accuracy, epoch_lr, seconds);
+        progress->finish(summary);
         log->row(epoch + 1, train_loss, test_accuracy, epoch_lr, seconds);
         io::save_checkpoint(checkpoint_path, io::capture(parts, epoch + 1, step));
     }
