@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     const double expected = (mpi.world_size() + 1) / 2.0;
     const bool ok = w.grad().to_vector() == std::vector<double>{expected};
     if (mpi.rank() == 0)
-        std::cout << (ok ? "consumer_mpi: averaged gradient ok\n" : "consumer_mpi: wrong gradient\n");
+        std::cout << (ok ? "consumer_mpi: averaged gradient ok\n"
+                         : "consumer_mpi: wrong gradient\n");
     return ok ? 0 : 1;
 }
