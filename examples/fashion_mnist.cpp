@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 #include <vector>
 #include <xgrad/blas.hpp>
 #include <xgrad/data.hpp>
@@ -141,10 +142,16 @@ int main(int argc, char** argv) {
             std::printf("resumed from %s after epoch %zu\n", checkpoint_path.c_str(), first_epoch);
     }
     ranks.start(model);  // rank 0's weights everywhere
-    if (leader)
-        std::printf("training %s on %zu examples, testing on %zu; %s, batch %zu, lr %g; BLAS: %s\n",
-                    model.describe().c_str(), train->size(), test->size(), rule.c_str(), batch_size,
-                    lr, blas_info().kernel.c_str());
+    if (leader) {
+        std::ostringstream tree;  // the module tree, as print(model) shows it in PyTorch
+        tree << model;
+        std::size_t count = 0;
+        for (const Tensor& p : model.parameters()) count += p.numel();
+        std::printf("%s\n%zu parameters\n", tree.str().c_str(), count);
+        std::printf("training on %zu examples, testing on %zu; %s, batch %zu, lr %g; BLAS: %s\n",
+                    train->size(), test->size(), rule.c_str(), batch_size, lr,
+                    blas_info().kernel.c_str());
+    }
     if (leader && ranks.active())
         std::printf(
             "data-parallel on %d processes: %zu examples of each batch per process, %d BLAS "
