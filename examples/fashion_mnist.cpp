@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 #include <vector>
 #include <xgrad/blas.hpp>
 #include <xgrad/data.hpp>
@@ -141,10 +142,16 @@ int main(int argc, char** argv) {
             std::printf("resumed from %s after epoch %zu\n", checkpoint_path.c_str(), first_epoch);
     }
     ranks.start(model);  // rank 0's weights everywhere
-    if (leader)
-        std::printf("training %s on %zu examples, testing on %zu; %s, batch %zu, lr %g; BLAS: %s\n",
-                    model.describe().c_str(), train->size(), test->size(), rule.c_str(), batch_size,
-                    lr, blas_info().kernel.c_str());
+    if (leader) {
+        std::ostringstream tree;  // the module tree, as print(model) shows it in PyTorch
+        tree << model;
+        std::size_t count = 0;
+        for (const Tensor& p : model.parameters()) count += p.numel();
+        std::printf("%s\n%zu parameters\n", tree.str().c_str(), count);
+        std::printf("training on %zu examples, testing on %zu; %s, batch %zu, lr %g; BLAS: %s\n",
+                    train->size(), test->size(), rule.c_str(), batch_size, lr,
+                    blas_info().kernel.c_str());
+    }
     if (leader && ranks.active())
         std::printf(
             "data-parallel on %d processes: %zu examples of each batch per process, %d BLAS "
@@ -191,9 +198,10 @@ int main(int argc, char** argv) {
         ranks.sum(totals);
         const double train_loss = totals[0] / totals[1];
         if (!leader) continue;
+        std::string summary;
         if (ranks.active()) {
             const auto [allreduce_after, mpi_after] = ranks.allreduce_seconds();
-            std::printf(
+            summary = examples::format(
                 "throughput %.0f examples/s on %d processes, gradient allreduce %.1f%% of the time "
                 "(%.1f%% inside MPI_Allreduce)\n",
                 totals[1] / seconds, ranks.size(),
@@ -201,8 +209,10 @@ int main(int argc, char** argv) {
                 100 * (mpi_after - mpi_before) / seconds);
         }
         const double test_accuracy = accuracy(model, test, cnn);
-        std::printf("epoch %2zu: train loss %.4f, test accuracy %.2f%%, lr %.4g, %.1f s\n",
-                    epoch + 1, train_loss, 100 * test_accuracy, epoch_lr, seconds);
+        summary +=
+            examples::format("epoch %2zu: train loss %.4f, test accuracy %.2f%%, lr %.4g, %.1f s",
+                             epoch + 1, train_loss, 100 * test_accuracy, epoch_lr, seconds);
+        progress->finish(summary);
         log->row(epoch + 1, train_loss, test_accuracy, epoch_lr, seconds);
         io::save_checkpoint(checkpoint_path, io::capture(parts, epoch + 1, step));
     }

@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(linear_has_pytorch_layout_values_and_init) {
     xgrad::nn::Linear no_bias(3, 2, false);
     BOOST_TEST(!no_bias.bias().defined());
     BOOST_TEST(no_bias.parameters().size() == 1u);
-    BOOST_TEST(no_bias.describe() == "Linear(in_features=3, out_features=2, bias=false)");
+    BOOST_TEST(no_bias.describe() == "Linear(in_features=3, out_features=2, bias=False)");
 }
 
 BOOST_AUTO_TEST_CASE(linear_init_is_reproducible_from_the_seed) {
@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(sequential_names_and_applies_in_order) {
     std::ostringstream printed;
     printed << model;
     BOOST_TEST(printed.str().find("(1): Tanh()") != std::string::npos, printed.str());
-    BOOST_TEST(printed.str().find("(2): Linear(in_features=3, out_features=2, bias=true)") !=
+    BOOST_TEST(printed.str().find("(2): Linear(in_features=3, out_features=2, bias=True)") !=
                    std::string::npos,
                printed.str());
 }

@@ -1,5 +1,6 @@
 #include "xgrad/nn/activation.hpp"
 
+#include "nn/repr.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/state_dict.hpp"
@@ -11,7 +12,7 @@ Tensor ReLU::forward(const Tensor& input) { return relu(input); }
 Tensor LeakyReLU::forward(const Tensor& input) { return leaky_relu(input, negative_slope_); }
 
 std::string LeakyReLU::describe() const {
-    return "LeakyReLU(negative_slope=" + format_exact(negative_slope_) + ")";
+    return "LeakyReLU(negative_slope=" + detail::number_str(negative_slope_) + ")";
 }
 
 Tensor Tanh::forward(const Tensor& input) { return tanh(input); }
@@ -27,6 +28,10 @@ Tensor Softplus::forward(const Tensor& input) {
     return softplus(input * beta_) / beta_;
 }
 
-std::string Softplus::describe() const { return "Softplus(beta=" + format_exact(beta_) + ")"; }
+// torch prints threshold=20, past which (βx > 20) it returns x: there log1p(e^-βx)/β is below
+// 1.1e-10 of x, under float32's rounding, so xgrad's exact softplus is that layer in float32.
+std::string Softplus::describe() const {
+    return "Softplus(beta=" + detail::int_or_number_str(beta_) + ", threshold=20)";
+}
 
 }  // namespace xgrad::nn

@@ -32,8 +32,9 @@ void check_channels(const char* layer, std::size_t in, std::size_t out, std::siz
 }
 
 std::string padding_str(const ConvPadding& p, bool one_d) {
-    if (p.mode == ConvPadding::Mode::Same) return "'same'";
-    if (p.mode == ConvPadding::Mode::Valid) return "'valid'";
+    // torch prints the string settings unquoted: "padding=same".
+    if (p.mode == ConvPadding::Mode::Same) return "same";
+    if (p.mode == ConvPadding::Mode::Valid) return "valid";
     return one_d ? "(" + std::to_string(p.size.w) + ",)" : detail::pair_str(p.size.h, p.size.w);
 }
 
@@ -84,7 +85,7 @@ std::string Conv2d::describe() const {
         s += ", padding=" + padding_str(padding_, false);
     if (!(dilation_ == Pair2(1))) s += ", dilation=" + detail::pair_str(dilation_.h, dilation_.w);
     if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
-    if (!bias_.defined()) s += ", bias=false";
+    if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }
 
@@ -123,7 +124,7 @@ std::string Conv1d::describe() const {
         s += ", padding=" + padding_str(padding_, true);
     if (dilation_ != 1) s += ", dilation=(" + std::to_string(dilation_) + ",)";
     if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
-    if (!bias_.defined()) s += ", bias=false";
+    if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }
 
@@ -166,11 +167,12 @@ std::string ConvTranspose2d::describe() const {
                     ", kernel_size=" + detail::pair_str(kernel_size_.h, kernel_size_.w) +
                     ", stride=" + detail::pair_str(stride_.h, stride_.w);
     if (!(padding_ == Pair2(0))) s += ", padding=" + detail::pair_str(padding_.h, padding_.w);
+    // torch's _ConvNd.extra_repr order: dilation before output_padding.
+    if (!(dilation_ == Pair2(1))) s += ", dilation=" + detail::pair_str(dilation_.h, dilation_.w);
     if (!(output_padding_ == Pair2(0)))
         s += ", output_padding=" + detail::pair_str(output_padding_.h, output_padding_.w);
-    if (!(dilation_ == Pair2(1))) s += ", dilation=" + detail::pair_str(dilation_.h, dilation_.w);
     if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
-    if (!bias_.defined()) s += ", bias=false";
+    if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }
 

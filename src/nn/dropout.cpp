@@ -1,5 +1,6 @@
 #include "xgrad/nn/dropout.hpp"
 
+#include "nn/repr.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
 #include "xgrad/ops/elementwise.hpp"
@@ -38,7 +39,9 @@ Tensor Dropout::forward(const Tensor& input) {
            keep_mask(input, input.shape(), p_, generator_ ? *generator_ : default_generator());
 }
 
-std::string Dropout::describe() const { return "Dropout(p=" + format_exact(p_) + ")"; }
+std::string Dropout::describe() const {
+    return "Dropout(p=" + detail::number_str(p_) + ", inplace=False)";
+}
 
 Dropout2d::Dropout2d(double p) : p_(p) {
     if (!(p >= 0.0 && p <= 1.0))
@@ -58,6 +61,8 @@ Tensor Dropout2d::forward(const Tensor& input) {
     return input * keep_mask(input, channels, p_, generator_ ? *generator_ : default_generator());
 }
 
-std::string Dropout2d::describe() const { return "Dropout2d(p=" + format_exact(p_) + ")"; }
+std::string Dropout2d::describe() const {
+    return "Dropout2d(p=" + detail::number_str(p_) + ", inplace=False)";
+}
 
 }  // namespace xgrad::nn

@@ -2,9 +2,9 @@
 // Errors raised inside a layer's forward carry the layer's description in front ("Conv2d(3, 8,
 // kernel_size=(3, 3), ...): conv2d: ..."), keeping their type.
 
-#include <sstream>
 #include <string>
 
+#include "nn/repr.hpp"
 #include "xgrad/error.hpp"
 
 namespace xgrad::nn::detail {
@@ -22,18 +22,6 @@ auto naming_layer(const std::string& layer, F forward) -> decltype(forward()) {
     } catch (const IndexError& e) {
         throw IndexError(layer + ": " + e.what());
     }
-}
-
-/// A setting as Python prints it in a layer's repr: "1e-05", "0.1" (6 significant digits).
-inline std::string number_str(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
-
-/// "(3, 3)": a pair as PyTorch prints it.
-inline std::string pair_str(std::size_t h, std::size_t w) {
-    return "(" + std::to_string(h) + ", " + std::to_string(w) + ")";
 }
 
 }  // namespace xgrad::nn::detail

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "nn/repr.hpp"
 #include "xgrad/error.hpp"
 #include "xgrad/nn/init.hpp"
 #include "xgrad/ops/elementwise.hpp"
@@ -46,7 +47,7 @@ Tensor Linear::forward(const Tensor& input) {
 std::string Linear::describe() const {
     return "Linear(in_features=" + std::to_string(in_features_) +
            ", out_features=" + std::to_string(out_features_) +
-           ", bias=" + (bias_.defined() ? "true" : "false") + ")";
+           ", bias=" + detail::bool_str(bias_.defined()) + ")";
 }
 
 }  // namespace xgrad::nn

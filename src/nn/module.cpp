@@ -221,24 +221,4 @@ LoadReport Module::load_state_dict(const StateDict& state, bool strict) {
     return report;
 }
 
-namespace {
-void print(std::ostream& out, const Module& module, int depth) {
-    out << module.describe();
-    const auto children = module.named_children();
-    if (children.empty()) return;
-    out << "(\n";
-    for (const auto& [name, child] : children) {
-        out << std::string(2 * (depth + 1), ' ') << '(' << name << "): ";
-        print(out, *child, depth + 1);
-        out << '\n';
-    }
-    out << std::string(2 * depth, ' ') << ')';
-}
-}  // namespace
-
-std::ostream& operator<<(std::ostream& out, const Module& module) {
-    print(out, module, 0);
-    return out;
-}
-
 }  // namespace xgrad::nn

@@ -70,8 +70,8 @@ std::string BatchNorm::describe() const {
     return std::string(name_) + "(" + std::to_string(num_features_) +
            ", eps=" + detail::number_str(eps_) +
            ", momentum=" + (momentum_ ? detail::number_str(*momentum_) : "None") +
-           ", affine=" + (affine_ ? "true" : "false") +
-           ", track_running_stats=" + (track_running_stats_ ? "true" : "false") + ")";
+           ", affine=" + detail::bool_str(affine_) +
+           ", track_running_stats=" + detail::bool_str(track_running_stats_) + ")";
 }
 
 LayerNorm::LayerNorm(Shape normalized_shape, double eps, bool elementwise_affine, DType dtype)
@@ -91,7 +91,7 @@ Tensor LayerNorm::forward(const Tensor& input) {
 
 std::string LayerNorm::describe() const {
     return "LayerNorm(" + shape_str(normalized_shape_) + ", eps=" + detail::number_str(eps_) +
-           ", elementwise_affine=" + (weight_.defined() ? "true" : "false") + ")";
+           ", elementwise_affine=" + detail::bool_str(weight_.defined()) + ")";
 }
 
 GroupNorm::GroupNorm(std::size_t num_groups, std::size_t num_channels, double eps, bool affine,
@@ -117,8 +117,8 @@ Tensor GroupNorm::forward(const Tensor& input) {
 
 std::string GroupNorm::describe() const {
     return "GroupNorm(" + std::to_string(num_groups_) + ", " + std::to_string(num_channels_) +
-           ", eps=" + detail::number_str(eps_) +
-           ", affine=" + (weight_.defined() ? "true" : "false") + ")";
+           ", eps=" + detail::number_str(eps_) + ", affine=" + detail::bool_str(weight_.defined()) +
+           ")";
 }
 
 }  // namespace xgrad::nn

@@ -3,13 +3,13 @@
 #include "nn/layer_error.hpp"
 
 namespace xgrad::nn {
+using detail::bool_str;
 using detail::naming_layer;
-using detail::pair_str;
 
 namespace {
 std::string one(std::size_t v) { return std::to_string(v); }
-std::string two(Pair2 p) { return pair_str(p.h, p.w); }
-const char* boolean(bool b) { return b ? "true" : "false"; }
+std::string one_tuple(std::size_t v) { return "(" + std::to_string(v) + ",)"; }
+std::string two(Pair2 p) { return detail::int_or_pair_str(p.h, p.w); }
 }  // namespace
 
 MaxPool2d::MaxPool2d(Pair2 kernel_size, std::optional<Pair2> stride, Pair2 padding, Pair2 dilation,
@@ -29,7 +29,7 @@ Tensor MaxPool2d::forward(const Tensor& input) {
 std::string MaxPool2d::describe() const {
     return "MaxPool2d(kernel_size=" + two(kernel_size_) + ", stride=" + two(stride_) +
            ", padding=" + two(padding_) + ", dilation=" + two(dilation_) +
-           ", ceil_mode=" + boolean(ceil_mode_) + ")";
+           ", ceil_mode=" + bool_str(ceil_mode_) + ")";
 }
 
 MaxPool1d::MaxPool1d(std::size_t kernel_size, std::optional<std::size_t> stride,
@@ -49,7 +49,7 @@ Tensor MaxPool1d::forward(const Tensor& input) {
 std::string MaxPool1d::describe() const {
     return "MaxPool1d(kernel_size=" + one(kernel_size_) + ", stride=" + one(stride_) +
            ", padding=" + one(padding_) + ", dilation=" + one(dilation_) +
-           ", ceil_mode=" + boolean(ceil_mode_) + ")";
+           ", ceil_mode=" + bool_str(ceil_mode_) + ")";
 }
 
 AvgPool2d::AvgPool2d(Pair2 kernel_size, std::optional<Pair2> stride, Pair2 padding, bool ceil_mode,
@@ -69,10 +69,9 @@ Tensor AvgPool2d::forward(const Tensor& input) {
 }
 
 std::string AvgPool2d::describe() const {
+    // torch's AvgPool2d.extra_repr shows these three only.
     return "AvgPool2d(kernel_size=" + two(kernel_size_) + ", stride=" + two(stride_) +
-           ", padding=" + two(padding_) + ", ceil_mode=" + boolean(ceil_mode_) +
-           ", count_include_pad=" + boolean(count_include_pad_) +
-           (divisor_override_ ? ", divisor_override=" + one(*divisor_override_) : "") + ")";
+           ", padding=" + two(padding_) + ")";
 }
 
 AvgPool1d::AvgPool1d(std::size_t kernel_size, std::optional<std::size_t> stride,
@@ -90,9 +89,9 @@ Tensor AvgPool1d::forward(const Tensor& input) {
 }
 
 std::string AvgPool1d::describe() const {
-    return "AvgPool1d(kernel_size=" + one(kernel_size_) + ", stride=" + one(stride_) +
-           ", padding=" + one(padding_) + ", ceil_mode=" + boolean(ceil_mode_) +
-           ", count_include_pad=" + boolean(count_include_pad_) + ")";
+    // torch's AvgPool1d stores its sizes as 1-tuples and, like AvgPool2d, shows these three only.
+    return "AvgPool1d(kernel_size=" + one_tuple(kernel_size_) + ", stride=" + one_tuple(stride_) +
+           ", padding=" + one_tuple(padding_) + ")";
 }
 
 Tensor AdaptiveAvgPool2d::forward(const Tensor& input) {

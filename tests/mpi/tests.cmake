@@ -4,7 +4,7 @@
 # After K steps the replicas are identical bit for bit and equal to one process trained on the
 # combined batches (1e-5 relative in float32, 1e-12 in float64).
 add_executable(xgrad_mpi_equivalence ${CMAKE_CURRENT_LIST_DIR}/equivalence.cpp)
-target_link_libraries(xgrad_mpi_equivalence PRIVATE xgrad::xgrad)
+target_link_libraries(xgrad_mpi_equivalence PRIVATE xgrad::distributed)
 add_test(NAME mpi_equivalence COMMAND ${XGRAD_MPIEXEC} $<TARGET_FILE:xgrad_mpi_equivalence>)
 set_tests_properties(mpi_equivalence PROPERTIES LABELS mpi TIMEOUT 120)
 # Three ranks: a world that is not a power of two, two ranks without examples in a last batch.
@@ -15,7 +15,7 @@ set_tests_properties(mpi_equivalence_3_ranks PROPERTIES LABELS mpi TIMEOUT 120)
 
 # A rank that throws, exits or aborts mid-training stops the whole job, non-zero, with a message.
 add_executable(xgrad_mpi_fault ${CMAKE_CURRENT_LIST_DIR}/fault.cpp)
-target_link_libraries(xgrad_mpi_fault PRIVATE xgrad::xgrad)
+target_link_libraries(xgrad_mpi_fault PRIVATE xgrad::distributed)
 set(faults none throw caught)
 if(XGRAD_OPEN_MPI)  # the checks of these two read Open MPI's report of the lost process
   list(APPEND faults exit abort)
@@ -30,4 +30,4 @@ endforeach()
 # Not a test: the cost of one gradient allreduce of fashion_mnist's MLP (docs/performance.md).
 # Built on demand: cmake --build build --target xgrad_mpi_allreduce_bench
 add_executable(xgrad_mpi_allreduce_bench EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/allreduce_bench.cpp)
-target_link_libraries(xgrad_mpi_allreduce_bench PRIVATE xgrad::xgrad)
+target_link_libraries(xgrad_mpi_allreduce_bench PRIVATE xgrad::distributed)

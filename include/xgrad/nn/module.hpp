@@ -54,9 +54,10 @@ public:
     /// Runs forward().
     Tensor operator()(const Tensor& input) { return forward(input); }
 
-    /// The type and settings of the module alone, e.g. "Linear(in_features=4, out_features=2,
-    /// bias=true)"; used by operator<<.
-    virtual std::string describe() const { return "Module"; }
+    /// The type and settings of the module alone, in PyTorch's words: "Linear(in_features=4,
+    /// out_features=2, bias=True)", "ReLU()". A container may return its type name alone
+    /// ("Sequential"): operator<< adds the submodules. By default, the class name ("Net").
+    virtual std::string describe() const;
 
     /// Registers `tensor` (a leaf) as a trainable parameter called `name` and sets its
     /// requires_grad (true by default). Returns the same handle. ValueError if the name is empty,
@@ -124,8 +125,21 @@ private:
     bool training_ = true;
 };
 
-/// Prints the module tree, one submodule per line, indented by depth:
-/// "Sequential(\n  (0): Linear(...)\n  (1): ReLU()\n)".
+/// Prints the module tree as PyTorch's repr does, one submodule per line, indented by depth:
+///
+///     Sequential(
+///       (0): Linear(in_features=784, out_features=256, bias=True)
+///       (1): ReLU()
+///     )
 std::ostream& operator<<(std::ostream& out, const Module& module);
+
+/// A table of the parameters: each one's dotted name, shape and number of values, then the
+/// total (a parameter shared under several names counted once, as parameters() lists it):
+///
+///     parameter  shape        count
+///     0.weight   (256, 784)  200704
+///     0.bias     (256,)         256
+///     total                  200960
+std::string summary(const Module& module);
 
 }  // namespace xgrad::nn
