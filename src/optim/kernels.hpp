@@ -4,7 +4,8 @@
 // The rules follow torch.optim's _single_tensor_* code operation for operation: every scalar
 // coefficient is computed in double as PyTorch computes it in Python, then cast to T once; every
 // in-place tensor op of PyTorch (mul_, add_, addcmul_, addcdiv_) becomes the same rounded
-// arithmetic inside one fused xtensor expression written with xt::noalias, so an update
+// arithmetic inside one fused xtensor expression written with xt::noalias (or one loop over the
+// elements where two outputs are updated together, as SGD's buffer and parameter), so an update
 // allocates nothing after the state buffers exist. src/optim/*.cpp are compiled with
 // -ffp-contract=off (see CMakeLists.txt), so a*b + c rounds the product first, as PyTorch does.
 

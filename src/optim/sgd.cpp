@@ -13,7 +13,9 @@ void SGDOptions::validate() const {
                          format_exact(momentum) + ", dampening " + format_exact(dampening) + ")");
 }
 
-// torch.optim.sgd._single_tensor_sgd.
+// torch.optim.sgd._single_tensor_sgd. With momentum, buffer and parameter are updated in one pass
+// over the elements: the step is memory-bound, and two whole-array passes read the buffer twice
+// (a third more instructions and memory traffic for a 784-128-10 MLP at batch 1).
 template <class T>
 void SGD::update_tensor(const SGDOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                         SGDState& state) {
@@ -23,15 +25,16 @@ void SGD::update_tensor(const SGDOptions& o, xt::xarray<T>& p, const xt::xarray<
             return;
         }
         const bool first_step = !state.momentum_buffer.defined();
-        auto& buf = detail::buffer(state.momentum_buffer, p);
-        if (first_step)
-            xt::noalias(buf) = g;  // the buffer starts as the gradient itself, undamped
-        else
-            xt::noalias(buf) = buf * T(o.momentum) + T(1 - o.dampening) * g;
-        if (o.nesterov)
-            xt::noalias(p) = p + T(-o.lr) * (g + T(o.momentum) * buf);
-        else
-            xt::noalias(p) = p + T(-o.lr) * buf;
+        T* __restrict buf = detail::buffer(state.momentum_buffer, p).data();
+        T* param = p.data();  // not restrict: g reads it too (weight decay)
+        const T lr = T(-o.lr), momentum = T(o.momentum), damping = T(1 - o.dampening);
+        for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+            const T gi = g.data_element(i);
+            // The buffer starts as the gradient itself, undamped.
+            buf[i] = first_step ? gi : buf[i] * momentum + damping * gi;
+            param[i] =
+                o.nesterov ? param[i] + lr * (gi + momentum * buf[i]) : param[i] + lr * buf[i];
+        }
     });
 }
 
