@@ -18,5 +18,6 @@
 #include "xgrad/ops/pool.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
+#include "xgrad/ops/sort.hpp"
 #include "xgrad/state_dict.hpp"
 #include "xgrad/tensor.hpp"
