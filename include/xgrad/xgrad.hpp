@@ -4,6 +4,7 @@
 
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
+#include "xgrad/factories.hpp"
 #include "xgrad/function.hpp"
 #include "xgrad/functional.hpp"
 #include "xgrad/grad_mode.hpp"
