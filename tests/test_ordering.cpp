@@ -75,6 +75,10 @@ BOOST_AUTO_TEST_CASE(argmax_argmin_and_ties_match_torch) {
     const Tensor nan({1.0, NAN, 3.0});
     BOOST_TEST(max_with_indices(nan, 0).indices.item() == 1);
     BOOST_TEST(argmin(nan).item() == 1);
+    // torch.sort([1, nan, 3], descending=True).indices = [1, 2, 0]; ascending puts NaN last.
+    BOOST_TEST(sort(nan, 0, true).indices.to_vector() == D({1, 2, 0}), tt::per_element());
+    BOOST_TEST(sort(nan).indices.to_vector() == D({0, 2, 1}), tt::per_element());
+    BOOST_TEST(topk(nan, 2).indices.to_vector() == D({1, 2}), tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(sort_and_topk_match_torch) {
