@@ -1,3 +1,6 @@
+#include "xgrad/factories.hpp"
+
+#include <algorithm>
 #include <cmath>
 #include <xtensor/xbuilder.hpp>
 
@@ -40,6 +43,38 @@ Tensor arange(double start, double stop, double step, DType dtype) {
         for (std::size_t i = 0; i < n; ++i) a(i) = T(start + static_cast<double>(i) * step);
         return a;
     }));
+}
+
+namespace {
+template <class V>
+Tensor tensor_from(const std::vector<V>& values, const Shape& shape, DType dtype,
+                   bool requires_grad) {
+    std::size_t count = 1;
+    for (auto size : shape) count *= size;
+    if (count != values.size())
+        throw ShapeError("from_vector: " + std::to_string(values.size()) +
+                         " values do not fill shape " + shape_str(shape) + " (expected " +
+                         std::to_string(count) + ")");
+    return make_leaf(dispatch(dtype,
+                              [&](auto tag) -> Array {
+                                  using T = decltype(tag);
+                                  xt::xarray<T> a = detail::new_array<T>(shape);
+                                  std::transform(values.begin(), values.end(), a.data(),
+                                                 [](V v) { return static_cast<T>(v); });
+                                  return a;
+                              }),
+                     requires_grad);
+}
+}  // namespace
+
+Tensor from_vector(const std::vector<double>& values, const Shape& shape, DType dtype,
+                   bool requires_grad) {
+    return tensor_from(values, shape, dtype, requires_grad);
+}
+
+Tensor from_vector(const std::vector<float>& values, const Shape& shape, DType dtype,
+                   bool requires_grad) {
+    return tensor_from(values, shape, dtype, requires_grad);
 }
 
 }  // namespace xgrad

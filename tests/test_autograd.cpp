@@ -234,7 +234,10 @@ BOOST_AUTO_TEST_CASE(errors_name_op_shapes_and_expectation) {
     const Tensor a = uniform({2, 3}, 10), b = uniform({4, 5}, 11);
     XGRAD_CHECK_THROWS(a + b, ShapeError, "add: shapes (2, 3) and (4, 5) do not broadcast");
     XGRAD_CHECK_THROWS(matmul(a, b), ShapeError, "matmul: inner sizes differ in (2, 3) @ (4, 5)");
-    XGRAD_CHECK_THROWS(matmul(uniform({3}, 1), b), ShapeError, "expected 2-D or 3-D");
+    XGRAD_CHECK_THROWS(matmul(uniform({3}, 1), b), ShapeError,
+                       "matmul: inner sizes differ in (3,) @ (4, 5): 3 vs 4");
+    XGRAD_CHECK_THROWS(matmul(Tensor(1.0, DType::Float64), b), ShapeError,
+                       "expected operands of at least 1");
     XGRAD_CHECK_THROWS(a * a.to(DType::Float32), DTypeError, "mul: expected inputs of one dtype");
     XGRAD_CHECK_THROWS(sum(a, {2}), IndexError, "sum: axis 2 is out of range");
     XGRAD_CHECK_THROWS(reshape(a, {4, 2}), ShapeError, "reshape: cannot reshape (2, 3)");

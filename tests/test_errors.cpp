@@ -53,7 +53,6 @@ BOOST_AUTO_TEST_CASE(shape_error_names_op_shapes_and_expectation) {
             (void)broadcast_to(a, {3, 3});
         },
         {"broadcast_to", "(2, 3)", "(3, 3)"});
-    check_error<ShapeError>([&] { (void)squeeze(a, 0); }, {"squeeze", "(2, 3)", "expected 1"});
     check_error<ShapeError>(
         [&] {
             (void)stack({a, b});
@@ -211,9 +210,9 @@ BOOST_AUTO_TEST_CASE(misuse_raises_xgrad_errors_only) {
          }},
         {"max of an empty tensor", [&] { (void)max(e); }},
         {"min along an empty axis", [&] { (void)min(e, 0); }},
-        {"matmul of a 4-D tensor",
+        {"matmul of a 0-d tensor",
          [&] {
-             (void)matmul(zeros({1, 1, 2, 3}), zeros({3, 2}));
+             (void)matmul(Tensor(1.0), zeros({3, 2}));
          }},
         {"linear of a scalar",
          [&] {

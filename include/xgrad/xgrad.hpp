@@ -4,6 +4,7 @@
 
 #include "xgrad/autograd.hpp"
 #include "xgrad/error.hpp"
+#include "xgrad/factories.hpp"
 #include "xgrad/function.hpp"
 #include "xgrad/functional.hpp"
 #include "xgrad/grad_mode.hpp"
@@ -18,5 +19,6 @@
 #include "xgrad/ops/pool.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
+#include "xgrad/ops/sort.hpp"
 #include "xgrad/state_dict.hpp"
 #include "xgrad/tensor.hpp"

@@ -114,6 +114,18 @@ Tensor pow(const Tensor& a, const Tensor& b) {
         });
 }
 
+Tensor pow(double base, const Tensor& x) {
+    const auto value = [base](auto v) { return std::pow(decltype(v)(base), v); };
+    if (base == 0.0)  // torch's convention: 0^x has gradient 0 where x >= 0, -inf where x < 0
+        return unary_pointwise("rpow_scalar", x, value, [](auto g, auto x, auto y) {
+            return if_positive(-x, g * (y * like(y, -INFINITY)), 0);
+        });
+    // d(base^x)/dx = base^x log(base) = y log(base)
+    return unary_pointwise("rpow_scalar", x, value, [base](auto g, auto, auto y) {
+        return g * (y * like(y, std::log(base)));
+    });
+}
+
 Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
 Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }

@@ -12,6 +12,7 @@
 #include "ops/common.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/shape.hpp"
+#include "xgrad/ops/sort.hpp"
 
 namespace xgrad {
 using detail::apply;
@@ -194,50 +195,14 @@ Tensor max(const Tensor& x) {
 }
 
 Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
-    const std::size_t ax = detail::normalize_axis("max", axis, x.dim());
-    const Shape& shape = x.shape();
-    const std::size_t outer = detail::product(shape, 0, ax), n = shape[ax],
-                      inner = detail::product(shape, ax + 1, shape.size());
-    if (n == 0)
-        throw ValueError("max: axis " + std::to_string(axis) + " of shape " + shape_str(shape) +
-                         " is empty");
-    const AxisList reduce{ax};
-    const Shape keep_shape = reduced_shape(shape, reduce, true);
-    // The first index of the maximum along the axis, per output element (PyTorch's max(dim)).
-    auto argmax = std::make_shared<std::vector<std::size_t>>(outer * inner);
-    Array value = apply(x, [&](const auto& a) {
-        using T = element_t<decltype(a)>;
-        xt::xarray<T> r = detail::new_array<T>(reduced_shape(shape, reduce, keepdims));
-        const T* src = a.data();
-        for (std::size_t o = 0; o < outer; ++o)
-            for (std::size_t i = 0; i < inner; ++i) {
-                std::size_t best = 0;
-                for (std::size_t j = 1; j < n; ++j)
-                    if (src[(o * n + j) * inner + i] > src[(o * n + best) * inner + i]) best = j;
-                (*argmax)[o * inner + i] = best;
-                r.data()[o * inner + i] = src[(o * n + best) * inner + i];
-            }
-        return r;
-    });
-    return make_op("max_axis", std::move(value), {x},
-                   [argmax, keep_shape, outer, n, inner, ax](const Tensor& g, const Tensor&,
-                                                             const Inputs& in) {
-                       const Tensor one_hot = constant(apply(in[0], [&](const auto& a) {
-                           using T = element_t<decltype(a)>;
-                           xt::xarray<T> mask = xt::zeros<T>(a.shape());
-                           for (std::size_t o = 0; o < outer; ++o)
-                               for (std::size_t i = 0; i < inner; ++i)
-                                   mask.data()[(o * n + (*argmax)[o * inner + i]) * inner + i] =
-                                       T(1);
-                           return mask;
-                       }));
-                       return Grads{expand_back(g, keep_shape, in[0].shape(), ax == 0) * one_hot};
-                   });
+    return max_with_indices(x, axis, keepdims).values;
 }
 
 Tensor min(const Tensor& x) { return -max(-x); }
 
-Tensor min(const Tensor& x, std::ptrdiff_t axis, bool keepdims) { return -max(-x, axis, keepdims); }
+Tensor min(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
+    return min_with_indices(x, axis, keepdims).values;
+}
 
 Tensor logsumexp(const Tensor& x, const Axes& axes, bool keepdims) {
     const auto reduce = reduction_axes("logsumexp", axes, x.dim());

@@ -57,13 +57,20 @@ Tensor unsqueeze(const Tensor& x, std::ptrdiff_t axis) {
 }
 
 Tensor squeeze(const Tensor& x, std::ptrdiff_t axis) {
-    const std::size_t at = detail::normalize_axis("squeeze", axis, x.dim());
-    if (x.shape()[at] != 1)
-        throw ShapeError("squeeze: axis " + std::to_string(axis) + " of shape " +
-                         shape_str(x.shape()) + " has size " + std::to_string(x.shape()[at]) +
-                         " (expected 1)");
+    // torch's squeeze(dim): a 0-d tensor has the axes -1 and 0 (and keeps being 0-d); an axis
+    // that is not of size 1 is left in place.
+    const std::size_t at =
+        detail::normalize_axis("squeeze", axis, std::max<std::size_t>(x.dim(), 1));
+    if (x.dim() == 0 || x.shape()[at] != 1) return x;
     Shape shape = x.shape();
     shape.erase(shape.begin() + at);
+    return reshape(x, shape);
+}
+
+Tensor squeeze(const Tensor& x) {
+    Shape shape;
+    for (auto size : x.shape())
+        if (size != 1) shape.push_back(size);
     return reshape(x, shape);
 }
 

@@ -85,26 +85,49 @@ Tensor softplus(const Tensor& x) {
         [](auto g, auto x, auto) { return g * sigmoid(x); });
 }
 
+Tensor softplus(const Tensor& x, double beta, double threshold) {
+    // Above the threshold softplus(beta x) / beta equals x to working precision, so torch returns
+    // x there, and its gradient 1.
+    return unary_pointwise(
+        "softplus_beta", x,
+        [beta, threshold](auto v) {
+            using T = decltype(v);
+            return v * T(beta) > T(threshold) ? v : softplus(v * T(beta)) / T(beta);
+        },
+        [beta, threshold](auto g, auto x, auto) {
+            return if_positive(x * like(x, beta) - like(x, threshold), g,
+                               g * sigmoid(x * like(x, beta)));
+        });
+}
+
 Tensor log_sigmoid(const Tensor& x) {
     return unary_pointwise(
         "log_sigmoid", x, [](auto v) { return log_sigmoid(v); },
         [](auto g, auto x, auto) { return g * sigmoid(-x); });
 }
 
-Tensor clamp(const Tensor& x, double min, double max) {
-    if (min > max)
-        throw ValueError("clamp: min " + std::to_string(min) + " is greater than max " +
-                         std::to_string(max));
-    // The gradient is 1 inside [min, max], bounds included, and 0 outside.
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
+    if (!min && !max)
+        throw ValueError("clamp: neither min nor max is given (expected at least one bound)");
+    if (min && max && *min > *max)
+        throw ValueError("clamp: min " + std::to_string(*min) + " is greater than max " +
+                         std::to_string(*max));
+    // A missing bound is an infinite one; the gradient is 1 inside [min, max], bounds included,
+    // and 0 outside.
+    const double lo = min.value_or(-INFINITY), hi = max.value_or(INFINITY);
     return unary_pointwise(
         "clamp", x,
-        [min, max](auto v) {
+        [lo, hi](auto v) {
             using T = decltype(v);
-            return v < T(min) ? T(min) : (v > T(max) ? T(max) : v);
+            return v < T(lo) ? T(lo) : (v > T(hi) ? T(hi) : v);
         },
-        [min, max](auto g, auto x, auto) {
-            return if_positive(like(x, min) - x, 0, if_positive(x - like(x, max), 0, g));
+        [lo, hi](auto g, auto x, auto) {
+            return if_positive(like(x, lo) - x, 0, if_positive(x - like(x, hi), 0, g));
         });
 }
+
+Tensor clamp_min(const Tensor& x, double min) { return clamp(x, min, std::nullopt); }
+
+Tensor clamp_max(const Tensor& x, double max) { return clamp(x, std::nullopt, max); }
 
 }  // namespace xgrad

@@ -4,6 +4,8 @@
 /// same dtype (a DTypeError otherwise). Each op's gradient is in its source file beside its
 /// forward; gradients flowing to a broadcast input are summed back to its shape by the engine.
 
+#include <optional>
+
 #include "xgrad/tensor.hpp"
 
 namespace xgrad {
@@ -26,6 +28,9 @@ Tensor neg(const Tensor& x);
 Tensor pow(const Tensor& x, double exponent);
 /// a^b elementwise with broadcasting; d/da = b a^(b-1), d/db = a^b log(a).
 Tensor pow(const Tensor& a, const Tensor& b);
+/// base^x for a scalar base, as torch.pow(base, x); d/dx = base^x log(base) (for base 0, as in
+/// torch: 0 where x >= 0 and -inf where x < 0).
+Tensor pow(double base, const Tensor& x);
 Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
@@ -41,10 +46,18 @@ Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
 /// log(1 + e^x), stable for large |x|.
 Tensor softplus(const Tensor& x);
+/// torch's softplus(x, beta, threshold): log(1 + e^(beta x)) / beta, and x itself where
+/// beta x > threshold (the gradient there is 1); elsewhere d/dx = σ(beta x).
+Tensor softplus(const Tensor& x, double beta, double threshold = 20.0);
 /// log σ(x) = -softplus(-x), stable for large |x| (no log(0)).
 Tensor log_sigmoid(const Tensor& x);
-/// x limited to [min, max]; the gradient is 1 inside (bounds included) and 0 outside.
-Tensor clamp(const Tensor& x, double min, double max);
+/// x limited to [min, max], either bound optional as in torch.clamp (`clamp(x,
+/// std::nullopt, 1.0)`); the gradient is 1 inside (bounds included) and 0 outside. A ValueError
+/// when both are missing or min > max (torch would give max everywhere).
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
+/// clamp(x, min, std::nullopt) and clamp(x, std::nullopt, max).
+Tensor clamp_min(const Tensor& x, double min);
+Tensor clamp_max(const Tensor& x, double max);
 /// Elementwise max / min with broadcasting; at ties the gradient is split evenly.
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);

@@ -13,7 +13,8 @@ Tensor sum(const Tensor& x, const Axes& axes, bool keepdims = false);
 Tensor mean(const Tensor& x);
 Tensor mean(const Tensor& x, const Axes& axes, bool keepdims = false);
 /// Largest element. Over all elements the gradient is split among ties (PyTorch's max());
-/// along one axis it goes to the first argmax (PyTorch's max(dim)).
+/// along one axis it goes to the first argmax (PyTorch's max(dim); max_with_indices in
+/// ops/sort.hpp also returns that index).
 Tensor max(const Tensor& x);
 Tensor max(const Tensor& x, std::ptrdiff_t axis, bool keepdims = false);
 /// Smallest element, with the same gradient rules as max.

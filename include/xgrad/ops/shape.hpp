@@ -17,9 +17,13 @@ using IndexArray = xt::xarray<std::int64_t>;
 Tensor reshape(const Tensor& x, const Shape& shape);
 /// Merges axes start..end (inclusive) into one.
 Tensor flatten(const Tensor& x, std::ptrdiff_t start_axis = 0, std::ptrdiff_t end_axis = -1);
-/// Inserts a size-1 axis at `axis` / removes the size-1 axis `axis`.
+/// Inserts a size-1 axis at `axis`.
 Tensor unsqueeze(const Tensor& x, std::ptrdiff_t axis);
+/// Removes axis `axis` if it has size 1 and returns x unchanged otherwise, as torch.squeeze(x,
+/// dim).
 Tensor squeeze(const Tensor& x, std::ptrdiff_t axis);
+/// Removes every axis of size 1, as torch.squeeze(x).
+Tensor squeeze(const Tensor& x);
 /// Swaps two axes.
 Tensor transpose(const Tensor& x, std::ptrdiff_t axis0 = -2, std::ptrdiff_t axis1 = -1);
 /// Reorders axes: output axis i is input axis permutation[i].
