@@ -133,6 +133,18 @@ bool Tensor::is_leaf() const {
     return !node.backward && !node.released;
 }
 
+HookHandle Tensor::register_hook(GradHook hook) const {
+    Node& node = checked(node_, "register_hook");
+    if (!node.requires_grad)
+        throw GraphError(std::string("Tensor::register_hook: the tensor (op '") + node.op +
+                         "', shape " + shape_str(shape()) +
+                         ") does not require grad, so no gradient will reach a hook");
+    if (!hook) throw ValueError("Tensor::register_hook: the hook is empty");
+    if (!node.hooks) node.hooks = std::make_shared<detail::HookList<GradHook>>();
+    const std::size_t id = node.hooks->add(std::move(hook));
+    return HookHandle(node.hooks, id);
+}
+
 Tensor Tensor::grad() const { return Tensor(checked(node_, "grad").grad); }
 
 void Tensor::set_grad(const Tensor& grad) const {

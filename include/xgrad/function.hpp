@@ -46,6 +46,10 @@ struct Node {
     bool requires_grad = false;
     /// The backward function was freed by a backward pass without retain_graph.
     bool released = false;
+    /// Tensor::register_hook's hooks, run by the backward sweep on this node's full gradient.
+    /// Null until the first registration: a node without hooks costs the sweep one test. Shared
+    /// so that a HookHandle can outlive the node (it holds the list weakly).
+    std::shared_ptr<detail::HookList<GradHook>> hooks;
 
     Node() = default;
     /// Takes the value over. (A default-constructed xarray allocates a one-element buffer, so

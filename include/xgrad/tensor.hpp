@@ -14,6 +14,7 @@
 #include <xtensor/xarray.hpp>
 
 #include "xgrad/dtype.hpp"
+#include "xgrad/hooks.hpp"
 
 namespace xgrad {
 
@@ -102,6 +103,27 @@ public:
     /// of its shape. The graph is released afterwards unless retain_graph (or create_graph).
     void backward(const Tensor& gradient = Tensor(), bool retain_graph = false,
                   bool create_graph = false) const;
+    /// Registers a gradient hook (libtorch's Tensor::register_hook) on a tensor that requires
+    /// grad, leaf or interior. The hook runs when a backward sweep (backward() or grad()) has
+    /// computed this tensor's gradient in full, before the gradient is used: before it enters the
+    /// backward function of the op that made the tensor, or, for a leaf, before it is accumulated
+    /// into grad(). Hooks run in registration order, each receiving the previous one's result; an
+    /// undefined result keeps the gradient, a defined one (of this tensor's shape and dtype, else
+    /// a ShapeError or DTypeError) replaces it. Under create_graph the hook receives a
+    /// differentiable gradient, and what it computes from it is differentiated too. A hook should
+    /// not capture this tensor (the node would own itself); capture values or a detach().
+    /// GraphError if the tensor does not require grad.
+    HookHandle register_hook(GradHook hook) const;
+    /// The same for a hook that returns nothing (one that logs or records the gradient).
+    template <class F,
+              std::enable_if_t<std::is_void_v<std::invoke_result_t<F&, const Tensor&>>, int> = 0>
+    HookHandle register_hook(F hook) const {
+        return register_hook(GradHook([hook = std::move(hook)](const Tensor& g) mutable {
+            hook(g);
+            return Tensor();
+        }));
+    }
+
     /// The same value, cut from the graph: no grad flows through it.
     Tensor detach() const;
     /// A copy converted to `dtype` (differentiable); returns *this when it already has it.

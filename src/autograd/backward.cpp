@@ -99,6 +99,27 @@ void check_finite(const Tensor& g, const Node& consumer) {
                          "' produced NaN or Inf in a gradient of shape " + shape_str(g.shape()));
 }
 
+/// `g` passed through the hooks of `tensor`'s node in order, each result checked against the
+/// tensor. A hook runs under the sweep's grad mode: with create_graph, what it computes from g is
+/// recorded and differentiated.
+Tensor run_hooks(const Tensor& tensor, Tensor g) {
+    for (const GradHook& hook : tensor.node()->hooks->snapshot()) {
+        Tensor replaced = hook(g);
+        if (!replaced.defined()) continue;
+        if (replaced.dtype() != tensor.dtype())
+            throw DTypeError(std::string("hook on the gradient of op '") + tensor.op_name() +
+                             "' (shape " + shape_str(tensor.shape()) + ") returned dtype " +
+                             dtype_name(replaced.dtype()) + "; expected the tensor's dtype " +
+                             dtype_name(tensor.dtype()));
+        if (replaced.shape() != tensor.shape())
+            throw ShapeError(std::string("hook on the gradient of op '") + tensor.op_name() +
+                             "' returned shape " + shape_str(replaced.shape()) +
+                             "; expected the tensor's shape " + shape_str(tensor.shape()));
+        g = std::move(replaced);
+    }
+    return g;
+}
+
 struct Sweep {
     /// The outputs and their gradients (owned by the caller).
     const Tensor* roots;
@@ -143,16 +164,22 @@ struct Sweep {
             Node& node = *output.node();
             Tensor g = std::move(s.pending[i]);
             if (!g.defined()) continue;
+            // g is complete here; hooks see it before anything uses it. grad() runs the hooks
+            // of the leaves it returns, not of those it leaves alone (as torch.autograd.grad).
             if (!captured.empty()) {
-                if (auto it = captured.find(&node); it != captured.end()) {
+                const auto it = captured.find(&node);
+                if (it == captured.end() && !is_interior(node)) continue;
+                if (node.hooks) g = run_hooks(output, std::move(g));
+                if (it != captured.end()) {
                     captured_grads[it->second] = g;
                     if (!is_interior(node)) continue;
-                } else if (!is_interior(node)) {
+                }
+            } else {
+                if (node.hooks) g = run_hooks(output, std::move(g));
+                if (!is_interior(node)) {
+                    s.pending[i] = std::move(g);  // accumulated after the sweep, see below
                     continue;
                 }
-            } else if (!is_interior(node)) {
-                s.pending[i] = std::move(g);  // accumulated after the sweep, see below
-                continue;
             }
             if (node.released)
                 throw GraphError(

@@ -6,6 +6,7 @@
 
 #include "xgrad/error.hpp"
 #include "xgrad/function.hpp"
+#include "xgrad/grad_mode.hpp"
 
 namespace xgrad::nn {
 
@@ -124,6 +125,99 @@ void Module::train(bool mode) {
 
 void Module::zero_grad() {
     for (auto& tensor : parameters()) tensor.zero_grad();
+}
+
+namespace {
+template <class Hook>
+HookHandle add_hook(std::shared_ptr<detail::HookList<Hook>>& list, Hook hook, const char* what) {
+    if (!hook) throw ValueError(std::string("Module::") + what + ": the hook is empty");
+    if (!list) list = std::make_shared<detail::HookList<Hook>>();
+    const std::size_t id = list->add(std::move(hook));
+    return HookHandle(list, id);
+}
+
+/// The identity, as an op of its own: the tensor a full backward hook hooks, so that its gradient
+/// is this module call's alone even when `x` is also used elsewhere (torch's
+/// BackwardHookFunction). A node owns its value, hence the copy.
+Tensor hook_point(const Tensor& x) {
+    return make_op("backward_hook", Array(array_of(x)), {x},
+                   [](const Tensor& g, const Tensor&, const Inputs&) { return Grads{g}; });
+}
+
+/// Runs a module's full backward hooks, if the module is still there; the replaced grad_input, or
+/// an undefined Tensor when no hook replaced it.
+Tensor run_backward_hooks(const std::weak_ptr<detail::HookList<BackwardHook>>& hooks,
+                          Module& module, const Tensor& grad_input, const Tensor& grad_output) {
+    // The list lives exactly as long as the module: once it is gone, so is the module.
+    const auto list = hooks.lock();
+    if (!list) return Tensor();
+    Tensor current = grad_input;
+    bool replaced = false;
+    for (const BackwardHook& hook : list->snapshot()) {
+        Tensor result = hook(module, current, grad_output);
+        if (!result.defined()) continue;
+        current = std::move(result);
+        replaced = true;
+    }
+    return replaced ? current : Tensor();
+}
+}  // namespace
+
+HookHandle Module::register_forward_pre_hook(ForwardPreHook hook) {
+    return add_hook(forward_pre_hooks_, std::move(hook), "register_forward_pre_hook");
+}
+
+HookHandle Module::register_forward_hook(ForwardHook hook) {
+    return add_hook(forward_hooks_, std::move(hook), "register_forward_hook");
+}
+
+HookHandle Module::register_full_backward_hook(BackwardHook hook) {
+    return add_hook(backward_hooks_, std::move(hook), "register_full_backward_hook");
+}
+
+Tensor Module::call_with_hooks(const Tensor& input) {
+    Tensor x = input;
+    if (forward_pre_hooks_)
+        for (const ForwardPreHook& hook : forward_pre_hooks_->snapshot())
+            if (Tensor replaced = hook(*this, x); replaced.defined()) x = std::move(replaced);
+
+    // Full backward hooks: the output's gradient arrives first (the sweep runs from the loss
+    // down); it is held until the input's gradient arrives, where the user's hooks run. An input
+    // that needs no gradient gets none: the hooks then run at the output, with grad_input
+    // undefined (as torch passes None).
+    const bool backward = backward_hooks_ && !backward_hooks_->empty() && is_grad_enabled();
+    const bool input_hooked = backward && x.requires_grad();
+    struct Pending {
+        Tensor grad_output;
+    };
+    std::shared_ptr<Pending> pending;
+    const std::weak_ptr<detail::HookList<BackwardHook>> hooks = backward_hooks_;
+    if (input_hooked) {
+        pending = std::make_shared<Pending>();
+        x = hook_point(x);
+        x.register_hook([pending, hooks, this](const Tensor& grad_input) {
+            // Moved out: under create_graph grad_output may lead back to this graph's nodes.
+            const Tensor grad_output = std::move(pending->grad_output);
+            return run_backward_hooks(hooks, *this, grad_input, grad_output);
+        });
+    }
+
+    Tensor y = forward(x);
+    if (forward_hooks_)
+        for (const ForwardHook& hook : forward_hooks_->snapshot())
+            if (Tensor replaced = hook(*this, x, y); replaced.defined()) y = std::move(replaced);
+
+    if (backward && y.defined() && y.requires_grad()) {
+        y = hook_point(y);
+        y.register_hook([pending, hooks, this](const Tensor& grad_output) {
+            if (pending)
+                pending->grad_output = grad_output;
+            else
+                run_backward_hooks(hooks, *this, Tensor(), grad_output);
+            return Tensor();
+        });
+    }
+    return y;
 }
 
 namespace {

@@ -17,7 +17,7 @@ void Sequential::append(std::shared_ptr<Module> module) {
 
 Tensor Sequential::forward(const Tensor& input) {
     Tensor x = input;
-    for (const auto& module : modules_) x = module->forward(x);
+    for (const auto& module : modules_) x = (*module)(x);  // through operator(): hooks run
     return x;
 }
 

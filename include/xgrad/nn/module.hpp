@@ -5,12 +5,15 @@
 /// submodules; it lists them recursively under dotted names ("fc1.weight"), switches between
 /// training and evaluation mode, and saves and restores its state as a StateDict.
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "xgrad/hooks.hpp"
 #include "xgrad/state_dict.hpp"
 #include "xgrad/tensor.hpp"
 
@@ -27,6 +30,19 @@ struct LoadReport {
     /// Tensors of the state that the module has no parameter or buffer for.
     std::vector<std::string> unexpected;
 };
+
+class Module;
+
+/// Runs before forward() with the module's input; a defined result replaces the input.
+using ForwardPreHook = std::function<Tensor(Module& module, const Tensor& input)>;
+/// Runs after forward() with the input and output; a defined result replaces the output.
+using ForwardHook =
+    std::function<Tensor(Module& module, const Tensor& input, const Tensor& output)>;
+/// Runs in backward with the gradients of the module's input and output (torch's full backward
+/// hook); a defined result replaces the input's gradient. grad_input is undefined when the input
+/// does not require grad.
+using BackwardHook =
+    std::function<Tensor(Module& module, const Tensor& grad_input, const Tensor& grad_output)>;
 
 /// Base class of layers and models. Subclasses register their tensors and submodules in their
 /// constructor and implement forward(); calling the module runs forward().
@@ -51,8 +67,64 @@ public:
 
     /// The computation of the module.
     virtual Tensor forward(const Tensor& input) = 0;
-    /// Runs forward().
-    Tensor operator()(const Tensor& input) { return forward(input); }
+    /// Runs forward(), with the module's hooks around it when it has any. Every call of a module
+    /// (a Sequential's too) passes through here, so this is the one place hooks run.
+    Tensor operator()(const Tensor& input) {
+        if (!forward_pre_hooks_ && !forward_hooks_ && !backward_hooks_) return forward(input);
+        return call_with_hooks(input);
+    }
+
+    /// Registers a hook run by operator() before forward(), as PyTorch's
+    /// register_forward_pre_hook: it receives the input and may return a replacement (or an
+    /// undefined Tensor to keep it). Hooks run in registration order, each seeing the input the
+    /// previous one left.
+    HookHandle register_forward_pre_hook(ForwardPreHook hook);
+    /// Registers a hook run by operator() after forward() with the input (as forward() saw it) and
+    /// the output; a defined result replaces the output, which later hooks then see.
+    HookHandle register_forward_hook(ForwardHook hook);
+    /// Registers PyTorch's full backward hook for a module of one input and one output: during
+    /// backward it receives grad_input, the gradient of the loss with respect to the input this
+    /// module contributes (not the input's total gradient when the input is used elsewhere too),
+    /// and grad_output, the gradient with respect to the output (after forward hooks). A defined
+    /// result replaces grad_input; later hooks see it. Implemented by passing the input and the
+    /// output through an identity op ("backward_hook", which copies the value) and hooking those
+    /// tensors' gradients; modules called while no hook is registered, or under no-grad, get no
+    /// identity ops. A hook registered after a forward call does not see that call's backward.
+    HookHandle register_full_backward_hook(BackwardHook hook);
+
+    /// The same three for hooks that return nothing (they observe, as a logger does).
+    template <
+        class F,
+        std::enable_if_t<std::is_void_v<std::invoke_result_t<F&, Module&, const Tensor&>>, int> = 0>
+    HookHandle register_forward_pre_hook(F hook) {
+        return register_forward_pre_hook(
+            ForwardPreHook([hook = std::move(hook)](Module& m, const Tensor& x) mutable {
+                hook(m, x);
+                return Tensor();
+            }));
+    }
+    template <class F,
+              std::enable_if_t<
+                  std::is_void_v<std::invoke_result_t<F&, Module&, const Tensor&, const Tensor&>>,
+                  int> = 0>
+    HookHandle register_forward_hook(F hook) {
+        return register_forward_hook(ForwardHook(
+            [hook = std::move(hook)](Module& m, const Tensor& x, const Tensor& y) mutable {
+                hook(m, x, y);
+                return Tensor();
+            }));
+    }
+    template <class F,
+              std::enable_if_t<
+                  std::is_void_v<std::invoke_result_t<F&, Module&, const Tensor&, const Tensor&>>,
+                  int> = 0>
+    HookHandle register_full_backward_hook(F hook) {
+        return register_full_backward_hook(BackwardHook(
+            [hook = std::move(hook)](Module& m, const Tensor& gi, const Tensor& go) mutable {
+                hook(m, gi, go);
+                return Tensor();
+            }));
+    }
 
     /// The type and settings of the module alone, in PyTorch's words: "Linear(in_features=4,
     /// out_features=2, bias=True)", "ReLU()". A container may return its type name alone
@@ -118,6 +190,13 @@ private:
     void add_child(const std::string& name, std::shared_ptr<Module> module);
     bool contains(const Module* module) const;
     void collect(const std::string& prefix, bool recurse, bool parameters, NamedTensors& out) const;
+    Tensor call_with_hooks(const Tensor& input);
+
+    // Null until a hook of the kind is registered: a module without hooks is called directly.
+    // Shared so that a HookHandle can outlive the module (it holds the list weakly).
+    std::shared_ptr<detail::HookList<ForwardPreHook>> forward_pre_hooks_;
+    std::shared_ptr<detail::HookList<ForwardHook>> forward_hooks_;
+    std::shared_ptr<detail::HookList<BackwardHook>> backward_hooks_;
 
     NamedTensors parameters_;
     NamedTensors buffers_;
