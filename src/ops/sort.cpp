@@ -96,6 +96,11 @@ ValuesIndices extreme(const char* op, const Tensor& x, std::ptrdiff_t axis, bool
 
 const auto kGreater = [](auto a, auto b) { return above(a, b); };
 const auto kLess = [](auto a, auto b) { return below(a, b); };
+/// min's order: the smaller wins, and NaN wins over every number (torch's min propagates NaN
+/// like its max).
+const auto kSmallerOrNan = [](auto a, auto b) {
+    return (std::isnan(a) && !std::isnan(b)) || a < b;
+};
 
 /// The k first positions of the slice in the order `before` (stable: ties keep their order).
 template <class Before>
@@ -122,9 +127,7 @@ ValuesIndices max_with_indices(const Tensor& x, std::ptrdiff_t axis, bool keepdi
 }
 
 ValuesIndices min_with_indices(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
-    // NaN wins here too: torch's min propagates NaN like its max.
-    return extreme("min_with_indices", x, axis, keepdims,
-                   [](auto a, auto b) { return (std::isnan(a) && !std::isnan(b)) || a < b; });
+    return extreme("min_with_indices", x, axis, keepdims, kSmallerOrNan);
 }
 
 Tensor argmax(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
@@ -132,9 +135,7 @@ Tensor argmax(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
 }
 
 Tensor argmin(const Tensor& x, std::ptrdiff_t axis, bool keepdims) {
-    return extreme("argmin", x.detach(), axis, keepdims,
-                   [](auto a, auto b) { return (std::isnan(a) && !std::isnan(b)) || a < b; })
-        .indices;
+    return extreme("argmin", x.detach(), axis, keepdims, kSmallerOrNan).indices;
 }
 
 Tensor argmax(const Tensor& x) {
