@@ -20,6 +20,9 @@
 #include <xgrad/nn.hpp>
 #include <xgrad/optim.hpp>
 #include <xgrad/xgrad.hpp>
+#if XGRAD_HAS_ONNX
+#include <xgrad/io/onnx.hpp>
+#endif
 
 #include "support/csv_log.hpp"
 #include "support/data_parallel.hpp"
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
     double lr = 0.05;
     std::uint64_t seed = 0;
     bool resume = false, distributed = false;
+    std::string onnx_path;
     app.add_option("--data-dir", data_dir,
                    std::string("Fashion-MNIST directory (default $") + data::kFashionMnistDirEnv +
                        " or " + data::kFashionMnistDefaultDir + ")");
@@ -109,6 +113,10 @@ int main(int argc, char** argv) {
     app.add_flag("--distributed", distributed,
                  "data-parallel across the ranks of mpirun (automatic when mpirun "
                  "starts several); --batch-size is then the global batch");
+#if XGRAD_HAS_ONNX
+    app.add_option("--export", onnx_path,
+                   "after training, write the model to this file as ONNX (docs/interop.md)");
+#endif
     CLI11_PARSE(app, argc, argv);
     examples::DataParallel ranks(distributed || examples::launched_by_mpirun());
     const bool leader = ranks.leader();
@@ -217,6 +225,19 @@ int main(int argc, char** argv) {
         io::save_checkpoint(checkpoint_path, io::capture(parts, epoch + 1, step));
     }
 
+#if XGRAD_HAS_ONNX
+    if (leader && !onnx_path.empty()) {  // traced on one test image; the batch axis stays free
+        data::DataLoader loader(test, data::BatchSampler::mini_batch(test->size(), 1));
+        for (const auto& batch : loader.epoch(0)) {
+            io::export_onnx(model, {model_input(batch.inputs, cnn)}, onnx_path);
+            break;
+        }
+        std::printf(
+            "exported the model to %s (ONNX, input \"input\" %s, output \"output\" "
+            "(batch, 10) logits)\n",
+            onnx_path.c_str(), cnn ? "(batch, 1, 28, 28)" : "(batch, 784)");
+    }
+#endif
     if (leader)
         examples::plot_png(
             "set datafile separator ','\nset xlabel 'epoch'\nset ylabel 'training loss'\n"

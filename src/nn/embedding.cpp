@@ -5,6 +5,7 @@
 #include "nn/layer_error.hpp"
 #include "xgrad/function.hpp"
 #include "xgrad/nn/init.hpp"
+#include "xgrad/op_trace.hpp"
 
 namespace xgrad::nn {
 
@@ -44,7 +45,9 @@ Tensor Embedding::forward(const Tensor& indices) {
                              " is not a whole number");
         index.data()[i] = static_cast<std::int64_t>(values[i]);
     }
-    return forward(index);
+    Tensor y = forward(index);
+    if (OpTrace* trace = OpTrace::current()) trace->record(y, "embedding", {indices, weight_});
+    return y;
 }
 
 std::string Embedding::describe() const {

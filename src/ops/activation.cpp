@@ -7,6 +7,7 @@
 #include <xtensor/xreducer.hpp>
 
 #include "ops/common.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/reduce.hpp"
 
@@ -93,21 +94,27 @@ Tensor log_softmax_backward(const Tensor& g, const Tensor& y, std::size_t axis) 
 
 Tensor softmax(const Tensor& x, std::ptrdiff_t axis) {
     const std::size_t ax = detail::normalize_axis("softmax", axis, x.dim());
-    return make_op(
-        "softmax",
-        detail::apply(x, [ax](const auto& a) { return xt::exp(a - log_sum_exp(a, ax)); }), {x},
-        [ax](const Tensor& g, const Tensor& out, const Inputs&) {
-            return Grads{softmax_backward(g, out, ax)};
-        });
+    Tensor y =
+        make_op("softmax",
+                detail::apply(x, [ax](const auto& a) { return xt::exp(a - log_sum_exp(a, ax)); }),
+                {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
+                    return Grads{softmax_backward(g, out, ax)};
+                });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "softmax", {x}, {{"axis", static_cast<std::int64_t>(ax)}});
+    return y;
 }
 
 Tensor log_softmax(const Tensor& x, std::ptrdiff_t axis) {
     const std::size_t ax = detail::normalize_axis("log_softmax", axis, x.dim());
-    return make_op("log_softmax",
-                   detail::apply(x, [ax](const auto& a) { return a - log_sum_exp(a, ax); }), {x},
-                   [ax](const Tensor& g, const Tensor& out, const Inputs&) {
-                       return Grads{log_softmax_backward(g, out, ax)};
-                   });
+    Tensor y = make_op("log_softmax",
+                       detail::apply(x, [ax](const auto& a) { return a - log_sum_exp(a, ax); }),
+                       {x}, [ax](const Tensor& g, const Tensor& out, const Inputs&) {
+                           return Grads{log_softmax_backward(g, out, ax)};
+                       });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "log_softmax", {x}, {{"axis", static_cast<std::int64_t>(ax)}});
+    return y;
 }
 
 }  // namespace xgrad

@@ -4,6 +4,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "ops/common.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/pointwise.hpp"
 
@@ -45,40 +46,52 @@ template <class F>
 Array map_value(const Tensor& x, F f) {
     return std::visit([&](const auto& a) -> Array { return detail::map_array(a, f); }, array_of(x));
 }
+
+/// `y`, recorded for an exporter as `op` of `x` and the number `scalar`.
+Tensor traced(Tensor y, const char* op, const Tensor& x, double scalar) {
+    if (OpTrace* trace = OpTrace::current()) trace->record(y, op, {x}, {{"scalar", scalar}});
+    return y;
+}
 }  // namespace
 
 Tensor add(const Tensor& a, double b) {
-    return make_op("add_scalar", map_value(a, [b](auto x) { return x + decltype(x)(b); }), {a},
-                   passed_on);
+    return traced(make_op("add_scalar", map_value(a, [b](auto x) { return x + decltype(x)(b); }),
+                          {a}, passed_on),
+                  "add_scalar", a, b);
 }
 
 Tensor sub(const Tensor& a, double b) {
-    return make_op("sub_scalar", map_value(a, [b](auto x) { return x - decltype(x)(b); }), {a},
-                   passed_on);
+    return traced(make_op("sub_scalar", map_value(a, [b](auto x) { return x - decltype(x)(b); }),
+                          {a}, passed_on),
+                  "sub_scalar", a, b);
 }
 
 Tensor sub(double a, const Tensor& b) {
-    return unary_pointwise(
-        "rsub_scalar", b, [a](auto x) { return decltype(x)(a) - x; },
-        [](auto g, auto, auto) { return -g; });
+    return traced(unary_pointwise(
+                      "rsub_scalar", b, [a](auto x) { return decltype(x)(a) - x; },
+                      [](auto g, auto, auto) { return -g; }),
+                  "rsub_scalar", b, a);
 }
 
 Tensor mul(const Tensor& a, double b) {
-    return unary_pointwise(
-        "mul_scalar", a, [b](auto x) { return x * decltype(x)(b); },
-        [b](auto g, auto, auto) { return g * like(g, b); });
+    return traced(unary_pointwise(
+                      "mul_scalar", a, [b](auto x) { return x * decltype(x)(b); },
+                      [b](auto g, auto, auto) { return g * like(g, b); }),
+                  "mul_scalar", a, b);
 }
 
 Tensor div(const Tensor& a, double b) {
-    return unary_pointwise(
-        "div_scalar", a, [b](auto x) { return x / decltype(x)(b); },
-        [b](auto g, auto, auto) { return g / like(g, b); });
+    return traced(unary_pointwise(
+                      "div_scalar", a, [b](auto x) { return x / decltype(x)(b); },
+                      [b](auto g, auto, auto) { return g / like(g, b); }),
+                  "div_scalar", a, b);
 }
 
 Tensor div(double a, const Tensor& b) {
-    return unary_pointwise(
-        "rdiv_scalar", b, [a](auto x) { return decltype(x)(a) / x; },
-        [](auto g, auto x, auto y) { return -(g * y / x); });  // d(a/x)/dx = -a/x^2 = -y/x
+    return traced(unary_pointwise(
+                      "rdiv_scalar", b, [a](auto x) { return decltype(x)(a) / x; },
+                      [](auto g, auto x, auto y) { return -(g * y / x); }),  // -a/x^2 = -y/x
+                  "rdiv_scalar", b, a);
 }
 
 Tensor neg(const Tensor& x) {
@@ -89,12 +102,16 @@ Tensor neg(const Tensor& x) {
 Tensor pow(const Tensor& x, double exponent) {
     const auto value = [exponent](auto v) { return std::pow(v, decltype(v)(exponent)); };
     if (exponent == 0.0)  // x^0 = 1 everywhere, also at x = 0: the gradient is 0, not 0 * 0^-1
-        return unary_pointwise("pow_scalar", x, value,
-                               [](auto g, auto, auto) { return zero_like(g); });
-    return unary_pointwise("pow_scalar", x, value, [exponent](auto g, auto x, auto) {
-        using std::pow;
-        return g * (pow(x, like(x, exponent - 1)) * like(x, exponent));
-    });
+        return traced(unary_pointwise("pow_scalar", x, value,
+                                      [](auto g, auto, auto) { return zero_like(g); }),
+                      "pow_scalar", x, exponent);
+    return traced(unary_pointwise("pow_scalar", x, value,
+                                  [exponent](auto g, auto x, auto) {
+                                      using std::pow;
+                                      return g *
+                                             (pow(x, like(x, exponent - 1)) * like(x, exponent));
+                                  }),
+                  "pow_scalar", x, exponent);
 }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
@@ -117,13 +134,16 @@ Tensor pow(const Tensor& a, const Tensor& b) {
 Tensor pow(double base, const Tensor& x) {
     const auto value = [base](auto v) { return std::pow(decltype(v)(base), v); };
     if (base == 0.0)  // torch's convention: 0^x has gradient 0 where x >= 0, -inf where x < 0
-        return unary_pointwise("rpow_scalar", x, value, [](auto g, auto x, auto y) {
-            return if_positive(-x, g * (y * like(y, -INFINITY)), 0);
-        });
+        return traced(unary_pointwise("rpow_scalar", x, value,
+                                      [](auto g, auto x, auto y) {
+                                          return if_positive(-x, g * (y * like(y, -INFINITY)), 0);
+                                      }),
+                      "rpow_scalar", x, base);
     // d(base^x)/dx = base^x log(base) = y log(base)
-    return unary_pointwise("rpow_scalar", x, value, [base](auto g, auto, auto y) {
-        return g * (y * like(y, std::log(base)));
-    });
+    return traced(
+        unary_pointwise("rpow_scalar", x, value,
+                        [base](auto g, auto, auto y) { return g * (y * like(y, std::log(base))); }),
+        "rpow_scalar", x, base);
 }
 
 Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }

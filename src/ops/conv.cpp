@@ -8,10 +8,13 @@
 // <u, input_grad(g, w)> = <g, conv(u, w)> and <u, weight_grad(x, g)> = <g, conv(x, u)>.
 #include "xgrad/ops/conv.hpp"
 
+#include <array>
+
 #include "blas.hpp"
 #include "ops/common.hpp"
 #include "ops/conv_products.hpp"
 #include "ops/normalize.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/pad.hpp"
 #include "xgrad/ops/reduce.hpp"
@@ -167,17 +170,27 @@ std::pair<std::size_t, std::size_t> resolve(ConvPadding::Mode mode, std::size_t 
     return {total / 2, total - total / 2};
 }
 
+/// Padding before and after along the two spatial axes: {top, left, bottom, right}.
+using Pads = std::array<std::size_t, 4>;
+
+/// The explicit padding that `padding` stands for with this kernel and dilation.
+Pads explicit_pads(const ConvPadding& padding, Pair2 kernel, Pair2 dilation) {
+    if (padding.mode == ConvPadding::Mode::Explicit)
+        return {padding.size.h, padding.size.w, padding.size.h, padding.size.w};
+    const auto [top, bottom] = resolve(padding.mode, kernel.h, dilation.h);
+    const auto [left, right] = resolve(padding.mode, kernel.w, dilation.w);
+    return {top, left, bottom, right};
+}
+
 Tensor conv2d_named(const std::string& op, const Tensor& input, const Tensor& weight,
                     const Tensor& bias, Pair2 stride, ConvPadding padding, Pair2 dilation,
                     std::size_t groups) {
-    if (padding.mode == ConvPadding::Mode::Explicit)
-        return conv2d_explicit(op, input, weight, bias, stride, padding.size, dilation, groups);
     if (padding.mode == ConvPadding::Mode::Same && (stride.h != 1 || stride.w != 1))
         throw ValueError(op + ": padding='same' needs stride 1, got stride " + pair_str(stride));
     if (input.dim() != 4 || weight.dim() != 4)  // reported with the shapes by geometry()
         return conv2d_explicit(op, input, weight, bias, stride, 0, dilation, groups);
-    const auto [top, bottom] = resolve(padding.mode, weight.shape()[2], dilation.h);
-    const auto [left, right] = resolve(padding.mode, weight.shape()[3], dilation.w);
+    const auto [top, left, bottom, right] =
+        explicit_pads(padding, {weight.shape()[2], weight.shape()[3]}, dilation);
     // An odd total (an even effective kernel) pads the extra row / column at the bottom / right
     // explicitly, as PyTorch does; the rest is the convolution's own symmetric padding.
     Tensor x = input;
@@ -187,11 +200,32 @@ Tensor conv2d_named(const std::string& op, const Tensor& input, const Tensor& we
     return conv2d_explicit(op, x, weight, bias, stride, {top, left}, dilation, groups);
 }
 
+std::int64_t i64(std::size_t v) { return static_cast<std::int64_t>(v); }
+
+/// Records a convolution for an exporter with ONNX Conv's attributes, per spatial axis.
+void trace_conv(const Tensor& y, const Tensor& input, const Tensor& weight, const Tensor& bias,
+                std::vector<std::int64_t> strides, std::vector<std::int64_t> pads,
+                std::vector<std::int64_t> dilations, std::size_t groups) {
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "conv", {input, weight, bias},
+                      {{"strides", std::move(strides)},
+                       {"pads", std::move(pads)},
+                       {"dilations", std::move(dilations)},
+                       {"group", i64(groups)}});
+}
+
 }  // namespace
 
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Pair2 stride,
               ConvPadding padding, Pair2 dilation, std::size_t groups) {
-    return conv2d_named("conv2d", input, weight, bias, stride, padding, dilation, groups);
+    Tensor y = conv2d_named("conv2d", input, weight, bias, stride, padding, dilation, groups);
+    if (OpTrace::current()) {
+        const Pads p = explicit_pads(padding, {weight.shape()[2], weight.shape()[3]}, dilation);
+        trace_conv(y, input, weight, bias, {i64(stride.h), i64(stride.w)},
+                   {i64(p[0]), i64(p[1]), i64(p[2]), i64(p[3])}, {i64(dilation.h), i64(dilation.w)},
+                   groups);
+    }
+    return y;
 }
 
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, std::size_t stride,
@@ -202,9 +236,15 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, std
             "C_in / groups, k), got input " +
             shape_str(input.shape()) + " and weight " + shape_str(weight.shape()));
     if (padding.mode == ConvPadding::Mode::Explicit) padding.size = {0, padding.size.w};
-    return squeeze(conv2d_named("conv1d", unsqueeze(input, 2), unsqueeze(weight, 2), bias,
-                                {1, stride}, padding, {1, dilation}, groups),
-                   2);
+    Tensor y = squeeze(conv2d_named("conv1d", unsqueeze(input, 2), unsqueeze(weight, 2), bias,
+                                    {1, stride}, padding, {1, dilation}, groups),
+                       2);
+    if (OpTrace::current()) {
+        const Pads p = explicit_pads(padding, {1, weight.shape()[2]}, {1, dilation});
+        trace_conv(y, input, weight, bias, {i64(stride)}, {i64(p[1]), i64(p[3])}, {i64(dilation)},
+                   groups);
+    }
+    return y;
 }
 
 Tensor conv2d_input_grad(const Tensor& grad_output, const Tensor& weight, Pair2 input_size,
@@ -309,9 +349,17 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
                          shape_str(bias.shape()));
     // The transposed convolution of x is the input gradient of the convolution whose output
     // gradient is x; its weight (C_in, C_out / groups, ...) is that convolution's weight.
-    const Tensor y = conv2d_input_grad(input, weight, size, stride, padding, dilation, groups);
-    if (!bias.defined()) return y;
-    return y + reshape(bias, {1, bias.shape()[0], 1, 1});
+    Tensor y = conv2d_input_grad(input, weight, size, stride, padding, dilation, groups);
+    if (bias.defined()) y = y + reshape(bias, {1, bias.shape()[0], 1, 1});
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(
+            y, "conv_transpose", {input, weight, bias},
+            {{"strides", std::vector{i64(stride.h), i64(stride.w)}},
+             {"pads", std::vector{i64(padding.h), i64(padding.w), i64(padding.h), i64(padding.w)}},
+             {"output_padding", std::vector{i64(output_padding.h), i64(output_padding.w)}},
+             {"dilations", std::vector{i64(dilation.h), i64(dilation.w)}},
+             {"group", i64(groups)}});
+    return y;
 }
 
 }  // namespace xgrad

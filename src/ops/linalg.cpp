@@ -7,6 +7,7 @@
 
 #include "blas.hpp"
 #include "ops/common.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
 
@@ -142,15 +143,22 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose
                              " (expected equal sizes or 1)");
         out_batch[out_batch.size() - 1 - i] = sa == 1 ? sb : sa;
     }
-    if (a.dim() >= 2 && b.dim() >= 2)
-        return batched_matmul(a, b, transpose_a, transpose_b, out_batch);
-    // torch.matmul's vector cases: the added axis of size 1 is removed from the result again.
-    Shape out_shape = out_batch;
-    if (a.dim() >= 2) out_shape.push_back(A.op_rows());
-    if (b.dim() >= 2) out_shape.push_back(B.op_cols());
-    return reshape(
-        batched_matmul(reshape(a, as), reshape(b, bs), transpose_a, transpose_b, out_batch),
-        out_shape);
+    Tensor y;
+    if (a.dim() >= 2 && b.dim() >= 2) {
+        y = batched_matmul(a, b, transpose_a, transpose_b, out_batch);
+    } else {  // torch.matmul's vector cases: the added axis of size 1 is removed again.
+        Shape out_shape = out_batch;
+        if (a.dim() >= 2) out_shape.push_back(A.op_rows());
+        if (b.dim() >= 2) out_shape.push_back(B.op_cols());
+        y = reshape(
+            batched_matmul(reshape(a, as), reshape(b, bs), transpose_a, transpose_b, out_batch),
+            out_shape);
+    }
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "matmul", {a, b},
+                      {{"transpose_a", std::int64_t{transpose_a}},
+                       {"transpose_b", std::int64_t{transpose_b}}});
+    return y;
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {

@@ -6,6 +6,7 @@
 
 #include "ops/common.hpp"
 #include "ops/normalize.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/shape.hpp"
 
@@ -53,9 +54,10 @@ void update_running(const Tensor& running, const std::vector<double>& stat, doub
 
 }  // namespace
 
-Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
-                  const Tensor& weight, const Tensor& bias, bool training, double momentum,
-                  double eps) {
+namespace {
+Tensor batch_norm_untraced(const Tensor& input, const Tensor& running_mean,
+                           const Tensor& running_var, const Tensor& weight, const Tensor& bias,
+                           bool training, double momentum, double eps) {
     const std::string op = "batch_norm";
     if (input.dim() < 2)
         throw ShapeError(op + ": expected an input (N, C, *) of at least 2 dimensions, got " +
@@ -99,6 +101,18 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     }
     return y;
 }
+}  // namespace
+
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                  const Tensor& weight, const Tensor& bias, bool training, double momentum,
+                  double eps) {
+    Tensor y = batch_norm_untraced(input, running_mean, running_var, weight, bias, training,
+                                   momentum, eps);
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "batch_norm", {input, weight, bias, running_mean, running_var},
+                      {{"training", std::int64_t{training}}, {"eps", eps}});
+    return y;
+}
 
 Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight,
                   const Tensor& bias, double eps) {
@@ -116,8 +130,12 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tens
                              shape_str(normalized_shape) + ", got " + shape_str(t->shape()));
     const NormLayout layout{1, detail::product(input.shape(), 0, rank - k),
                             detail::product(input.shape(), rank - k, rank)};
-    return affine(detail::normalize(input, layout, eps), weight, bias,
-                  [](const Tensor& t) { return t; });
+    Tensor y = affine(detail::normalize(input, layout, eps), weight, bias,
+                      [](const Tensor& t) { return t; });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "layer_norm", {input, weight, bias},
+                      {{"axis", -static_cast<std::int64_t>(k)}, {"eps", eps}});
+    return y;
 }
 
 Tensor group_norm(const Tensor& input, std::size_t num_groups, const Tensor& weight,
@@ -135,8 +153,12 @@ Tensor group_norm(const Tensor& input, std::size_t num_groups, const Tensor& wei
     check_vector(op, "bias", bias, channels, input);
     const NormLayout layout{1, input.shape()[0] * num_groups,
                             channels / num_groups * detail::product(input.shape(), 2, input.dim())};
-    return affine(detail::normalize(input, layout, eps), weight, bias,
-                  [&](const Tensor& t) { return per_channel(t, input.dim()); });
+    Tensor y = affine(detail::normalize(input, layout, eps), weight, bias,
+                      [&](const Tensor& t) { return per_channel(t, input.dim()); });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "group_norm", {input, weight, bias},
+                      {{"num_groups", static_cast<std::int64_t>(num_groups)}, {"eps", eps}});
+    return y;
 }
 
 }  // namespace xgrad

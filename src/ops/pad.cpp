@@ -4,6 +4,7 @@
 
 #include "ops/common.hpp"
 #include "ops/index_map.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 
 namespace xgrad {
@@ -28,6 +29,21 @@ std::int64_t source(std::int64_t o, std::int64_t before, std::int64_t size, PadM
     if (mode == PadMode::Constant) return -1;
     if (mode == PadMode::Replicate) return i < 0 ? 0 : size - 1;
     return i < 0 ? -i : 2 * (size - 1) - i;  // reflect (pads < size, so one bounce)
+}
+
+/// The constant elements of a constant padding: `value` where the map has no source, else 0 (a
+/// constant, not differentiable).
+Array constant_fill(const Tensor& x, const std::vector<std::int64_t>& map, const Shape& out_shape,
+                    double value) {
+    return std::visit(
+        [&](const auto& a) -> Array {
+            using T = detail::element_t<decltype(a)>;
+            xt::xarray<T> f = detail::new_array<T>(out_shape);
+            for (std::size_t i = 0; i < map.size(); ++i)
+                f.data()[i] = map[i] < 0 ? static_cast<T>(value) : T(0);
+            return f;
+        },
+        array_of(x));
 }
 }  // namespace
 
@@ -89,18 +105,13 @@ Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, PadMode mode,
         }
     }
     Tensor y = detail::gather_by_map("pad", x, map, out_shape);
-    if (mode != PadMode::Constant || value == 0.0) return y;
-    // The constant elements: value where the map has no source (a constant, not differentiable).
-    Array fill = std::visit(
-        [&](const auto& a) -> Array {
-            using T = detail::element_t<decltype(a)>;
-            xt::xarray<T> f = detail::new_array<T>(out_shape);
-            for (std::size_t i = 0; i < total; ++i)
-                f.data()[i] = (*map)[i] < 0 ? static_cast<T>(value) : T(0);
-            return f;
-        },
-        array_of(x));
-    return y + detail::constant(std::move(fill));
+    if (mode == PadMode::Constant && value != 0.0)
+        y = y + detail::constant(constant_fill(x, *map, out_shape, value));
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(
+            y, "pad", {x},
+            {{"pads", pads}, {"mode", static_cast<std::int64_t>(mode)}, {"value", value}});
+    return y;
 }
 
 Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, const std::string& mode,

@@ -10,6 +10,7 @@
 
 #include "ops/common.hpp"
 #include "ops/index_map.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/shape.hpp"
 
 namespace xgrad {
@@ -330,13 +331,47 @@ std::vector<std::size_t> padded_extent(std::size_t size, std::size_t out, std::s
 
 }  // namespace
 
+namespace {
+/// Records a pooling for an exporter with ONNX's pooling attributes, per spatial axis (the
+/// last one only for a 1-D pool); `more` adds the op's own.
+void trace_pool(const Tensor& y, const char* op, const Tensor& input, Pair2 kernel, Pair2 stride,
+                Pair2 padding, Pair2 dilation, bool ceil_mode, bool one_d, OpAttributes more = {}) {
+    OpTrace* trace = OpTrace::current();
+    if (!trace) return;
+    const auto per_axis = [one_d](Pair2 p) {
+        return one_d ? std::vector<std::int64_t>{static_cast<std::int64_t>(p.w)}
+                     : std::vector<std::int64_t>{static_cast<std::int64_t>(p.h),
+                                                 static_cast<std::int64_t>(p.w)};
+    };
+    std::vector<std::int64_t> pads = per_axis(padding), end = per_axis(padding);
+    pads.insert(pads.end(), end.begin(), end.end());
+    more["kernel_shape"] = per_axis(kernel);
+    more["strides"] = per_axis(stride);
+    more["pads"] = pads;
+    more["dilations"] = per_axis(dilation);
+    more["ceil_mode"] = std::int64_t{ceil_mode};
+    trace->record(y, op, {input}, std::move(more));
+}
+
+/// Records an adaptive pooling for an exporter.
+void trace_pool(const Tensor& y, const char* op, const Tensor& input, Pair2 output_size) {
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(
+            y, op, {input},
+            {{"output_size", std::vector<std::int64_t>{static_cast<std::int64_t>(output_size.h),
+                                                       static_cast<std::int64_t>(output_size.w)}}});
+}
+}  // namespace
+
 Tensor max_pool2d(const Tensor& input, Pair2 kernel_size, std::optional<Pair2> stride,
                   Pair2 padding, Pair2 dilation, bool ceil_mode) {
     const Pair2 s = stride.value_or(kernel_size);
     check_pool("max_pool2d", input.shape(), kernel_size, s, padding, dilation, false);
-    return window_max(
+    Tensor y = window_max(
         "max_pool2d", input,
         sliding_windows("max_pool2d", input.shape(), kernel_size, s, padding, dilation, ceil_mode));
+    trace_pool(y, "max_pool", input, kernel_size, s, padding, dilation, ceil_mode, false);
+    return y;
 }
 
 Tensor max_pool1d(const Tensor& input, std::size_t kernel_size, std::optional<std::size_t> stride,
@@ -344,10 +379,12 @@ Tensor max_pool1d(const Tensor& input, std::size_t kernel_size, std::optional<st
     const Pair2 kernel{1, kernel_size}, s{1, stride.value_or(kernel_size)}, pad{0, padding},
         dil{1, dilation};
     check_pool("max_pool1d", input.shape(), kernel, s, pad, dil, true);
-    return over_last_axis(input, [&](const Tensor& x) {
+    Tensor y = over_last_axis(input, [&](const Tensor& x) {
         return window_max("max_pool1d", x,
                           sliding_windows("max_pool1d", x.shape(), kernel, s, pad, dil, ceil_mode));
     });
+    trace_pool(y, "max_pool", input, kernel, s, pad, dil, ceil_mode, true);
+    return y;
 }
 
 namespace {
@@ -370,8 +407,12 @@ Tensor avg_pool(const char* op, const Tensor& input, Pair2 kernel, Pair2 stride,
                 : count_include_pad
                     ? static_cast<double>(extent_h[y] * extent_w[xo])
                     : static_cast<double>(windows->taps_h[y].count * windows->taps_w[xo].count));
-    const Tensor y = window_mean(op, x, windows);
-    return one_d ? squeeze(y, -2) : y;
+    Tensor y = window_mean(op, x, windows);
+    if (one_d) y = squeeze(y, -2);
+    OpAttributes more{{"count_include_pad", std::int64_t{count_include_pad}}};
+    if (divisor) more["divisor_override"] = static_cast<std::int64_t>(*divisor);
+    trace_pool(y, "avg_pool", input, kernel, stride, padding, 1, ceil_mode, one_d, std::move(more));
+    return y;
 }
 }  // namespace
 
@@ -391,12 +432,16 @@ Tensor avg_pool1d(const Tensor& input, std::size_t kernel_size, std::optional<st
 Tensor adaptive_avg_pool2d(const Tensor& input, Pair2 output_size) {
     auto windows =
         std::make_shared<Windows>(adaptive_windows("adaptive_avg_pool2d", input, output_size));
-    return window_mean("adaptive_avg_pool2d", input, windows);
+    Tensor y = window_mean("adaptive_avg_pool2d", input, windows);
+    trace_pool(y, "adaptive_avg_pool2d", input, output_size);
+    return y;
 }
 
 Tensor adaptive_max_pool2d(const Tensor& input, Pair2 output_size) {
-    return window_max("adaptive_max_pool2d", input,
-                      adaptive_windows("adaptive_max_pool2d", input, output_size));
+    Tensor y = window_max("adaptive_max_pool2d", input,
+                          adaptive_windows("adaptive_max_pool2d", input, output_size));
+    trace_pool(y, "adaptive_max_pool2d", input, output_size);
+    return y;
 }
 
 }  // namespace xgrad

@@ -10,6 +10,7 @@
 #include <xtensor/xsort.hpp>
 
 #include "ops/common.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/shape.hpp"
 #include "xgrad/ops/sort.hpp"
@@ -138,16 +139,30 @@ private:
 };
 }  // namespace
 
+namespace {
+/// Records a reduction over `axes` for an exporter.
+template <class AxisList>
+void trace_reduction(const Tensor& y, const char* op, const Tensor& x, const AxisList& axes,
+                     bool keepdims) {
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, op, {x},
+                      {{"axes", std::vector<std::int64_t>(axes.begin(), axes.end())},
+                       {"keepdims", std::int64_t{keepdims}}});
+}
+}  // namespace
+
 Tensor sum(const Tensor& x) { return sum(x, {}, false); }
 
 Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) {
     const auto reduce = reduction_axes("sum", axes, x.dim());
     const AxisSet reduced("sum", reduce, x.dim());
-    return make_op("sum", sum_kernel(x, reduce, reduced_shape(x.shape(), reduce, keepdims)), {x},
-                   [reduced](const Tensor& g, const Tensor&, const Inputs& in) {
-                       return Grads{expand_back(g, reduced.kept(in[0].shape()), in[0].shape(),
-                                                reduced.leading())};
-                   });
+    Tensor y = make_op("sum", sum_kernel(x, reduce, reduced_shape(x.shape(), reduce, keepdims)),
+                       {x}, [reduced](const Tensor& g, const Tensor&, const Inputs& in) {
+                           return Grads{expand_back(g, reduced.kept(in[0].shape()), in[0].shape(),
+                                                    reduced.leading())};
+                       });
+    trace_reduction(y, "sum", x, reduce, keepdims);
+    return y;
 }
 
 Tensor mean(const Tensor& x) { return mean(x, {}, false); }
@@ -156,7 +171,9 @@ Tensor mean(const Tensor& x, const Axes& axes, bool keepdims) {
     const auto reduce = reduction_axes("mean", axes, x.dim());
     std::size_t count = 1;
     for (auto axis : reduce) count *= x.shape()[axis];
-    return sum(x, axes, keepdims) / static_cast<double>(count);
+    Tensor y = sum(x, axes, keepdims) / static_cast<double>(count);
+    trace_reduction(y, "mean", x, reduce, keepdims);
+    return y;
 }
 
 Tensor sum_to(const Tensor& x, const Shape& shape) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ops/common.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/shape.hpp"
 
 namespace xgrad {
@@ -216,20 +217,23 @@ Tensor concat(const std::vector<Tensor>& tensors, std::ptrdiff_t axis) {
         }
         return r;
     });
-    return make_op("concat", std::move(value), tensors,
-                   [ax](const Tensor& g, const Tensor&, const Inputs& in) {
-                       Grads grads;
-                       std::ptrdiff_t start = 0;
-                       for (const auto& t : in) {
-                           const auto length = static_cast<std::ptrdiff_t>(t.shape()[ax]);
-                           grads.push_back(t.requires_grad()
-                                               ? slice(g, static_cast<std::ptrdiff_t>(ax), start,
-                                                       start + length)
-                                               : Tensor());
-                           start += length;
-                       }
-                       return grads;
-                   });
+    Tensor y = make_op("concat", std::move(value), tensors,
+                       [ax](const Tensor& g, const Tensor&, const Inputs& in) {
+                           Grads grads;
+                           std::ptrdiff_t start = 0;
+                           for (const auto& t : in) {
+                               const auto length = static_cast<std::ptrdiff_t>(t.shape()[ax]);
+                               grads.push_back(t.requires_grad()
+                                                   ? slice(g, static_cast<std::ptrdiff_t>(ax),
+                                                           start, start + length)
+                                                   : Tensor());
+                               start += length;
+                           }
+                           return grads;
+                       });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "concat", tensors, {{"axis", static_cast<std::int64_t>(ax)}});
+    return y;
 }
 
 Tensor stack(const std::vector<Tensor>& tensors, std::ptrdiff_t axis) {

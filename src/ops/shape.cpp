@@ -7,6 +7,7 @@
 #include <xtensor/xmanipulation.hpp>
 
 #include "ops/common.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/reduce.hpp"
 
 namespace xgrad {
@@ -87,10 +88,14 @@ Tensor permute(const Tensor& x, const Axes& permutation) {
         inverse[a] = perm.size();
         perm.push_back(a);
     }
-    return make_op("permute", apply(x, [&](const auto& a) { return xt::transpose(a, perm); }), {x},
-                   [inverse](const Tensor& g, const Tensor&, const Inputs&) {
-                       return Grads{permute(g, Axes(inverse.begin(), inverse.end()))};
-                   });
+    Tensor y = make_op("permute", apply(x, [&](const auto& a) { return xt::transpose(a, perm); }),
+                       {x}, [inverse](const Tensor& g, const Tensor&, const Inputs&) {
+                           return Grads{permute(g, Axes(inverse.begin(), inverse.end()))};
+                       });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "permute", {x},
+                      {{"perm", std::vector<std::int64_t>(perm.begin(), perm.end())}});
+    return y;
 }
 
 Tensor transpose(const Tensor& x, std::ptrdiff_t axis0, std::ptrdiff_t axis1) {

@@ -4,6 +4,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "ops/common.hpp"
+#include "xgrad/op_trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/pointwise.hpp"
 
@@ -71,12 +72,15 @@ Tensor relu(const Tensor& x) {
 }
 
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
-    return unary_pointwise(
+    Tensor y = unary_pointwise(
         "leaky_relu", x,
         [negative_slope](auto v) { return v > 0 ? v : v * decltype(v)(negative_slope); },
         [negative_slope](auto g, auto x, auto) {
             return if_positive(x, g, g * like(x, negative_slope));
         });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "leaky_relu", {x}, {{"negative_slope", negative_slope}});
+    return y;
 }
 
 Tensor softplus(const Tensor& x) {
@@ -88,7 +92,7 @@ Tensor softplus(const Tensor& x) {
 Tensor softplus(const Tensor& x, double beta, double threshold) {
     // Above the threshold softplus(beta x) / beta equals x to working precision, so torch returns
     // x there, and its gradient 1.
-    return unary_pointwise(
+    Tensor y = unary_pointwise(
         "softplus_beta", x,
         [beta, threshold](auto v) {
             using T = decltype(v);
@@ -98,6 +102,9 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
             return if_positive(x * like(x, beta) - like(x, threshold), g,
                                g * sigmoid(x * like(x, beta)));
         });
+    if (OpTrace* trace = OpTrace::current())
+        trace->record(y, "softplus_beta", {x}, {{"beta", beta}, {"threshold", threshold}});
+    return y;
 }
 
 Tensor log_sigmoid(const Tensor& x) {
@@ -115,7 +122,7 @@ Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> m
     // A missing bound is an infinite one; the gradient is 1 inside [min, max], bounds included,
     // and 0 outside.
     const double lo = min.value_or(-INFINITY), hi = max.value_or(INFINITY);
-    return unary_pointwise(
+    Tensor y = unary_pointwise(
         "clamp", x,
         [lo, hi](auto v) {
             using T = decltype(v);
@@ -124,6 +131,13 @@ Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> m
         [lo, hi](auto g, auto x, auto) {
             return if_positive(like(x, lo) - x, 0, if_positive(x - like(x, hi), 0, g));
         });
+    if (OpTrace* trace = OpTrace::current()) {
+        OpAttributes bounds;
+        if (min) bounds["min"] = *min;
+        if (max) bounds["max"] = *max;
+        trace->record(y, "clamp", {x}, std::move(bounds));
+    }
+    return y;
 }
 
 Tensor clamp_min(const Tensor& x, double min) { return clamp(x, min, std::nullopt); }

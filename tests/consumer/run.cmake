@@ -4,8 +4,9 @@
 #    that none of xgrad's optimisation flags (-march=native) reached the consumer's compile lines;
 #  - with COMPONENTS mpi, when xgrad has it (-DHAS_MPI=ON), running the data-parallel program under
 #    MPIEXEC.
+#  - with COMPONENTS onnx, when xgrad has it (-DHAS_ONNX=ON), exporting a model.
 # -DBUILD_DIR=<xgrad build> -DSOURCE_DIR=<tests/consumer> -DWORK_DIR=<scratch> [-DHAS_MPI=ON
-# -DMPIEXEC=<launcher;-n;2;...>]
+# -DMPIEXEC=<launcher;-n;2;...>] [-DHAS_ONNX=ON]
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE status)
   if(NOT status EQUAL 0)
@@ -32,4 +33,11 @@ if(HAS_MPI)
       -DCMAKE_BUILD_TYPE=Release -DXGRAD_CONSUMER_MPI=ON)
   run(${CMAKE_COMMAND} --build ${WORK_DIR}/mpi)
   run(${MPIEXEC} ${WORK_DIR}/mpi/consumer_mpi)
+endif()
+
+if(HAS_ONNX)
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/onnx -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix
+      -DCMAKE_BUILD_TYPE=Release -DXGRAD_CONSUMER_ONNX=ON)
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/onnx)
+  run(${WORK_DIR}/onnx/consumer_onnx ${WORK_DIR}/onnx/linear.onnx)
 endif()
