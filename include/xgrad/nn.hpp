@@ -3,6 +3,7 @@
 /// Everything of xgrad::nn in one include: Module, the layers, initialisation and the losses.
 
 #include "xgrad/nn/activation.hpp"
+#include "xgrad/nn/attention.hpp"
 #include "xgrad/nn/averaged_model.hpp"
 #include "xgrad/nn/conv.hpp"
 #include "xgrad/nn/dropout.hpp"
@@ -15,6 +16,7 @@
 #include "xgrad/nn/normalization.hpp"
 #include "xgrad/nn/pooling.hpp"
 #include "xgrad/nn/sequential.hpp"
+#include "xgrad/nn/transformer.hpp"
 #include "xgrad/nn/update_bn.hpp"
 #include "xgrad/nn/utils.hpp"
 #include "xgrad/random.hpp"

@@ -9,6 +9,7 @@
 #include "xgrad/functional.hpp"
 #include "xgrad/grad_mode.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/attention.hpp"
 #include "xgrad/ops/conv.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/embedding.hpp"
