@@ -27,25 +27,28 @@ void RMSprop::update_tensor(const RMSpropOptions& o, xt::xarray<T>& p, const xt:
     const T eps = T(o.eps), momentum = T(o.momentum), lr = T(-o.lr);
     const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
     T* theta = p.data();
-    for (std::size_t i = 0, n = p.size(); i < n; ++i) {
-        const T g = grad_at(i);
-        T& v = square_avg[i];
-        v = v * alpha + one_minus_alpha * g * g;
-        T avg;
-        if (o.centered) {  // subtract the square of the mean gradient
-            T& mean = grad_avg[i];
-            mean = mean * alpha + one_minus_alpha * g;
-            avg = std::sqrt(v - mean * mean) + eps;
-        } else {
-            avg = std::sqrt(v) + eps;
+    const auto loop = [&](auto centered, auto uses_momentum) {
+        for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+            const T g = grad_at(i);
+            T& v = square_avg[i];
+            v = v * alpha + one_minus_alpha * g * g;
+            T avg;
+            if (centered) {  // subtract the square of the mean gradient
+                T& mean = grad_avg[i];
+                mean = mean * alpha + one_minus_alpha * g;
+                avg = std::sqrt(v - mean * mean) + eps;
+            } else {
+                avg = std::sqrt(v) + eps;
+            }
+            if (uses_momentum) {
+                buf[i] = buf[i] * momentum + g / avg;
+                theta[i] = theta[i] + lr * buf[i];
+            } else {
+                theta[i] = theta[i] + lr * g / avg;
+            }
         }
-        if (uses_momentum) {
-            buf[i] = buf[i] * momentum + g / avg;
-            theta[i] = theta[i] + lr * buf[i];
-        } else {
-            theta[i] = theta[i] + lr * g / avg;
-        }
-    }
+    };
+    detail::with_constant_flags(loop, o.centered, uses_momentum);
 }
 
 template class Rule<RMSprop, RMSpropOptions, RMSpropState>;

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <type_traits>
 
 #include <xtensor/xarray.hpp>
 
@@ -51,6 +52,25 @@ private:
     bool decays_;
     T decay_;
 };
+
+/// Calls `fn` with each flag as std::true_type or std::false_type. A rule whose options decide
+/// which buffers a loop reads (RMSprop's centered average, its momentum buffer) takes them as
+/// such constants, so that each combination is a straight loop the compiler can vectorise; the
+/// rule still reads them with a plain `if`.
+template <class Fn>
+void with_constant_flags(Fn&& fn) {
+    fn();
+}
+template <class Fn, class... Flags>
+void with_constant_flags(Fn&& fn, bool flag, Flags... flags) {
+    const auto bind = [&](auto constant) {
+        with_constant_flags([&](auto... rest) { fn(constant, rest...); }, flags...);
+    };
+    if (flag)
+        bind(std::true_type{});
+    else
+        bind(std::false_type{});
+}
 
 /// The values of a state buffer, allocated on its first use with `like`'s shape, filled with
 /// `value` (zeros, or Adagrad's initial accumulator).
