@@ -19,8 +19,8 @@ void validate_adam(const char* rule, const Options& o) {
 // torch.optim.adam._single_tensor_adam, and _single_tensor_adamw when `decoupled_decay` is set:
 // θ shrinks by (1 - lr λ) first and the gradient gets no L2 term.
 template <class T, class Options>
-void adam_step(const Options& o, bool decoupled_decay, xt::xarray<T>& p,
-               const xt::xarray<T>& grad, AdamState& state) {
+void adam_step(const Options& o, bool decoupled_decay, xt::xarray<T>& p, const xt::xarray<T>& grad,
+               AdamState& state) {
     T* __restrict exp_avg = detail::buffer(state.exp_avg, p);
     T* __restrict exp_avg_sq = detail::buffer(state.exp_avg_sq, p);
     T* __restrict max_exp_avg_sq = o.amsgrad ? detail::buffer(state.max_exp_avg_sq, p) : nullptr;
@@ -30,8 +30,7 @@ void adam_step(const Options& o, bool decoupled_decay, xt::xarray<T>& p,
     const double bias_correction2 = 1 - std::pow(o.betas[1], step);
     const T step_size = T(-(o.lr / bias_correction1));
     const T bias_correction2_sqrt = T(std::sqrt(bias_correction2));
-    const T beta1 = T(o.betas[0]), one_minus_beta1 = T(1 - o.betas[0]);
-    const T beta2 = T(o.betas[1]), one_minus_beta2 = T(1 - o.betas[1]);
+    const detail::AdamMoments<T> moments(o.betas);
     const T eps = T(o.eps), shrink = T(1 - o.lr * o.weight_decay);
     const detail::Gradient<T> grad_at(grad, p, o.maximize, decoupled_decay ? 0.0 : o.weight_decay);
     T* theta = p.data();
@@ -40,8 +39,7 @@ void adam_step(const Options& o, bool decoupled_decay, xt::xarray<T>& p,
         const T decayed = decoupled_decay ? theta[i] * shrink : theta[i];
         T& m = exp_avg[i];
         T& v = exp_avg_sq[i];
-        m = m * beta1 + one_minus_beta1 * g;
-        v = v * beta2 + one_minus_beta2 * g * g;
+        moments.update(m, v, g);
         T v_used = v;  // amsgrad divides by the largest v so far
         if (o.amsgrad) v_used = max_exp_avg_sq[i] = detail::larger(max_exp_avg_sq[i], v);
         theta[i] = decayed + step_size * m / (std::sqrt(v_used) / bias_correction2_sqrt + eps);

@@ -32,7 +32,7 @@ void NAdam::update_tensor(const NAdamOptions& o, xt::xarray<T>& p, const xt::xar
     const double mu_product_next = state.mu_product * mu_next;
     const T grad_coef = T(-o.lr * (1. - mu) / (1. - state.mu_product));
     const T avg_coef = T((-o.lr * mu_next) / (1. - mu_product_next));
-    const T b1 = T(beta1), one_minus_b1 = T(1 - beta1), b2 = T(beta2), one_minus_b2 = T(1 - beta2);
+    const detail::AdamMoments<T> moments(o.betas);
     const T bc2 = T(bias_correction2), eps = T(o.eps);
     const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
     T* theta = p.data();
@@ -40,8 +40,7 @@ void NAdam::update_tensor(const NAdamOptions& o, xt::xarray<T>& p, const xt::xar
         const T g = grad_at(i);
         T& m = exp_avg[i];
         T& v = exp_avg_sq[i];
-        m = m * b1 + one_minus_b1 * g;
-        v = v * b2 + one_minus_b2 * g * g;
+        moments.update(m, v, g);
         const T denom = std::sqrt(v / bc2) + eps;
         // PyTorch's two addcdiv_ in one statement: (θ + a) + b rounds the same either way.
         theta[i] = theta[i] + grad_coef * g / denom + avg_coef * m / denom;

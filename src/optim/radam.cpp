@@ -34,7 +34,7 @@ void RAdam::update_tensor(const RAdamOptions& o, xt::xarray<T>& p, const xt::xar
     const double rect = rectified ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
                                               ((rho_inf - 4) * (rho_inf - 2) * rho_t))
                                   : 0.0;
-    const T b1 = T(beta1), one_minus_b1 = T(1 - beta1), b2 = T(beta2), one_minus_b2 = T(1 - beta2);
+    const detail::AdamMoments<T> moments(o.betas);
     const T bc1 = T(bias_correction1), bc2_sqrt = T(std::sqrt(bias_correction2));
     const T lr = T(o.lr), eps = T(o.eps), rect_t = T(rect);
     const detail::Gradient<T> grad_at(grad, p, false, o.weight_decay);
@@ -43,8 +43,7 @@ void RAdam::update_tensor(const RAdamOptions& o, xt::xarray<T>& p, const xt::xar
         const T g = grad_at(i);
         T& m = exp_avg[i];
         T& v = exp_avg_sq[i];
-        m = m * b1 + one_minus_b1 * g;
-        v = v * b2 + one_minus_b2 * g * g;
+        moments.update(m, v, g);
         const T m_hat = m / bc1;
         if (rectified) {
             const T adaptive_lr = T(1) / (std::sqrt(v) + eps) * bc2_sqrt;

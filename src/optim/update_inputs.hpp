@@ -13,11 +13,11 @@
 // so each rule is compiled once per element type. -ffp-contract=off (CMakeLists.txt) keeps
 // a*b + c from becoming a fused multiply-add: PyTorch rounds the product first.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <type_traits>
-
 #include <xtensor/xarray.hpp>
 
 #include "xgrad/tensor.hpp"
@@ -71,6 +71,26 @@ void with_constant_flags(Fn&& fn, bool flag, Flags... flags) {
     else
         bind(std::false_type{});
 }
+
+/// Adam's running moments, shared by Adam, NAdam and RAdam: m ← β₁ m + (1 − β₁) g and
+/// v ← β₂ v + (1 − β₂) g g (PyTorch 1.13's mul_/add_ and mul_/addcmul_).
+template <class T>
+class AdamMoments {
+public:
+    explicit AdamMoments(const std::array<double, 2>& betas)
+        : beta1_(T(betas[0])),
+          one_minus_beta1_(T(1 - betas[0])),
+          beta2_(T(betas[1])),
+          one_minus_beta2_(T(1 - betas[1])) {}
+
+    void update(T& m, T& v, T g) const {
+        m = m * beta1_ + one_minus_beta1_ * g;
+        v = v * beta2_ + one_minus_beta2_ * g * g;
+    }
+
+private:
+    T beta1_, one_minus_beta1_, beta2_, one_minus_beta2_;
+};
 
 /// The values of a state buffer, allocated on its first use with `like`'s shape, filled with
 /// `value` (zeros, or Adagrad's initial accumulator).
