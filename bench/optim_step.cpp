@@ -10,7 +10,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
 #include <xgrad/optim/adadelta.hpp>
 #include <xgrad/optim/adagrad.hpp>
 #include <xgrad/optim/adam.hpp>
@@ -28,7 +27,7 @@ using namespace xgrad;
 
 template <class T>
 std::vector<Tensor> make_params(std::uint32_t seed) {
-    const std::vector<std::vector<std::size_t>> shapes = {{256, 784}, {256}, {128, 256},
+    const std::vector<std::vector<std::size_t>> shapes = {{256, 784}, {256},     {128, 256},
                                                           {128},      {10, 128}, {10}};
     std::mt19937 gen(seed);
     std::normal_distribution<double> normal(0.0, 0.05);
@@ -62,22 +61,68 @@ using Factory = std::function<std::unique_ptr<optim::Optimizer>(std::vector<Tens
 int main(int argc, char** argv) {
     const bool timing = argc < 2 || std::string(argv[1]) != "--hash-only";
     std::vector<std::pair<std::string, Factory>> cases;
-    auto add = [&](std::string name, Factory f) { cases.emplace_back(std::move(name), std::move(f)); };
-    add("SGD momentum 0.9", [](auto p) { optim::SGDOptions o; o.lr = 0.01; o.momentum = 0.9; return std::make_unique<optim::SGD>(p, o); });
-    add("SGD plain", [](auto p) { optim::SGDOptions o; o.lr = 0.01; return std::make_unique<optim::SGD>(p, o); });
-    add("SGD nesterov wd maximize", [](auto p) { optim::SGDOptions o; o.lr = 0.01; o.momentum = 0.9; o.nesterov = true; o.weight_decay = 1e-4; o.maximize = true; return std::make_unique<optim::SGD>(p, o); });
+    auto add = [&](std::string name, Factory f) {
+        cases.emplace_back(std::move(name), std::move(f));
+    };
+    add("SGD momentum 0.9", [](auto p) {
+        optim::SGDOptions o;
+        o.lr = 0.01;
+        o.momentum = 0.9;
+        return std::make_unique<optim::SGD>(p, o);
+    });
+    add("SGD plain", [](auto p) {
+        optim::SGDOptions o;
+        o.lr = 0.01;
+        return std::make_unique<optim::SGD>(p, o);
+    });
+    add("SGD nesterov wd maximize", [](auto p) {
+        optim::SGDOptions o;
+        o.lr = 0.01;
+        o.momentum = 0.9;
+        o.nesterov = true;
+        o.weight_decay = 1e-4;
+        o.maximize = true;
+        return std::make_unique<optim::SGD>(p, o);
+    });
     add("Adam", [](auto p) { return std::make_unique<optim::Adam>(p, optim::AdamOptions()); });
-    add("Adam amsgrad wd", [](auto p) { optim::AdamOptions o; o.amsgrad = true; o.weight_decay = 1e-2; return std::make_unique<optim::Adam>(p, o); });
+    add("Adam amsgrad wd", [](auto p) {
+        optim::AdamOptions o;
+        o.amsgrad = true;
+        o.weight_decay = 1e-2;
+        return std::make_unique<optim::Adam>(p, o);
+    });
     add("AdamW", [](auto p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions()); });
-    add("RMSprop", [](auto p) { return std::make_unique<optim::RMSprop>(p, optim::RMSpropOptions()); });
-    add("RMSprop centered momentum", [](auto p) { optim::RMSpropOptions o; o.centered = true; o.momentum = 0.9; o.lr = 1e-3; return std::make_unique<optim::RMSprop>(p, o); });
-    add("Adagrad", [](auto p) { return std::make_unique<optim::Adagrad>(p, optim::AdagradOptions()); });
-    add("Adadelta", [](auto p) { return std::make_unique<optim::Adadelta>(p, optim::AdadeltaOptions()); });
-    add("Adamax", [](auto p) { return std::make_unique<optim::Adamax>(p, optim::AdamaxOptions()); });
-    add("ASGD", [](auto p) { optim::ASGDOptions o; o.t0 = 5; return std::make_unique<optim::ASGD>(p, o); });
+    add("RMSprop",
+        [](auto p) { return std::make_unique<optim::RMSprop>(p, optim::RMSpropOptions()); });
+    add("RMSprop centered momentum", [](auto p) {
+        optim::RMSpropOptions o;
+        o.centered = true;
+        o.momentum = 0.9;
+        o.lr = 1e-3;
+        return std::make_unique<optim::RMSprop>(p, o);
+    });
+    add("Adagrad",
+        [](auto p) { return std::make_unique<optim::Adagrad>(p, optim::AdagradOptions()); });
+    add("Adadelta",
+        [](auto p) { return std::make_unique<optim::Adadelta>(p, optim::AdadeltaOptions()); });
+    add("Adamax",
+        [](auto p) { return std::make_unique<optim::Adamax>(p, optim::AdamaxOptions()); });
+    add("ASGD", [](auto p) {
+        optim::ASGDOptions o;
+        o.t0 = 5;
+        return std::make_unique<optim::ASGD>(p, o);
+    });
     add("NAdam", [](auto p) { return std::make_unique<optim::NAdam>(p, optim::NAdamOptions()); });
-    add("RAdam", [](auto p) { optim::RAdamOptions o; o.weight_decay = 1e-3; return std::make_unique<optim::RAdam>(p, o); });
-    add("Rprop maximize", [](auto p) { optim::RpropOptions o; o.maximize = true; return std::make_unique<optim::Rprop>(p, o); });
+    add("RAdam", [](auto p) {
+        optim::RAdamOptions o;
+        o.weight_decay = 1e-3;
+        return std::make_unique<optim::RAdam>(p, o);
+    });
+    add("Rprop maximize", [](auto p) {
+        optim::RpropOptions o;
+        o.maximize = true;
+        return std::make_unique<optim::Rprop>(p, o);
+    });
     for (auto& [name, factory] : cases) {
         // Bits after 20 steps, float and double, gradients flipping sign every 3 steps.
         auto replay = [&, f = factory](auto tag) {

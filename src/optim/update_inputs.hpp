@@ -8,7 +8,7 @@
 // of PyTorch (mul_, add_, addcmul_, addcdiv_) becomes the same rounded arithmetic on one element,
 // in PyTorch's order ((1 - β₂) * g * g is ((1 - β₂) * g) * g, as addcmul_ computes it). One pass
 // reads each buffer once and allocates nothing after the state exists; GCC vectorises the loops
-// (src/optim/*.cpp are compiled with -fno-math-errno so that sqrt needs no call), and the
+// (the rule files are compiled with -fno-math-errno so that sqrt needs no call), and the
 // options (maximize, weight decay, amsgrad, ...) are runtime conditions, not template arguments,
 // so each rule is compiled once per element type. -ffp-contract=off (CMakeLists.txt) keeps
 // a*b + c from becoming a fused multiply-add: PyTorch rounds the product first.
@@ -26,8 +26,8 @@ namespace xgrad::optim::detail {
 
 /// The gradient a rule works with, element by element: -grad when maximizing, plus
 /// weight_decay * param for coupled (L2) weight decay, like PyTorch's `grad = -grad` and
-/// `grad = grad.add(param, alpha=weight_decay)`. It reads param[i], so a rule reads `grad(i)`
-/// before it writes param[i].
+/// `grad = grad.add(param, alpha=weight_decay)`. It reads param[i], so a rule takes element i's
+/// gradient before it writes param[i].
 template <class T>
 class Gradient {
 public:
