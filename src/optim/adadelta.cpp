@@ -1,6 +1,8 @@
 #include "xgrad/optim/adadelta.hpp"
 
-#include "optim/kernels.hpp"
+#include <cmath>
+
+#include "optim/update_inputs.hpp"
 
 namespace xgrad::optim {
 
@@ -15,19 +17,21 @@ void AdadeltaOptions::validate() const {
 template <class T>
 void Adadelta::update_tensor(const AdadeltaOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                              AdadeltaState& state) {
-    auto& square_avg = detail::buffer(state.square_avg, p);
-    auto& acc_delta = detail::buffer(state.acc_delta, p);
-    auto& delta = detail::buffer(state.delta, p);
+    T* __restrict square_avg = detail::buffer(state.square_avg, p);
+    T* __restrict acc_delta = detail::buffer(state.acc_delta, p);
     state.step += 1;
-    const T rho = T(o.rho);
-    const T eps = T(o.eps);
-    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
-        xt::noalias(square_avg) = square_avg * rho + T(1 - o.rho) * g * g;
-        // Δ is needed twice around the update of acc_delta it depends on: keep it.
-        xt::noalias(delta) = xt::sqrt(acc_delta + eps) / xt::sqrt(square_avg + eps) * g;
-    });
-    xt::noalias(acc_delta) = acc_delta * rho + T(1 - o.rho) * delta * delta;
-    xt::noalias(p) = p + T(-o.lr) * delta;
+    const T rho = T(o.rho), one_minus_rho = T(1 - o.rho), eps = T(o.eps), lr = T(-o.lr);
+    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    T* theta = p.data();
+    for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+        const T g = grad_at(i);
+        T& v = square_avg[i];
+        T& u = acc_delta[i];
+        v = v * rho + one_minus_rho * g * g;
+        const T delta = std::sqrt(u + eps) / std::sqrt(v + eps) * g;
+        u = u * rho + one_minus_rho * delta * delta;
+        theta[i] = theta[i] + lr * delta;
+    }
 }
 
 template class Rule<Adadelta, AdadeltaOptions, AdadeltaState>;

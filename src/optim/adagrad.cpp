@@ -1,6 +1,8 @@
 #include "xgrad/optim/adagrad.hpp"
 
-#include "optim/kernels.hpp"
+#include <cmath>
+
+#include "optim/update_inputs.hpp"
 
 namespace xgrad::optim {
 
@@ -16,13 +18,17 @@ void AdagradOptions::validate() const {
 template <class T>
 void Adagrad::update_tensor(const AdagradOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                             AdagradState& state) {
-    auto& sum = detail::buffer(state.sum, p, o.initial_accumulator_value);
+    T* __restrict sum = detail::buffer(state.sum, p, o.initial_accumulator_value);
     state.step += 1;
     const double clr = o.lr / (1 + (static_cast<double>(state.step) - 1) * o.lr_decay);
-    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
-        xt::noalias(sum) = sum + g * g;
-        xt::noalias(p) = p + T(-clr) * g / (xt::sqrt(sum) + T(o.eps));
-    });
+    const T step_size = T(-clr), eps = T(o.eps);
+    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    T* theta = p.data();
+    for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+        const T g = grad_at(i);
+        sum[i] = sum[i] + g * g;
+        theta[i] = theta[i] + step_size * g / (std::sqrt(sum[i]) + eps);
+    }
 }
 
 template class Rule<Adagrad, AdagradOptions, AdagradState>;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "optim/kernels.hpp"
+#include "optim/update_inputs.hpp"
 
 namespace xgrad::optim {
 
@@ -18,17 +18,22 @@ void AdamaxOptions::validate() const {
 template <class T>
 void Adamax::update_tensor(const AdamaxOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                            AdamaxState& state) {
-    auto& exp_avg = detail::buffer(state.exp_avg, p);
-    auto& exp_inf = detail::buffer(state.exp_inf, p);
+    T* __restrict exp_avg = detail::buffer(state.exp_avg, p);
+    T* __restrict exp_inf = detail::buffer(state.exp_inf, p);
     state.step += 1;
-    const double beta1 = o.betas[0];
-    const double beta2 = o.betas[1];
-    const double clr = o.lr / (1 - std::pow(beta1, static_cast<double>(state.step)));
-    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
-        xt::noalias(exp_avg) = exp_avg * T(beta1) + T(1 - beta1) * g;
-        xt::noalias(exp_inf) = xt::maximum(exp_inf * T(beta2), xt::abs(g) + T(o.eps));
-    });
-    xt::noalias(p) = p + T(-clr) * exp_avg / exp_inf;
+    const double clr = o.lr / (1 - std::pow(o.betas[0], static_cast<double>(state.step)));
+    const T beta1 = T(o.betas[0]), one_minus_beta1 = T(1 - o.betas[0]), beta2 = T(o.betas[1]);
+    const T eps = T(o.eps), step_size = T(-clr);
+    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    T* theta = p.data();
+    for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+        const T g = grad_at(i);
+        T& m = exp_avg[i];
+        T& u = exp_inf[i];
+        m = m * beta1 + one_minus_beta1 * g;
+        u = detail::larger(u * beta2, std::abs(g) + eps);
+        theta[i] = theta[i] + step_size * m / u;
+    }
 }
 
 template class Rule<Adamax, AdamaxOptions, AdamaxState>;

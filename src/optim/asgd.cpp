@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "optim/kernels.hpp"
+#include "optim/update_inputs.hpp"
 
 namespace xgrad::optim {
 
@@ -17,16 +17,17 @@ template <class T>
 void ASGD::update_tensor(const ASGDOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                          ASGDState& state) {
     if (!state.ax.defined()) state.eta = o.lr;  // first step: η = lr, μ = 1
-    auto& ax = detail::buffer(state.ax, p);
+    T* __restrict ax = detail::buffer(state.ax, p);
     state.step += 1;
     const double step = static_cast<double>(state.step);
-    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
-        xt::noalias(p) = p * T(1 - o.lambd * state.eta) + T(-state.eta) * g;
-    });
-    if (state.mu != 1)
-        xt::noalias(ax) = ax + (p - ax) * T(state.mu);
-    else
-        xt::noalias(ax) = p;
+    const T shrink = T(1 - o.lambd * state.eta), eta = T(-state.eta), mu = T(state.mu);
+    const bool averages = state.mu != 1;  // μ = 1 copies θ
+    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    T* theta = p.data();
+    for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+        theta[i] = theta[i] * shrink + eta * grad_at(i);
+        ax[i] = averages ? ax[i] + (theta[i] - ax[i]) * mu : theta[i];
+    }
     state.eta = o.lr / std::pow(1 + o.lambd * o.lr * step, o.alpha);
     state.mu = 1 / std::max(1.0, step - o.t0);
 }

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "optim/kernels.hpp"
+#include "optim/update_inputs.hpp"
 
 namespace xgrad::optim {
 
@@ -19,8 +19,8 @@ void NAdamOptions::validate() const {
 template <class T>
 void NAdam::update_tensor(const NAdamOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                           NAdamState& state) {
-    auto& exp_avg = detail::buffer(state.exp_avg, p);
-    auto& exp_avg_sq = detail::buffer(state.exp_avg_sq, p);
+    T* __restrict exp_avg = detail::buffer(state.exp_avg, p);
+    T* __restrict exp_avg_sq = detail::buffer(state.exp_avg_sq, p);
     state.step += 1;
     const double step = static_cast<double>(state.step);
     const double beta1 = o.betas[0];
@@ -30,15 +30,21 @@ void NAdam::update_tensor(const NAdamOptions& o, xt::xarray<T>& p, const xt::xar
     const double mu_next = beta1 * (1. - 0.5 * std::pow(0.96, (step + 1) * o.momentum_decay));
     state.mu_product *= mu;
     const double mu_product_next = state.mu_product * mu_next;
-    const double grad_coef = -o.lr * (1. - mu) / (1. - state.mu_product);
-    const double avg_coef = (-o.lr * mu_next) / (1. - mu_product_next);
-    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
-        xt::noalias(exp_avg) = exp_avg * T(beta1) + T(1 - beta1) * g;
-        xt::noalias(exp_avg_sq) = exp_avg_sq * T(beta2) + T(1 - beta2) * g * g;
-        // PyTorch's two addcdiv_ in one pass: (θ + a) + b rounds the same either way.
-        const auto denom = xt::sqrt(exp_avg_sq / T(bias_correction2)) + T(o.eps);
-        xt::noalias(p) = p + T(grad_coef) * g / denom + T(avg_coef) * exp_avg / denom;
-    });
+    const T grad_coef = T(-o.lr * (1. - mu) / (1. - state.mu_product));
+    const T avg_coef = T((-o.lr * mu_next) / (1. - mu_product_next));
+    const detail::AdamMoments<T> moments(o.betas);
+    const T bc2 = T(bias_correction2), eps = T(o.eps);
+    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    T* theta = p.data();
+    for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+        const T g = grad_at(i);
+        T& m = exp_avg[i];
+        T& v = exp_avg_sq[i];
+        moments.update(m, v, g);
+        const T denom = std::sqrt(v / bc2) + eps;
+        // PyTorch's two addcdiv_ in one statement: (θ + a) + b rounds the same either way.
+        theta[i] = theta[i] + grad_coef * g / denom + avg_coef * m / denom;
+    }
 }
 
 template class Rule<NAdam, NAdamOptions, NAdamState>;

@@ -1,6 +1,8 @@
 #include "xgrad/optim/rmsprop.hpp"
 
-#include "optim/kernels.hpp"
+#include <cmath>
+
+#include "optim/update_inputs.hpp"
 
 namespace xgrad::optim {
 
@@ -16,30 +18,37 @@ void RMSpropOptions::validate() const {
 template <class T>
 void RMSprop::update_tensor(const RMSpropOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                             RMSpropState& state) {
-    auto& square_avg = detail::buffer(state.square_avg, p);
+    T* __restrict square_avg = detail::buffer(state.square_avg, p);
+    T* __restrict grad_avg = o.centered ? detail::buffer(state.grad_avg, p) : nullptr;
+    const bool uses_momentum = o.momentum > 0.0;
+    T* __restrict buf = uses_momentum ? detail::buffer(state.momentum_buffer, p) : nullptr;
     state.step += 1;
-    const T alpha = T(o.alpha);
-    const T one_minus_alpha = T(1 - o.alpha);
-    detail::with_grad(grad, p, o.maximize, o.weight_decay, [&](const auto& g) {
-        xt::noalias(square_avg) = square_avg * alpha + one_minus_alpha * g * g;
-        // Both branches end with the update of θ, the last reader of g.
-        const auto finish = [&](const auto& avg) {
-            if (o.momentum > 0.0) {
-                auto& buf = detail::buffer(state.momentum_buffer, p);
-                xt::noalias(buf) = buf * T(o.momentum) + g / avg;
-                xt::noalias(p) = p + T(-o.lr) * buf;
+    const T alpha = T(o.alpha), one_minus_alpha = T(1 - o.alpha);
+    const T eps = T(o.eps), momentum = T(o.momentum), lr = T(-o.lr);
+    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    T* theta = p.data();
+    const auto loop = [&](auto centered, auto uses_momentum) {
+        for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+            const T g = grad_at(i);
+            T& v = square_avg[i];
+            v = v * alpha + one_minus_alpha * g * g;
+            T avg;
+            if (centered) {  // subtract the square of the mean gradient
+                T& mean = grad_avg[i];
+                mean = mean * alpha + one_minus_alpha * g;
+                avg = std::sqrt(v - mean * mean) + eps;
             } else {
-                xt::noalias(p) = p + T(-o.lr) * g / avg;
+                avg = std::sqrt(v) + eps;
             }
-        };
-        if (o.centered) {
-            auto& grad_avg = detail::buffer(state.grad_avg, p);
-            xt::noalias(grad_avg) = grad_avg * alpha + one_minus_alpha * g;
-            finish(xt::sqrt(square_avg - grad_avg * grad_avg) + T(o.eps));
-        } else {
-            finish(xt::sqrt(square_avg) + T(o.eps));
+            if (uses_momentum) {
+                buf[i] = buf[i] * momentum + g / avg;
+                theta[i] = theta[i] + lr * buf[i];
+            } else {
+                theta[i] = theta[i] + lr * g / avg;
+            }
         }
-    });
+    };
+    detail::with_constant_flags(loop, o.centered, uses_momentum);
 }
 
 template class Rule<RMSprop, RMSpropOptions, RMSpropState>;

@@ -1,6 +1,6 @@
 #include "xgrad/optim/rprop.hpp"
 
-#include "optim/kernels.hpp"
+#include "optim/update_inputs.hpp"
 
 namespace xgrad::optim {
 
@@ -17,21 +17,26 @@ void RpropOptions::validate() const {
 template <class T>
 void Rprop::update_tensor(const RpropOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                           RpropState& state) {
-    auto& prev = detail::buffer(state.prev, p);
-    auto& step_size = detail::buffer(state.step_size, p, o.lr);
+    T* __restrict prev = detail::buffer(state.prev, p);
+    T* __restrict step_size = detail::buffer(state.step_size, p, o.lr);
     state.step += 1;
-    const T etaminus = T(o.etas[0]);
-    const T etaplus = T(o.etas[1]);
-    detail::with_grad(grad, p, o.maximize, 0.0, [&](const auto& g) {
-        const auto sign = xt::sign(g * prev);
-        const auto eta = xt::where(sign > T(0), etaplus, xt::where(sign < T(0), etaminus, T(1)));
-        xt::noalias(step_size) = xt::clip(step_size * eta, T(o.step_sizes[0]), T(o.step_sizes[1]));
-        // After a sign flip the weight rests one step: its gradient counts as 0. θ before g'
-        // (the last reader of the old g').
-        const auto masked = xt::where(xt::equal(eta, etaminus), T(0), g);
-        xt::noalias(p) = p - xt::sign(masked) * step_size;
-        xt::noalias(prev) = masked;
-    });
+    const T etaminus = T(o.etas[0]), etaplus = T(o.etas[1]);
+    const T step_size_min = T(o.step_sizes[0]), step_size_max = T(o.step_sizes[1]);
+    const detail::Gradient<T> grad_at(grad, p, o.maximize, 0.0);
+    T* theta = p.data();
+    for (std::size_t i = 0, n = p.size(); i < n; ++i) {
+        const T g = grad_at(i);
+        const T sign = detail::sign(g * prev[i]);
+        const T eta = sign > T(0) ? etaplus : sign < T(0) ? etaminus : T(1);
+        const T scaled = step_size[i] * eta;  // clamped to [min, max] as xt::clip does
+        step_size[i] = scaled < step_size_min   ? step_size_min
+                       : step_size_max < scaled ? step_size_max
+                                                : scaled;
+        // After a sign flip the weight rests one step: its gradient counts as 0.
+        const T masked = eta == etaminus ? T(0) : g;
+        theta[i] = theta[i] - detail::sign(masked) * step_size[i];
+        prev[i] = masked;
+    }
 }
 
 template class Rule<Rprop, RpropOptions, RpropState>;

@@ -33,7 +33,7 @@ struct AdadeltaOptions {
 };
 
 /// Adadelta's state per parameter: step count, running average of g², running average of the
-/// squared updates. `delta` is scratch space reused by every step (not saved).
+/// squared updates. `delta` is unused (the update computes Δ per element) and not saved.
 struct AdadeltaState {
     std::int64_t step = 0;
     Tensor square_avg;

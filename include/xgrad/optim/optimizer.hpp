@@ -367,14 +367,14 @@ private:
 ///     static void update_tensor(const Options& o, xt::xarray<T>& param, const xt::xarray<T>& grad,
 ///                        State& state);
 ///
-/// which reads like torch.optim's `_single_tensor_*` code for one tensor: scalar coefficients
-/// are computed in double, as PyTorch's Python does, and enter the array expressions as `T(x)`,
-/// the one rounding PyTorch's kernel applies to a Python scalar. Rule supplies the two
-/// constructors (one group, or several), the dtype dispatch and everything of OptimizerImpl.
-/// The rule's .cpp defines update_tensor<T> and instantiates `template class Rule<Derived, ...>`;
-/// the header declares it `extern`, so update_tensor<T> is compiled once, with the rule's compile
-/// flags
-/// (-ffp-contract=off: PyTorch rounds a*b before adding c).
+/// which reads like torch.optim's `_single_tensor_*` code for one tensor, as one loop over the
+/// elements: scalar coefficients are computed in double, as PyTorch's Python does, and enter the
+/// loop as `T(x)`, the one rounding PyTorch's kernel applies to a Python scalar. Rule supplies
+/// the two constructors (one group, or several), the dtype dispatch and everything of
+/// OptimizerImpl. The rule's .cpp defines update_tensor<T> and instantiates
+/// `template class Rule<Derived, ...>`; the header declares it `extern`, so update_tensor<T> is
+/// compiled once, with the rule's compile flags (-ffp-contract=off: PyTorch rounds a*b before
+/// adding c).
 template <class Derived, class Options, class State>
 class Rule : public OptimizerImpl<Options, State> {
 public:
