@@ -14,6 +14,7 @@
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/normalization.hpp"
 #include "xgrad/nn/pooling.hpp"
+#include "xgrad/nn/rnn.hpp"
 #include "xgrad/nn/sequential.hpp"
 #include "xgrad/nn/update_bn.hpp"
 #include "xgrad/nn/utils.hpp"
