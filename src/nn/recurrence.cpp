@@ -9,9 +9,12 @@ namespace xgrad::nn {
 
 std::size_t gate_count(RNNMode mode) {
     switch (mode) {
-        case RNNMode::LSTM: return 4;
-        case RNNMode::GRU: return 3;
-        default: return 1;
+        case RNNMode::LSTM:
+            return 4;
+        case RNNMode::GRU:
+            return 3;
+        default:
+            return 1;
     }
 }
 
@@ -21,8 +24,10 @@ RNNState cell_step(RNNMode mode, const Tensor& x_gates, const RNNState& state,
                    const Tensor& weight_hh, const Tensor& bias_hh) {
     const Tensor h_gates = linear(state.h, weight_hh, bias_hh);
     switch (mode) {
-        case RNNMode::RNNTanh: return {tanh(x_gates + h_gates), Tensor()};
-        case RNNMode::RNNRelu: return {relu(x_gates + h_gates), Tensor()};
+        case RNNMode::RNNTanh:
+            return {tanh(x_gates + h_gates), Tensor()};
+        case RNNMode::RNNRelu:
+            return {relu(x_gates + h_gates), Tensor()};
         case RNNMode::LSTM: {
             // i, f, g, o = chunks of W_ih x + b_ih + W_hh h + b_hh;
             // c' = sigmoid(f) c + sigmoid(i) tanh(g), h' = sigmoid(o) tanh(c').

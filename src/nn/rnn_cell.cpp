@@ -13,8 +13,8 @@ RNNCellBase::RNNCellBase(RNNMode mode, const char* name, std::size_t input_size,
                          std::size_t hidden_size, bool bias, DType dtype, Generator& generator)
     : mode_(mode), name_(name), input_size_(input_size), hidden_size_(hidden_size) {
     if (input_size == 0 || hidden_size == 0)
-        throw ValueError(std::string(name) + ": expected positive sizes, got input_size=" +
-                         std::to_string(input_size) +
+        throw ValueError(std::string(name) +
+                         ": expected positive sizes, got input_size=" + std::to_string(input_size) +
                          ", hidden_size=" + std::to_string(hidden_size));
     const std::size_t rows = gate_count(mode) * hidden_size;
     weight_ih_ = register_parameter("weight_ih", zeros({rows, input_size}, dtype));

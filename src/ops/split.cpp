@@ -100,15 +100,15 @@ std::vector<Tensor> cut(const Tensor& x, const std::shared_ptr<const Cut>& c) {
     // d(piece k)/dx is the selection of block k; the hub's value is a placeholder scalar.
     auto mailbox = std::make_shared<Mailbox>();
     mailbox->grads.resize(values.size());
-    const Tensor hub = make_op(
-        "split", Array(array_of(zeros({}, x.dtype()))), {x},
-        [c, mailbox](const Tensor&, const Tensor&, const Inputs&) {
-            std::vector<Tensor> grads(mailbox->grads.size());
-            std::swap(grads, mailbox->grads);
-            const bool any = std::any_of(grads.begin(), grads.end(),
-                                         [](const Tensor& g) { return g.defined(); });
-            return Grads{any ? assemble(grads, c) : Tensor()};
-        });
+    const Tensor hub = make_op("split", Array(array_of(zeros({}, x.dtype()))), {x},
+                               [c, mailbox](const Tensor&, const Tensor&, const Inputs&) {
+                                   std::vector<Tensor> grads(mailbox->grads.size());
+                                   std::swap(grads, mailbox->grads);
+                                   const bool any =
+                                       std::any_of(grads.begin(), grads.end(),
+                                                   [](const Tensor& g) { return g.defined(); });
+                                   return Grads{any ? assemble(grads, c) : Tensor()};
+                               });
     for (std::size_t k = 0; k < values.size(); ++k)
         pieces.push_back(make_op("split", std::move(values[k]), {hub},
                                  [mailbox, k](const Tensor& g, const Tensor&, const Inputs& in) {
@@ -137,9 +137,9 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<std::size_t>& sizes
         start += size;
     }
     if (start != x.shape()[c->axis])
-        throw ValueError("split: sizes adding up to " + std::to_string(start) +
-                         " for axis " + std::to_string(axis) + " of shape " +
-                         shape_str(x.shape()) + " (expected them to add up to its length " +
+        throw ValueError("split: sizes adding up to " + std::to_string(start) + " for axis " +
+                         std::to_string(axis) + " of shape " + shape_str(x.shape()) +
+                         " (expected them to add up to its length " +
                          std::to_string(x.shape()[c->axis]) + ")");
     c->sizes = sizes;
     return cut(x, c);
