@@ -248,6 +248,25 @@ BOOST_AUTO_TEST_CASE(cells_gradcheck) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(cells_gradcheck_second_order) {
+    // v, p -> d sum(cell(v) p) / dv: the gradient is itself differentiable (chunk's backward
+    // and the gate derivatives are written with differentiable ops).
+    const Tensor x = uniform({2, 3}, 24), h = uniform({2, 2}, 25), c = uniform({2, 2}, 26);
+    nn::LSTMCell lstm(3, 2, true, DType::Float64);
+    nn::GRUCell gru(3, 2, true, DType::Float64);
+    const auto lstm_grad = [&](const std::vector<Tensor>& v) {
+        const auto s = lstm.forward(v[0], v[1], v[2]);
+        const auto g = grad({sum(s.h * v[3]) + sum(s.c * s.c)}, {v[0], v[1], v[2]}, {}, true, true);
+        return concat({reshape(g[0], {6}), reshape(g[1], {4}), reshape(g[2], {4})});
+    };
+    XGRAD_CHECK_GRAD(lstm_grad, {x, h, c, uniform({2, 2}, 27)});
+    const auto gru_grad = [&](const std::vector<Tensor>& v) {
+        const auto g = grad({sum(gru.forward(v[0], v[1]) * v[2])}, {v[0], v[1]}, {}, true, true);
+        return concat({reshape(g[0], {6}), reshape(g[1], {4})});
+    };
+    XGRAD_CHECK_GRAD(gru_grad, {x, h, uniform({2, 2}, 28)});
+}
+
 BOOST_AUTO_TEST_CASE(two_layer_bidirectional_gradcheck) {
     const Tensor x = uniform({3, 2, 2}, 31);
     const Tensor h0 = uniform({4, 2, 3}, 32), c0 = uniform({4, 2, 3}, 33);
