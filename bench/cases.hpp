@@ -28,6 +28,13 @@ struct ConvShape {
 /// The conv2d forward+backward shapes: 3x3, 5x5, 1x1, stride 2, depthwise.
 std::vector<ConvShape> conv_shapes();
 
+/// An LSTM training step of the benchmark: torch.nn.LSTM(input, hidden, layers) on a time-major
+/// (steps, batch, input) sequence.
+struct LstmShape {
+    std::string name;
+    std::size_t steps, batch, input, hidden, layers;
+};
+
 class Side {
 public:
     virtual ~Side() = default;
@@ -46,6 +53,9 @@ public:
     virtual double conv_step(const ConvShape& shape, const TimingOptions& timing) = 0;
     /// Seconds per SGD update of the logistic loss on one example of 2 features.
     virtual double logistic_update(const LogisticData& data, const TimingOptions& timing) = 0;
+    /// Seconds per training step (forward, backward, SGD momentum step) of an LSTM of `shape`
+    /// on a fixed random (steps, batch, input) sequence, loss mean(output^2).
+    virtual double lstm_step(const LstmShape& shape, const TimingOptions& timing) = 0;
     /// Seconds per forward and backward of sum(tanh(x a + b)) with scalars a, b requiring grad.
     virtual double tanh_chain(const std::vector<float>& x, const TimingOptions& timing) = 0;
 };

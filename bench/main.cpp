@@ -2,7 +2,7 @@
 //
 //     xgrad_bench [--json PATH] [--samples N] [--rounds N] [--threads 1,2] [--data DIR]
 //                 [--note TEXT] [--quick]
-//                 [--case mlp|logistic|big|tanh|cnn|conv|rss]...   (default: all; repeat)
+//                 [--case mlp|logistic|big|tanh|cnn|conv|lstm|rss]...   (default: all; repeat)
 //                 [--side xgrad|libtorch]                 (one library only, for profiling)
 //
 // Each case runs on both libraries with the same data, float32, the same thread count and the
@@ -268,6 +268,13 @@ int main(int argc, char** argv) {
                 for (const ConvShape& shape : conv_shapes()) {
                     const auto [x, t] = measure([&](Side& s) { return s.conv_step(shape, slow); });
                     rows.push_back(compare(shape.name + " fwd+bwd", threads, x, t, false, 1.0));
+                }
+            if (args.wants("lstm"))
+                for (const LstmShape& shape : std::vector<LstmShape>{
+                         {"lstm 64-128, 1 layer, 32 steps, batch 16", 32, 16, 64, 128, 1},
+                         {"lstm 32-64, 2 layers, 100 steps, batch 8", 100, 8, 32, 64, 2}}) {
+                    const auto [x, t] = measure([&](Side& s) { return s.lstm_step(shape, slow); });
+                    rows.push_back(compare(shape.name + " step", threads, x, t, false, 1.0));
                 }
             if (args.wants("tanh")) {
                 const auto [x, t] =

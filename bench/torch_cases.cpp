@@ -140,6 +140,24 @@ public:
             timing);
     }
 
+    double lstm_step(const LstmShape& c, const TimingOptions& timing) override {
+        const auto i = [](std::size_t v) { return static_cast<std::int64_t>(v); };
+        const auto x = torch::randn({i(c.steps), i(c.batch), i(c.input)});
+        torch::nn::LSTM lstm(
+            torch::nn::LSTMOptions(i(c.input), i(c.hidden)).num_layers(i(c.layers)));
+        const auto params = lstm->parameters();
+        torch::optim::SGD sgd(params, torch::optim::SGDOptions(0.01).momentum(0.9));
+        return median_seconds(
+            [&] {
+                const auto out = std::get<0>(lstm->forward(x));
+                const auto loss = (out * out).mean();
+                reset_grads(params);
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
     double tanh_chain(const std::vector<float>& values, const TimingOptions& timing) override {
         const auto x = torch::from_blob(const_cast<float*>(values.data()),
                                         {static_cast<std::int64_t>(values.size())})

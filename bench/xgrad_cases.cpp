@@ -133,6 +133,24 @@ public:
             timing);
     }
 
+    double lstm_step(const LstmShape& c, const TimingOptions& timing) override {
+        const Tensor x = randn({c.steps, c.batch, c.input});
+        nn::LSTM lstm(c.input, c.hidden, c.layers);
+        optim::SGDOptions options;
+        options.lr = 0.01;
+        options.momentum = 0.9;
+        optim::SGD sgd(lstm.parameters(), options);
+        return median_seconds(
+            [&] {
+                const Tensor out = lstm(x);
+                const Tensor loss = mean(out * out);
+                sgd.zero_grad();
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
     double tanh_chain(const std::vector<float>& values, const TimingOptions& timing) override {
         const Tensor x(
             xt::xarray<float>(xt::adapt(values, std::vector<std::size_t>{values.size()})));

@@ -138,6 +138,15 @@ BOOST_AUTO_TEST_CASE(every_layer_uses_torchs_words) {
         {make_shared<nn::LayerNorm>(Shape{10}, 1e-6),
          "LayerNorm((10,), eps=1e-06, elementwise_affine=True)"},
         {make_shared<nn::GroupNorm>(2, 4, 1e-5, false), "GroupNorm(2, 4, eps=1e-05, affine=False)"},
+        {make_shared<nn::LSTM>(10, 20, 2, true, true, 0.0, true),
+         "LSTM(10, 20, num_layers=2, batch_first=True, bidirectional=True)"},
+        {make_shared<nn::RNN>(3, 4, 1, "relu", false, false, 0.5),
+         "RNN(3, 4, bias=False, dropout=0.5)"},
+        {make_shared<nn::GRU>(3, 4), "GRU(3, 4)"},
+        {make_shared<nn::GRUCell>(3, 4), "GRUCell(3, 4)"},
+        {make_shared<nn::LSTMCell>(3, 4), "LSTMCell(3, 4)"},
+        {make_shared<nn::RNNCell>(3, 4, false, "relu"),
+         "RNNCell(3, 4, bias=False, nonlinearity=relu)"},
     };
     for (const auto& [module, torch] : cases) BOOST_TEST(printed(*module) == torch);
 }

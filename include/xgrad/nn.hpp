@@ -15,6 +15,8 @@
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/normalization.hpp"
 #include "xgrad/nn/pooling.hpp"
+#include "xgrad/nn/rnn.hpp"
+#include "xgrad/nn/rnn_cell.hpp"
 #include "xgrad/nn/sequential.hpp"
 #include "xgrad/nn/transformer.hpp"
 #include "xgrad/nn/update_bn.hpp"

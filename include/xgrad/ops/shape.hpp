@@ -43,5 +43,16 @@ Tensor gather(const Tensor& x, std::ptrdiff_t axis, const IndexArray& index);
 Tensor concat(const std::vector<Tensor>& tensors, std::ptrdiff_t axis = 0);
 /// Joins tensors of one shape along a new axis.
 Tensor stack(const std::vector<Tensor>& tensors, std::ptrdiff_t axis = 0);
+/// Pieces of `x` along `axis` of the given sizes, which must add up to its length there (as
+/// torch.split with a list of sizes). Backward assembles the gradient of `x` once from the
+/// pieces' gradients (zeros for pieces that get none): cutting a sequence into its T steps costs
+/// O(T) in backward, not a full-size gradient per step.
+std::vector<Tensor> split(const Tensor& x, const std::vector<std::size_t>& sizes,
+                          std::ptrdiff_t axis = 0);
+/// torch.chunk: pieces of ceil(length / chunks) entries along `axis`, the last one possibly
+/// shorter and fewer than `chunks` pieces when the entries run out. ValueError for 0 chunks.
+std::vector<Tensor> chunk(const Tensor& x, std::size_t chunks, std::ptrdiff_t axis = 0);
+/// torch.unbind: the entries of `x` along `axis`, each without that axis. The inverse of stack.
+std::vector<Tensor> unbind(const Tensor& x, std::ptrdiff_t axis = 0);
 
 }  // namespace xgrad
