@@ -3,6 +3,7 @@
 // cells and of a 2-layer bidirectional stack with initial states, variable lengths, dropout,
 // errors, and long sequences through backward in linear time. Also split/chunk/unbind, the op
 // that keeps backward through time O(L).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -384,29 +385,22 @@ BOOST_AUTO_TEST_CASE(errors_name_the_layer_and_the_layout) {
     XGRAD_CHECK_THROWS(nn::GRU(3, 0), ValueError, "hidden_size=0");
 }
 
-BOOST_AUTO_TEST_CASE(long_sequence_backward_in_linear_time) {
-    // Thousands of steps through backward: no recursion (the graph is 10000s of nodes deep) and
-    // O(L) work, checked by the time per step staying flat from 250 to 4000 steps (O(L^2) would
-    // multiply it by 16; the bound leaves room for a loaded machine).
+BOOST_AUTO_TEST_CASE(long_sequence_backward) {
+    // A thousand steps through backward: no recursion, although the graph is tens of thousands of
+    // nodes deep. Linear work rests on unbind's single assembly (checked structurally above);
+    // time is measured by bench/run (--case lstm), never asserted here.
     nn::LSTM lstm(8, 16, 1, true, false, 0.0, true);
-    auto seconds_for = [&](std::size_t steps) {
-        double best = 1e30;
-        for (int repeat = 0; repeat < 2; ++repeat) {
-            const Tensor x = uniform({steps, 4, 8}, 5).to(DType::Float32);
-            const auto start = std::chrono::steady_clock::now();
-            const auto r = lstm.forward(x, Tensor(), Tensor());
-            (sum(r.output) + sum(r.c_n)).backward();
-            best = std::min(
-                best,
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        }
-        return best;
-    };
-    const double short_run = seconds_for(250), long_run = seconds_for(4000);
-    BOOST_TEST_MESSAGE("bidirectional LSTM(8, 16), batch 4, forward+backward: 250 steps "
-                       << short_run << " s, 4000 steps " << long_run << " s");
-    BOOST_TEST(lstm.named_parameters()[1].second.grad().defined());
-    BOOST_TEST(long_run / short_run < 64.0);
+    const Tensor x = uniform({1000, 4, 8}, 5).to(DType::Float32).requires_grad_(true);
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = lstm.forward(x, Tensor(), Tensor());
+    (sum(r.output) + sum(r.c_n)).backward();
+    BOOST_TEST_MESSAGE(
+        "bidirectional LSTM(8, 16), batch 4, 1000 steps forward+backward: "
+        << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+    for (const auto& [name, p] : lstm.named_parameters()) BOOST_TEST(p.grad().defined(), name);
+    const std::vector<double> g = x.grad().to_vector();
+    BOOST_TEST(std::all_of(g.begin(), g.end(), [](double v) { return std::isfinite(v); }));
+    BOOST_TEST(std::any_of(g.begin(), g.end(), [](double v) { return v != 0.0; }));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
