@@ -1,7 +1,7 @@
 // Recurrent layers and cells (RNN, LSTM, GRU): values, gradients and state_dict names against
 // PyTorch 1.13 (tests/data/rnn, made by tests/make_rnn_references.py), float64 gradchecks of the
 // cells and of a 2-layer bidirectional stack with initial states, variable lengths, dropout,
-// errors, and long sequences through backward in linear time. Also split/chunk/unbind, the op
+// errors, and a long sequence through backward. Also split/chunk/unbind, the op
 // that keeps backward through time O(L).
 #include <algorithm>
 #include <chrono>
