@@ -29,7 +29,8 @@ Tensor input(const Shape& shape, double phase = 0.0) {
     std::size_t count = 1;
     for (auto d : shape) count *= d;
     std::vector<double> values(count);
-    for (std::size_t e = 0; e < count; ++e) values[e] = std::cos(0.23 * static_cast<double>(e) + phase);
+    for (std::size_t e = 0; e < count; ++e)
+        values[e] = std::cos(0.23 * static_cast<double>(e) + phase);
     return from_vector(values, shape, DType::Float64);
 }
 
@@ -46,7 +47,8 @@ void fill(nn::Module& module) {
 /// The first values (row-major) and the sum of `t`, as the reference script prints them.
 void check_values(const Tensor& t, const std::vector<double>& first, double total) {
     const std::vector<double> v = t.to_vector();
-    for (std::size_t i = 0; i < first.size(); ++i) BOOST_TEST(v.at(i) == first[i], boost::test_tools::tolerance(1e-9));
+    for (std::size_t i = 0; i < first.size(); ++i)
+        BOOST_TEST(v.at(i) == first[i], boost::test_tools::tolerance(1e-9));
     double s = 0.0;
     for (double x : v) s += x;
     BOOST_TEST(s == total, boost::test_tools::tolerance(1e-9));
@@ -68,8 +70,8 @@ BOOST_AUTO_TEST_CASE(sdpa_matches_torch_with_an_additive_and_a_causal_mask) {
                   -0.748543098898, -0.860286336612},
                  1.0325972949417312);
     // The causal flag is the additive mask of a 0/1 lower triangle.
-    const Tensor allowed = from_vector(std::vector<double>{1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0},
-                                       {3, 5}, DType::Float64);
+    const Tensor allowed = from_vector(
+        std::vector<double>{1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0}, {3, 5}, DType::Float64);
     BOOST_TEST(scaled_dot_product_attention(q, k, v, additive_mask(allowed)).to_vector() ==
                    causal.to_vector(),
                boost::test_tools::per_element());
@@ -101,8 +103,8 @@ BOOST_AUTO_TEST_CASE(multihead_attention_matches_torch) {
     fill(mha);
     mha.eval();
     const Tensor x = input({4, 2, 6}), kv = input({5, 2, 6}, 0.5);
-    const Tensor padding = from_vector(std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 1, 1}, {2, 5},
-                                       DType::Float64);
+    const Tensor padding =
+        from_vector(std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 1, 1}, {2, 5}, DType::Float64);
     const auto out = mha.forward(x, kv, kv, padding, true, input({4, 5}, 1.5) * 0.3);
     BOOST_TEST(out.output.shape() == (Shape{4, 2, 6}));
     check_values(out.output,
@@ -112,7 +114,8 @@ BOOST_AUTO_TEST_CASE(multihead_attention_matches_torch) {
     BOOST_TEST(out.weights.shape() == (Shape{2, 4, 5}));
     check_values(out.weights, {0.307132242203, 0.00583882783, 0.472866031873, 0.005573790313}, 8.0);
     const auto self = mha.forward(x, x, x, Tensor(), true, Tensor(), false);
-    check_values(self.output, {-0.716811741304, -0.675453020025, 0.640849731025}, -17.203992520806075);
+    check_values(self.output, {-0.716811741304, -0.675453020025, 0.640849731025},
+                 -17.203992520806075);
     BOOST_TEST(self.weights.shape() == (Shape{2, 2, 4, 4}));
     check_values(self.weights, {0.561443392826, 0.007123366482, 0.41410719473}, 16.0);
     // An unbatched input is a batch of one.
@@ -138,11 +141,18 @@ BOOST_AUTO_TEST_CASE(transformer_encoder_layer_matches_torch_post_and_pre_norm) 
                                           DType::Float64);
         std::vector<std::string> names;
         for (const auto& [name, p] : layer.named_parameters()) names.push_back(name);
-        const std::vector<std::string> torch_names{
-            "self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight",
-            "self_attn.out_proj.bias",  "linear1.weight",         "linear1.bias",
-            "linear2.weight",           "linear2.bias",           "norm1.weight",
-            "norm1.bias",               "norm2.weight",           "norm2.bias"};
+        const std::vector<std::string> torch_names{"self_attn.in_proj_weight",
+                                                   "self_attn.in_proj_bias",
+                                                   "self_attn.out_proj.weight",
+                                                   "self_attn.out_proj.bias",
+                                                   "linear1.weight",
+                                                   "linear1.bias",
+                                                   "linear2.weight",
+                                                   "linear2.bias",
+                                                   "norm1.weight",
+                                                   "norm1.bias",
+                                                   "norm2.weight",
+                                                   "norm2.bias"};
         BOOST_TEST(names == torch_names, boost::test_tools::per_element());
         fill(layer);
         layer.eval();
@@ -171,11 +181,11 @@ BOOST_AUTO_TEST_CASE(wrong_shapes_are_named_errors) {
     XGRAD_CHECK_THROWS(mha(zeros({4, 2, 5})), ShapeError, "expected query (L, N, E)");
     XGRAD_CHECK_THROWS(mha.forward(zeros({4, 2, 6}), zeros({5, 3, 6}), zeros({5, 3, 6})),
                        ShapeError, "MultiheadAttention");
-    XGRAD_CHECK_THROWS(mha.forward(zeros({4, 2, 6}), zeros({5, 2, 6}), zeros({5, 2, 6}),
-                                   zeros({2, 4})),
-                       ShapeError, "key_padding_mask");
-    XGRAD_CHECK_THROWS(mha.forward(zeros({4, 2, 6}), zeros({5, 2, 6}), zeros({5, 2, 6}),
-                                   Tensor(), true, zeros({4, 4})),
+    XGRAD_CHECK_THROWS(
+        mha.forward(zeros({4, 2, 6}), zeros({5, 2, 6}), zeros({5, 2, 6}), zeros({2, 4})),
+        ShapeError, "key_padding_mask");
+    XGRAD_CHECK_THROWS(mha.forward(zeros({4, 2, 6}), zeros({5, 2, 6}), zeros({5, 2, 6}), Tensor(),
+                                   true, zeros({4, 4})),
                        ShapeError, "attn_mask");
     XGRAD_CHECK_THROWS(scaled_dot_product_attention(zeros({3, 4}), zeros({5, 3}), zeros({5, 2})),
                        ShapeError, "scaled_dot_product_attention");

@@ -13,18 +13,19 @@
 
 namespace xgrad::nn {
 
-MultiheadAttention::MultiheadAttention(std::size_t embed_dim, std::size_t num_heads,
-                                       double dropout, bool bias, bool batch_first, DType dtype,
+MultiheadAttention::MultiheadAttention(std::size_t embed_dim, std::size_t num_heads, double dropout,
+                                       bool bias, bool batch_first, DType dtype,
                                        Generator& generator)
     : embed_dim_(embed_dim), num_heads_(num_heads), dropout_(dropout), batch_first_(batch_first) {
     if (embed_dim == 0 || num_heads == 0 || embed_dim % num_heads != 0)
         throw ValueError("MultiheadAttention: embed_dim " + std::to_string(embed_dim) +
                          " must be a positive multiple of num_heads " + std::to_string(num_heads));
-    in_proj_weight_ = register_parameter("in_proj_weight", zeros({3 * embed_dim, embed_dim}, dtype));
+    in_proj_weight_ =
+        register_parameter("in_proj_weight", zeros({3 * embed_dim, embed_dim}, dtype));
     init::xavier_uniform_(in_proj_weight_, 1.0, generator);
     if (bias) in_proj_bias_ = register_parameter("in_proj_bias", zeros({3 * embed_dim}, dtype));
-    out_proj_ = register_module("out_proj",
-                                std::make_shared<Linear>(embed_dim, embed_dim, bias, dtype, generator));
+    out_proj_ = register_module(
+        "out_proj", std::make_shared<Linear>(embed_dim, embed_dim, bias, dtype, generator));
     if (bias) init::zeros_(out_proj_->bias());
     attention_dropout_ = std::make_shared<Dropout>(dropout);  // not a child: torch's is functional
 }
@@ -48,8 +49,8 @@ MultiheadAttention::Output MultiheadAttention::forward(const Tensor& query, cons
     const std::string layout = rank == 2 ? "(L, E)" : batch_first_ ? "(N, L, E)" : "(L, N, E)";
     const auto fits = [&](const Tensor& t) {
         return t.dim() == rank && t.shape().back() == embed_dim_ &&
-               (rank == 2 || t.shape()[batch_first_ ? 0 : 1] ==
-                                 query.shape()[batch_first_ ? 0 : 1]);
+               (rank == 2 ||
+                t.shape()[batch_first_ ? 0 : 1] == query.shape()[batch_first_ ? 0 : 1]);
     };
     if ((rank != 2 && rank != 3) || !fits(query) || !fits(key) || !fits(value) ||
         key.shape()[rank == 3 && batch_first_ ? 1 : 0] !=
@@ -57,8 +58,7 @@ MultiheadAttention::Output MultiheadAttention::forward(const Tensor& query, cons
         throw ShapeError(describe() + ": expected query " + layout +
                          " and key, value of the same layout with one source length S and E = " +
                          std::to_string(embed_dim_) + ", got query " + shape_str(query.shape()) +
-                         ", key " + shape_str(key.shape()) + ", value " +
-                         shape_str(value.shape()));
+                         ", key " + shape_str(key.shape()) + ", value " + shape_str(value.shape()));
     // Internally batch first, (N, L, E); an unbatched input is a batch of one.
     const auto batched = [&](const Tensor& t) {
         return rank == 2 ? unsqueeze(t, 0) : batch_first_ ? t : transpose(t, 0, 1);
@@ -76,12 +76,11 @@ MultiheadAttention::Output MultiheadAttention::forward(const Tensor& query, cons
     if (attn_mask.defined()) {
         const bool per_head = attn_mask.dim() == 3 && attn_mask.shape()[0] == n * heads;
         if (!(attn_mask.dim() == 2 || per_head) ||
-            attn_mask.shape()[attn_mask.dim() - 2] != length ||
-            attn_mask.shape().back() != source)
-            throw ShapeError(describe() + ": expected attn_mask (" + std::to_string(length) +
-                             ", " + std::to_string(source) + ") or (" + std::to_string(n * heads) +
-                             ", " + std::to_string(length) + ", " + std::to_string(source) +
-                             "), got " + shape_str(attn_mask.shape()));
+            attn_mask.shape()[attn_mask.dim() - 2] != length || attn_mask.shape().back() != source)
+            throw ShapeError(describe() + ": expected attn_mask (" + std::to_string(length) + ", " +
+                             std::to_string(source) + ") or (" + std::to_string(n * heads) + ", " +
+                             std::to_string(length) + ", " + std::to_string(source) + "), got " +
+                             shape_str(attn_mask.shape()));
         mask = per_head ? reshape(attn_mask, {n, heads, length, source}) : attn_mask;
     }
     if (key_padding_mask.defined()) {
@@ -90,7 +89,8 @@ MultiheadAttention::Output MultiheadAttention::forward(const Tensor& query, cons
             throw ShapeError(describe() + ": expected key_padding_mask " + shape_str(expected) +
                              " (1 at the keys to ignore), got " +
                              shape_str(key_padding_mask.shape()));
-        const Tensor ignore = reshape(additive_mask(1.0 - key_padding_mask.detach()), {n, 1, 1, source});
+        const Tensor ignore =
+            reshape(additive_mask(1.0 - key_padding_mask.detach()), {n, 1, 1, source});
         mask = mask.defined() ? mask + ignore : ignore;
     }
     Tensor weights = attention_weights(split(q, 0, length), split(k, 1, source), mask);
@@ -103,7 +103,9 @@ MultiheadAttention::Output MultiheadAttention::forward(const Tensor& query, cons
     return {out, rank == 2 ? squeeze(weights, 0) : weights};
 }
 
-Tensor MultiheadAttention::forward(const Tensor& x) { return forward(x, x, x, Tensor(), false).output; }
+Tensor MultiheadAttention::forward(const Tensor& x) {
+    return forward(x, x, x, Tensor(), false).output;
+}
 
 std::string MultiheadAttention::describe() const { return "MultiheadAttention"; }
 

@@ -19,13 +19,18 @@ TransformerEncoderLayer::TransformerEncoderLayer(std::size_t d_model, std::size_
       activation_(activation ? std::move(activation)
                              : std::function<Tensor(const Tensor&)>(
                                    [](const Tensor& x) { return relu(x); })) {
-    self_attn_ = register_module("self_attn", std::make_shared<MultiheadAttention>(
-                                                  d_model, nhead, dropout, true, batch_first, dtype));
-    linear1_ = register_module("linear1", std::make_shared<Linear>(d_model, dim_feedforward, true, dtype));
+    self_attn_ = register_module(
+        "self_attn",
+        std::make_shared<MultiheadAttention>(d_model, nhead, dropout, true, batch_first, dtype));
+    linear1_ =
+        register_module("linear1", std::make_shared<Linear>(d_model, dim_feedforward, true, dtype));
     dropout_ = register_module("dropout", std::make_shared<Dropout>(dropout));
-    linear2_ = register_module("linear2", std::make_shared<Linear>(dim_feedforward, d_model, true, dtype));
-    norm1_ = register_module("norm1", std::make_shared<LayerNorm>(Shape{d_model}, layer_norm_eps, true, dtype));
-    norm2_ = register_module("norm2", std::make_shared<LayerNorm>(Shape{d_model}, layer_norm_eps, true, dtype));
+    linear2_ =
+        register_module("linear2", std::make_shared<Linear>(dim_feedforward, d_model, true, dtype));
+    norm1_ = register_module(
+        "norm1", std::make_shared<LayerNorm>(Shape{d_model}, layer_norm_eps, true, dtype));
+    norm2_ = register_module(
+        "norm2", std::make_shared<LayerNorm>(Shape{d_model}, layer_norm_eps, true, dtype));
     dropout1_ = register_module("dropout1", std::make_shared<Dropout>(dropout));
     dropout2_ = register_module("dropout2", std::make_shared<Dropout>(dropout));
 }
@@ -60,8 +65,9 @@ Tensor sinusoidal_positions(std::size_t length, std::size_t dim, DType dtype) {
     std::vector<double> values(length * dim);
     for (std::size_t p = 0; p < length; ++p)
         for (std::size_t i = 0; i < dim; i += 2) {
-            const double angle = static_cast<double>(p) /
-                                 std::pow(10000.0, static_cast<double>(i) / static_cast<double>(dim));
+            const double angle =
+                static_cast<double>(p) /
+                std::pow(10000.0, static_cast<double>(i) / static_cast<double>(dim));
             values[p * dim + i] = std::sin(angle);
             values[p * dim + i + 1] = std::cos(angle);
         }

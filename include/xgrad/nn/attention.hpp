@@ -21,7 +21,7 @@ namespace xgrad::nn {
 /// and initialised as PyTorch's: in_proj_weight xavier-uniform, in_proj_bias and out_proj.bias 0,
 /// out_proj.weight as a Linear's.
 class MultiheadAttention : public Module {
-   public:
+public:
     /// ValueError unless num_heads divides embed_dim. With `batch_first` inputs and outputs are
     /// (N, L, E), else (L, N, E).
     MultiheadAttention(std::size_t embed_dim, std::size_t num_heads, double dropout = 0.0,
@@ -57,7 +57,7 @@ class MultiheadAttention : public Module {
     const Tensor& in_proj_bias() const { return in_proj_bias_; }
     Linear& out_proj() { return *out_proj_; }
 
-   private:
+private:
     std::size_t embed_dim_, num_heads_;
     double dropout_;
     bool batch_first_;

@@ -22,7 +22,7 @@ namespace xgrad::nn {
 /// ff(x) = dropout(linear2(dropout(activation(linear1(x))))). Children (and state_dict names)
 /// self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2, as PyTorch's.
 class TransformerEncoderLayer : public Module {
-   public:
+public:
     /// `activation` defaults to relu. Inputs are (N, L, d_model) with batch_first, else
     /// (L, N, d_model); unbatched (L, d_model) too.
     TransformerEncoderLayer(std::size_t d_model, std::size_t nhead,
@@ -38,7 +38,7 @@ class TransformerEncoderLayer : public Module {
     Tensor forward(const Tensor& src) override;
     std::string describe() const override;
 
-   private:
+private:
     Tensor self_attention(const Tensor& x, const Tensor& mask, const Tensor& padding);
     Tensor feed_forward(const Tensor& x);
 
