@@ -148,6 +148,28 @@ elseif(EXAMPLE STREQUAL "fashion_mnist_cnn")
   string(FIND "${out}" "resumed from" resumed)
   string(REGEX MATCH "epoch  2: [^\n]*test accuracy ([0-9.]+)%" line "${out}")
   expect("a resumed second CNN epoch above 70%, got ${CMAKE_MATCH_1}" resumed GREATER -1 AND CMAKE_MATCH_1 GREATER 70)
+elseif(EXAMPLE STREQUAL "char_lm")
+  # Both models on 3000 words for two epochs: the validation loss falls from epoch to epoch and
+  # ends below the unigram model's, a resumed run continues, and it samples words.
+  foreach(model lstm transformer)
+    set(args --model ${model} --out ${OUT} --max-words 3000 --width 32 --batch-size 32)
+    run(COMMAND ${BIN}/char_lm ${args} --epochs 2)
+    string(REGEX MATCH "unigram model: validation loss ([0-9.]+)" line "${out}")
+    set(unigram ${CMAKE_MATCH_1})
+    string(REGEX MATCH "epoch  1: [^\n]*validation loss ([0-9.]+)" line "${out}")
+    set(first ${CMAKE_MATCH_1})
+    string(REGEX MATCH "epoch  2: [^\n]*validation loss ([0-9.]+)" line "${out}")
+    set(second ${CMAKE_MATCH_1})
+    expect("the ${model}'s validation loss to fall (${first} then ${second})" second LESS first)
+    expect("the ${model}'s validation loss ${second} below the unigram model's ${unigram}"
+           second LESS unigram)
+    string(REGEX MATCH "samples at temperature 0.50: [a-z]" sampled "${out}")
+    expect("sampled words" sampled)
+    run(COMMAND ${BIN}/char_lm ${args} --epochs 3 --resume)
+    string(FIND "${out}" "resumed from" resumed)
+    string(REGEX MATCH "epoch  3: [^\n]*validation loss ([0-9.]+)" line "${out}")
+    expect("a resumed third epoch" resumed GREATER -1 AND line)
+  endforeach()
 elseif(EXAMPLE STREQUAL "fashion_mnist_mpi")
   # -DMPIEXEC=<mpirun -n 2 and flags>. Rank 0 alone prints and writes the checkpoint.
   set(args --out ${OUT} --train-examples 2000 --test-examples 2000 --batch-size 32 --rule adam --lr 0.002
