@@ -38,7 +38,8 @@ std::vector<std::string> read_words(const std::string& path) {
     if (!in) throw IOError("char_lm: cannot read " + path + " (apt install wamerican)");
     std::vector<std::string> words;
     for (std::string w; std::getline(in, w);)
-        if (!w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        if (!w.empty() &&
+            std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
             words.push_back(w);
     return words;
 }
@@ -90,7 +91,8 @@ public:
                               width, 4, 2 * width, 0.1, nullptr, 1e-5, true, true)));
             norm_ = register_module("norm", std::make_shared<nn::LayerNorm>(Shape{width}));
         } else {
-            lstm_ = register_module("lstm", std::make_shared<nn::LSTM>(width, width, 2, true, true));
+            lstm_ =
+                register_module("lstm", std::make_shared<nn::LSTM>(width, width, 2, true, true));
         }
         head_ = register_module("head", std::make_shared<nn::Linear>(width, kVocabulary));
     }
@@ -143,7 +145,8 @@ double unigram_loss(const std::vector<Batch>& train, const std::vector<Batch>& v
         for (auto t : b.targets) counts[static_cast<std::size_t>(t)] += 1, total += 1;
     double loss = 0.0, n = 0.0;
     for (const auto& b : validation)
-        for (auto t : b.targets) loss -= std::log(counts[static_cast<std::size_t>(t)] / total), n += 1;
+        for (auto t : b.targets)
+            loss -= std::log(counts[static_cast<std::size_t>(t)] / total), n += 1;
     return loss / n;
 }
 
@@ -264,12 +267,17 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 10; ++i) std::printf(" %s", sample(model, t, engine).c_str());
         std::printf("\n");
     }
-    examples::plot_png("set datafile separator ','\nset xlabel 'epoch'\n"
-                       "set ylabel 'loss (nats per character)'\nset grid\n"
-                       "set title 'character-level " + kind + " on /usr/share/dict/words'\n"
-                       "plot '" + csv_path + "' using 1:2 every ::1 with linespoints pt 7 title "
-                       "'training', '' using 1:3 every ::1 with linespoints pt 5 title "
-                       "'validation', " + examples::format("%.6f", unigram) +
-                           " title 'unigram model' dt 2\n",
-                       out_dir + "/char_lm_" + kind + ".png");
+    examples::plot_png(
+        "set datafile separator ','\nset xlabel 'epoch'\n"
+        "set ylabel 'loss (nats per character)'\nset grid\n"
+        "set title 'character-level " +
+            kind +
+            " on /usr/share/dict/words'\n"
+            "plot '" +
+            csv_path +
+            "' using 1:2 every ::1 with linespoints pt 7 title "
+            "'training', '' using 1:3 every ::1 with linespoints pt 5 title "
+            "'validation', " +
+            examples::format("%.6f", unigram) + " title 'unigram model' dt 2\n",
+        out_dir + "/char_lm_" + kind + ".png");
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Shared by the test files: deterministic float64 inputs and a gradcheck assertion.
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <random>
 
 #include "xgrad/xgrad.hpp"
@@ -37,6 +39,18 @@ inline std::string bits(const Tensor& t) {
 }
 
 using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
+
+/// Largest |a - b| / (1 + |b|) over the elements (shapes must agree).
+inline double max_error(const Tensor& a, const Tensor& b) {
+    BOOST_REQUIRE_MESSAGE(a.shape() == b.shape(), "shapes differ: " << shape_str(a.shape())
+                                                                    << " vs "
+                                                                    << shape_str(b.shape()));
+    const auto va = a.to_vector(), vb = b.to_vector();
+    double worst = 0.0;
+    for (std::size_t i = 0; i < va.size(); ++i)
+        worst = std::max(worst, std::abs(va[i] - vb[i]) / (1.0 + std::abs(vb[i])));
+    return worst;
+}
 
 }  // namespace xgrad::testing
 

@@ -7,21 +7,10 @@
 #include "layer_references.hpp"
 
 using namespace xgrad;
+using xgrad::testing::max_error;
 using xgrad::testing::uniform;
 
 namespace {
-
-/// Largest |a - b| / (1 + |b|) over the elements (shapes must agree).
-double max_error(const Tensor& a, const Tensor& b) {
-    BOOST_REQUIRE_MESSAGE(a.shape() == b.shape(), "shapes differ: " << shape_str(a.shape())
-                                                                    << " vs "
-                                                                    << shape_str(b.shape()));
-    const auto va = a.to_vector(), vb = b.to_vector();
-    double worst = 0.0;
-    for (std::size_t i = 0; i < va.size(); ++i)
-        worst = std::max(worst, std::abs(va[i] - vb[i]) / (1.0 + std::abs(vb[i])));
-    return worst;
-}
 
 /// Runs every reference case in `dtype` and compares output, gradients and state within `tol`.
 void compare_with_torch(DType dtype, double tol) {

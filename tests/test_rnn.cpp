@@ -15,6 +15,7 @@
 
 using namespace xgrad;
 using xgrad::testing::from_json;
+using xgrad::testing::max_error;
 using xgrad::testing::uniform;
 
 namespace {
@@ -25,17 +26,6 @@ void assign(Tensor p, const Tensor& value) {
         p.value<double>() = value.value<double>();
     else
         p.value<float>() = value.value<float>();
-}
-
-double max_error(const Tensor& a, const Tensor& b) {
-    BOOST_REQUIRE_MESSAGE(a.shape() == b.shape(), "shapes differ: " << shape_str(a.shape())
-                                                                    << " vs "
-                                                                    << shape_str(b.shape()));
-    const auto va = a.to_vector(), vb = b.to_vector();
-    double worst = 0.0;
-    for (std::size_t i = 0; i < va.size(); ++i)
-        worst = std::max(worst, std::abs(va[i] - vb[i]) / (1.0 + std::abs(vb[i])));
-    return worst;
 }
 
 nlohmann::json load_references() {
