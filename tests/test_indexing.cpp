@@ -39,10 +39,9 @@ std::vector<Case> torch_cases() {
         {{IndexArray{0, 1}, Slice(), IndexArray{1, 3}}, {2, 3}, {1, 5, 9, 15, 19, 23}},
         {{Slice(), column({0, 2}), Slice(1, 3)}, {2, 2, 1, 2}, {1, 2, 9, 10, 13, 14, 21, 22}},
         {{0, IndexArray{0, 2}, None, IndexArray{1, 3}}, {2, 1}, {1, 11}},
-        {{IndexArray{1, 1, 0}},
-         {3, 3, 4},
-         {12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 12, 13, 14, 15, 16, 17,
-          18, 19, 20, 21, 22, 23, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11}},
+        {{IndexArray{1, 1, 0}}, {3, 3, 4}, {12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                                            12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                                            0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11}},
         {{mask23}, {4, 4}, {0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23}},
         {{Slice(), Slice(), xt::xarray<bool>{true, false, true, false}},
          {2, 3, 2},
@@ -50,12 +49,16 @@ std::vector<Case> torch_cases() {
         {{true}, {1, 2, 3, 4}, {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
                                 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}},
         {{false}, {0, 2, 3, 4}, {}},
-        {{Slice(1), xt::xarray<bool>{true, false, true}}, {1, 2, 4}, {12, 13, 14, 15, 20, 21, 22, 23}},
+        {{Slice(1), xt::xarray<bool>{true, false, true}},
+         {1, 2, 4},
+         {12, 13, 14, 15, 20, 21, 22, 23}},
         {{Slice(-5, 10, 2), Slice(-2)}, {1, 2, 4}, {4, 5, 6, 7, 8, 9, 10, 11}},
         {{Ellipsis, 0, Ellipsis}, {2, 3}, {0, 4, 8, 12, 16, 20}},
         {{IndexArray(1), Slice(), IndexArray{0, 3}}, {3, 2}, {12, 15, 16, 19, 20, 23}},
         {{IndexArray{0, 1}, None, IndexArray{0, 1}}, {2, 1, 4}, {0, 1, 2, 3, 16, 17, 18, 19}},
-        {{Slice(), IndexArray{2, -1}, Slice(None, None, 3)}, {2, 2, 2}, {8, 11, 8, 11, 20, 23, 20, 23}},
+        {{Slice(), IndexArray{2, -1}, Slice(None, None, 3)},
+         {2, 2, 2},
+         {8, 11, 8, 11, 20, 23, 20, 23}},
         {{None, IndexArray{0, 1}, None, IndexArray{0, 1}},
          {2, 1, 1, 4},
          {0, 1, 2, 3, 16, 17, 18, 19}},
@@ -104,6 +107,17 @@ BOOST_AUTO_TEST_CASE(operator_brackets_and_tensor_items) {
     BOOST_TEST(scalar.index({None}).shape() == (Shape{1}));
     BOOST_TEST(scalar.index({Ellipsis}).shape() == (Shape{}));
     BOOST_TEST(scalar.index({None, None}).shape() == (Shape{1, 1}));
+}
+
+BOOST_AUTO_TEST_CASE(the_getting_started_examples) {
+    const Tensor x = reshape(arange(0, 24), {2, 3, 4});
+    BOOST_TEST(x.index({Slice(), None, Slice(1, 3), Slice(None, None, 2)}).shape() ==
+               (Shape{2, 1, 2, 2}));
+    const Tensor big = x.index({Mask(gt(x, full({2, 3, 4}, 10.0)))});
+    BOOST_TEST(big.shape() == (Shape{13}));
+    BOOST_TEST(big.index({0}).item() == 11.0);
+    const Tensor y = index_put(x, {Slice(), 0}, 0.0);
+    BOOST_TEST(sum(y).item() == 276.0 - (0 + 1 + 2 + 3) - (12 + 13 + 14 + 15));
 }
 
 BOOST_AUTO_TEST_CASE(gradient_scatters_back_and_accumulates) {
@@ -158,8 +172,8 @@ BOOST_AUTO_TEST_CASE(index_put_matches_torch) {
     const Tensor xs = uniform({2, 3, 4}, 44), vs = uniform({2, 1}, 45);
     for (bool accumulate : {false, true}) {
         XGRAD_CHECK_GRAD(([&](const V& v) {
-                             const Tensor y = index_put(
-                                 v[0], {IndexArray{1, 0}, Slice(1, 3), 2}, v[1], accumulate);
+                             const Tensor y = index_put(v[0], {IndexArray{1, 0}, Slice(1, 3), 2},
+                                                        v[1], accumulate);
                              return sum(y * y * y);
                          }),
                          {xs, vs});
@@ -170,8 +184,9 @@ BOOST_AUTO_TEST_CASE(index_put_matches_torch) {
 
 BOOST_AUTO_TEST_CASE(errors_name_the_item_axis_and_size) {
     const Tensor x = arange24();
-    XGRAD_CHECK_THROWS(x.index({5}), IndexError, "index 5 is out of bounds (item 0 of the index, "
-                                                 "axis 0 of size 2");
+    XGRAD_CHECK_THROWS(x.index({5}), IndexError,
+                       "index 5 is out of bounds (item 0 of the index, "
+                       "axis 0 of size 2");
     XGRAD_CHECK_THROWS(x[-3], IndexError, "index -3 is out of bounds");
     XGRAD_CHECK_THROWS(x.index({Slice(), IndexArray{0, 5}}), IndexError, "axis 1 of size 3");
     XGRAD_CHECK_THROWS(x.index({0, 0, 0, 0}), IndexError, "too many indices");

@@ -42,9 +42,11 @@ public:
     Slice(std::optional<std::int64_t> start = None, std::optional<std::int64_t> stop = None,
           std::optional<std::int64_t> step = None)
         : start_(start), stop_(stop), step_(step) {}
-    /// The bounds and step as given (nullopt where omitted).
+    /// The start as given (nullopt where omitted).
     const std::optional<std::int64_t>& start() const { return start_; }
+    /// The stop as given (nullopt where omitted).
     const std::optional<std::int64_t>& stop() const { return stop_; }
+    /// The step as given (nullopt where omitted: 1).
     const std::optional<std::int64_t>& step() const { return step_; }
 
 private:
@@ -76,12 +78,11 @@ public:
     /// "..." is Ellipsis (libtorch accepts the string too); any other string is a ValueError.
     TensorIndex(const char* text) : kind_(Kind::Ellipsis) {  // NOLINT
         if (std::string(text) != "...")
-            throw ValueError("index: the only string index is \"...\", got \"" +
-                             std::string(text) + "\"");
+            throw ValueError("index: the only string index is \"...\", got \"" + std::string(text) +
+                             "\"");
     }
     /// An integer picks one entry and removes the axis; negative counts from the end.
-    template <class I,
-              std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
+    template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
     TensorIndex(I integer)  // NOLINT
         : kind_(Kind::Integer), integer_(static_cast<std::int64_t>(integer)) {}
     /// true / false: a 0-d mask, a new axis of size 1 / 0 (Python's x[True]).

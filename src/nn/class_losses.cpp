@@ -50,8 +50,9 @@ TargetWeights target_weights(const Tensor& scores, const IndexArray& target, con
         for (std::size_t i = 0; i < target.size(); ++i) {
             const std::int64_t t = target.data()[i];
             const bool ignored = t == ignore_index;
-            const T v = ignored ? T(0)
-                                : (w.empty() ? T(1) : static_cast<T>(w[static_cast<std::size_t>(t)]));
+            const T v = ignored
+                            ? T(0)
+                            : (w.empty() ? T(1) : static_cast<T>(w[static_cast<std::size_t>(t)]));
             values.data()[i] = v;
             counted.data()[i] = ignored ? T(0) : T(1);
             result.total += static_cast<double>(v);
@@ -100,7 +101,8 @@ Tensor nll_loss(const Tensor& log_probs, const IndexArray& target, const NLLLoss
     detail::check_class_inputs("nll_loss", log_probs, target, options.ignore_index(),
                                options.weight());
     check_mean_of_empty("nll_loss", log_probs, options.reduction());
-    return weighted_nll(log_probs, target, target_weights(log_probs, target, options.weight(), options.ignore_index()),
+    return weighted_nll(log_probs, target,
+                        target_weights(log_probs, target, options.weight(), options.ignore_index()),
                         options.reduction());
 }
 
@@ -125,14 +127,15 @@ Tensor cross_entropy(const Tensor& logits, const IndexArray& target,
     check_label_smoothing(options.label_smoothing());
     const Reduction reduction = options.reduction();
     check_mean_of_empty("cross_entropy", logits, reduction);
-    const bool ignores = std::find(target.begin(), target.end(), options.ignore_index()) !=
-                         target.end();
+    const bool ignores =
+        std::find(target.begin(), target.end(), options.ignore_index()) != target.end();
     if (logits.dim() == 2 && !options.weight().defined() && options.label_smoothing() == 0.0 &&
         !ignores)
         return detail::fused_cross_entropy(logits, target, reduction);
 
     const Tensor log_probs = log_softmax(logits, class_axis(logits));
-    const TargetWeights w = target_weights(logits, target, options.weight(), options.ignore_index());
+    const TargetWeights w =
+        target_weights(logits, target, options.weight(), options.ignore_index());
     const Tensor nll = weighted_nll(log_probs, target, w, reduction);
     const double epsilon = options.label_smoothing();
     if (epsilon == 0.0) return nll;
@@ -169,9 +172,10 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target,
                          shape_str(logits.shape()) + ", got " + shape_str(target.shape()));
     check_same_dtype("cross_entropy", {logits, target});
     if (options.ignore_index() >= 0)
-        throw ValueError("cross_entropy: ignore_index is not supported with probabilities as "
-                         "targets, got " +
-                         std::to_string(options.ignore_index()));
+        throw ValueError(
+            "cross_entropy: ignore_index is not supported with probabilities as "
+            "targets, got " +
+            std::to_string(options.ignore_index()));
     const std::size_t classes = logits.shape()[static_cast<std::size_t>(class_axis(logits))];
     detail::check_class_weight("cross_entropy", logits, classes, options.weight());
     check_label_smoothing(options.label_smoothing());

@@ -70,7 +70,9 @@ struct Planner {
                              std::to_string(step) + where(item, axis));
         // Python's slice rules: negative bounds count from the end, then clip to [0, n].
         const auto n = static_cast<std::int64_t>(shape[axis]);
-        auto clip = [n](std::int64_t i) { return std::clamp<std::int64_t>(i < 0 ? i + n : i, 0, n); };
+        auto clip = [n](std::int64_t i) {
+            return std::clamp<std::int64_t>(i < 0 ? i + n : i, 0, n);
+        };
         const std::int64_t start = s.start() ? clip(*s.start()) : 0;
         const std::int64_t stop = s.stop() ? clip(*s.stop()) : n;
         const std::int64_t length = stop > start ? (stop - start + step - 1) / step : 0;
@@ -119,8 +121,9 @@ struct Planner {
 };
 
 xt::xarray<std::int64_t> integers_of(const char* op, const Tensor& t, std::size_t item) {
-    if (!t.defined()) throw ValueError(std::string(op) + ": item " + std::to_string(item) +
-                                       " of the index is an undefined tensor");
+    if (!t.defined())
+        throw ValueError(std::string(op) + ": item " + std::to_string(item) +
+                         " of the index is an undefined tensor");
     xt::xarray<std::int64_t> r = xt::xarray<std::int64_t>::from_shape(t.shape());
     const auto values = t.to_vector();
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -139,8 +142,9 @@ xt::xarray<std::int64_t> integers_of(const char* op, const Tensor& t, std::size_
 xt::xarray<bool> mask_of(const char* op, const TensorIndex& index, std::size_t item) {
     if (index.bool_array()) return *index.bool_array();
     const Tensor& t = index.tensor();
-    if (!t.defined()) throw ValueError(std::string(op) + ": item " + std::to_string(item) +
-                                       " of the index is an undefined tensor");
+    if (!t.defined())
+        throw ValueError(std::string(op) + ": item " + std::to_string(item) +
+                         " of the index is an undefined tensor");
     xt::xarray<bool> r = xt::xarray<bool>::from_shape(t.shape());
     const auto values = t.to_vector();
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -254,7 +258,8 @@ IndexPlan plan_index(const char* op, const Shape& x_shape,
             try {
                 block = broadcast_shapes(op, block, s);
             } catch (const ShapeError&) {
-                throw IndexError(std::string(op) + ": the index arrays do not broadcast together (" +
+                throw IndexError(std::string(op) +
+                                 ": the index arrays do not broadcast together (" +
                                  shape_str(block) + " and " + shape_str(s) + ")");
             }
         }
@@ -272,8 +277,8 @@ IndexPlan plan_index(const char* op, const Shape& x_shape,
             total *= table.size();
         }
         if (i == p.axes.size()) break;
-        const bool is_slot = std::find(p.advanced_at.begin(), p.advanced_at.end(), i) !=
-                             p.advanced_at.end();
+        const bool is_slot =
+            std::find(p.advanced_at.begin(), p.advanced_at.end(), i) != p.advanced_at.end();
         if (is_slot) continue;
         levels.push_back(p.axes[i]);
         shape.push_back(p.axes[i].size);
