@@ -62,17 +62,8 @@ double accuracy(nn::Module& model, const std::shared_ptr<const data::Dataset>& d
     model.eval();
     std::size_t correct = 0;
     data::DataLoader loader(dataset, data::BatchSampler::mini_batch(dataset->size(), 1000));
-    for (const auto& batch : loader.epoch(0)) {
-        const Tensor output = model(model_input(batch.inputs, cnn));  // keeps the logits alive
-        const auto& logits = output.value<float>();
-        const IndexArray labels = batch.labels();
-        const std::size_t classes = logits.shape()[1];
-        for (std::size_t i = 0; i < labels.size(); ++i) {
-            const float* row = logits.data() + i * classes;
-            correct +=
-                static_cast<std::int64_t>(std::max_element(row, row + classes) - row) == labels(i);
-        }
-    }
+    for (const auto& batch : loader.epoch(0))
+        correct += nn::correct_predictions(model(model_input(batch.inputs, cnn)), batch.labels());
     model.train();
     return static_cast<double>(correct) / static_cast<double>(dataset->size());
 }

@@ -47,6 +47,30 @@ double logsumexp_row(const std::vector<double>& row) {
     return m + static_cast<double>(std::log(s));
 }
 
+/// Logits 2 sin(1.3 i) in row-major order: the inputs of the torch references below, computed
+/// alike in Python.
+Tensor sine_logits(const Shape& shape, bool requires_grad = true) {
+    xt::xarray<double> v = xt::xarray<double>::from_shape(shape);
+    for (std::size_t i = 0; i < v.size(); ++i) v.data()[i] = 2.0 * std::sin(1.3 * double(i));
+    return Tensor(v, requires_grad);
+}
+
+void check_torch(const Tensor& actual, const std::vector<double>& expected) {
+    const auto got = actual.to_vector();
+    BOOST_REQUIRE_EQUAL(got.size(), expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i)
+        BOOST_TEST(got[i] == expected[i], boost::test_tools::tolerance(1e-12));
+}
+
+/// Gradchecks `loss` at `inputs`, and its gradient (for the first input, dotted with fixed
+/// weights) too: second order.
+void check_first_and_second_order(const std::function<Tensor(const V&)>& loss, const V& inputs) {
+    XGRAD_CHECK_GRAD(([&](const V& v) { return sum(loss(v) * loss(v)); }), inputs);
+    const Tensor u = uniform(inputs[0].shape(), 99, -1.0, 1.0, false);
+    XGRAD_CHECK_GRAD(
+        ([&](const V& v) { return sum(grad({sum(loss(v))}, {v[0]}, {}, true)[0] * u); }), inputs);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(losses)
@@ -256,6 +280,131 @@ BOOST_AUTO_TEST_CASE(reductions_of_an_empty_batch) {
     BOOST_TEST(nn::cross_entropy(empty, std::vector<std::int64_t>{}, Reduction::None).numel() ==
                0u);
     XGRAD_CHECK_THROWS(nn::cross_entropy(empty, std::vector<std::int64_t>{}), ValueError, "empty");
+}
+
+// References: torch 1.13, F.cross_entropy / F.nll_loss on sine_logits (float64).
+BOOST_AUTO_TEST_CASE(cross_entropy_weights_ignore_index_and_smoothing_match_torch) {
+    const Tensor x = sine_logits({4, 3});
+    const IndexArray t{2, 0, -100, 1};
+    const Tensor w({0.2, 1.0, 3.0}, DType::Float64);
+    using O = nn::CrossEntropyOptions;
+    check_torch(nn::cross_entropy(x, t, O().weight(w)), {1.3940736469309654});
+    check_torch(nn::cross_entropy(x, t, O().weight(w).reduction(Reduction::Sum)),
+                {5.855109317110055});
+    check_torch(nn::cross_entropy(x, t, O().weight(w).reduction(Reduction::None)),
+                {4.010297379315673, 0.4098169298228933, 0.0, 1.434995007971489});
+    // ignore_index -100 is the default of the old signature too.
+    check_torch(nn::cross_entropy(x, t), {1.60694848339706});
+    check_torch(nn::cross_entropy(x, t, Reduction::Sum), {4.82084545019118});
+    check_torch(nn::cross_entropy(x, t, O().weight(w).label_smoothing(0.25)), {1.2758117551464807});
+    check_torch(
+        nn::cross_entropy(x, t, O().weight(w).label_smoothing(0.25).reduction(Reduction::Sum)),
+        {5.3584093716152195});
+    check_torch(
+        nn::cross_entropy(x, t, O().weight(w).label_smoothing(0.25).reduction(Reduction::None)),
+        {3.4180983055350103, 0.6057140003440348, 0.0, 1.334597065736174});
+    // Unweighted smoothing: the mean divides by the 3 counted elements.
+    check_torch(nn::cross_entropy(x, t, O().label_smoothing(0.25)), {1.6056036278852723});
+    check_torch(nn::cross_entropy(x, t, O().label_smoothing(0.25).reduction(Reduction::None)),
+                {1.3480065528095135, 1.9312183739918645, 0.0, 1.537585956854439});
+    // The gradient torch computes for the weighted, smoothed mean.
+    nn::cross_entropy(x, t, O().weight(w).label_smoothing(0.25)).backward();
+    check_torch(x.grad(),
+                {0.054030043839413996, 0.3785880164621553, -0.43261806030156924,
+                 -0.02434292121305862, -0.009469767029120394, 0.033812688242179006, 0.0, 0.0, 0.0,
+                 0.0018948824421970954, -0.1360488393731808, 0.13415395693098367});
+    for (Reduction r : kReductions)
+        check_first_and_second_order(
+            [&, r](const V& v) {
+                return nn::cross_entropy(
+                    v[0], t, O().weight(w).label_smoothing(0.25).reduction(r).ignore_index(-100));
+            },
+            {sine_logits({4, 3})});
+}
+
+BOOST_AUTO_TEST_CASE(cross_entropy_and_nll_over_extra_axes_match_torch) {
+    // Input (2, 3, 2, 2): classes on axis 1, targets (2, 2, 2), ignore_index -1.
+    const Tensor x = sine_logits({2, 3, 2, 2});
+    const IndexArray t{{{0, 2}, {1, -1}}, {{2, 2}, {-1, 0}}};
+    const Tensor w({0.5, 2.0, 1.5}, DType::Float64);
+    const auto ce = [&](Reduction r) {
+        return nn::CrossEntropyOptions().weight(w).ignore_index(-1).label_smoothing(0.1).reduction(
+            r);
+    };
+    const auto nll = [&](Reduction r) {
+        return nn::NLLLossOptions().weight(w).ignore_index(-1).reduction(r);
+    };
+    check_torch(nn::cross_entropy(x, t, ce(Reduction::Mean)), {1.2024970903486878});
+    check_torch(nn::cross_entropy(x, t, ce(Reduction::Sum)), {9.018728177615158});
+    const Tensor none = nn::cross_entropy(x, t, ce(Reduction::None));
+    BOOST_TEST(none.shape() == (Shape{2, 2, 2}));
+    check_torch(none, {0.3807260357801109, 5.268863972527967, 1.094212692352192, 0.0,
+                       1.4532630146399028, 0.433421487688914, 0.0, 0.38824097462607016});
+    const Tensor lp = log_softmax(x, 1);
+    check_torch(nn::nll_loss(lp, t, nll(Reduction::Mean)), {1.1371762356444777});
+    check_torch(nn::nll_loss(lp, t, nll(Reduction::Sum)), {8.528821767333582});
+    check_torch(nn::nll_loss(lp, t, nll(Reduction::None)),
+                {0.15441380123616438, 5.517973322467505, 1.0554555128058183, 0.0,
+                 1.4699336890586787, 0.252887687637972, 0.0, 0.07815775412744369});
+    for (Reduction r : kReductions) {
+        check_first_and_second_order(
+            [&, r](const V& v) { return nn::cross_entropy(v[0], t, ce(r)); }, {x});
+        XGRAD_CHECK_GRAD(([&, r](const V& v) { return sum(nn::nll_loss(v[0], t, nll(r))); }), {x});
+    }
+    // Unbatched: logits (classes) with a 0-d target.
+    const Tensor x1 = sine_logits({3});
+    const Tensor l1 =
+        nn::cross_entropy(x1, IndexArray(2), nn::CrossEntropyOptions().label_smoothing(0.2));
+    BOOST_TEST(l1.dim() == 0u);
+    check_torch(l1, {1.3457584008686556});
+    check_torch(nn::cross_entropy(
+                    x1, IndexArray(2),
+                    nn::CrossEntropyOptions().label_smoothing(0.2).reduction(Reduction::None)),
+                {1.3457584008686556});
+}
+
+BOOST_AUTO_TEST_CASE(cross_entropy_with_probabilities_matches_torch) {
+    const Tensor x = sine_logits({3, 4});
+    const Tensor p(
+        xt::xarray<double>{
+            {0.13711353870822057, 0.5283668276854225, 0.2821704307795096, 0.05234920282684718},
+            {0.040031153161800316, 0.18635668178007692, 0.5580536928857281, 0.21555847217239466},
+            {0.04873235969677376, 0.053438064950750805, 0.2796487042713585, 0.618180871081117}},
+        true);
+    const Tensor w({1.0, 2.0, 0.5, 1.0}, DType::Float64);
+    const auto o = [&](Reduction r) {
+        return nn::CrossEntropyOptions().weight(w).label_smoothing(0.3).reduction(r);
+    };
+    check_torch(nn::cross_entropy(x, p, o(Reduction::Mean)), {1.6009218432232994});
+    check_torch(nn::cross_entropy(x, p, o(Reduction::Sum)), {4.802765529669898});
+    check_torch(nn::cross_entropy(x, p, o(Reduction::None)),
+                {1.4275810475043151, 1.7256546763656677, 1.649529805799916});
+    // Differentiable for the logits and the probabilities.
+    for (Reduction r : kReductions)
+        check_first_and_second_order(
+            [&, r](const V& v) { return nn::cross_entropy(v[0], v[1], o(r)); }, {x, p});
+    XGRAD_CHECK_THROWS(nn::cross_entropy(x, p, nn::CrossEntropyOptions().ignore_index(0)),
+                       ValueError, "ignore_index");
+    XGRAD_CHECK_THROWS(nn::cross_entropy(x, sine_logits({3, 3})), ShapeError, "probabilities");
+}
+
+BOOST_AUTO_TEST_CASE(class_loss_options_errors) {
+    const Tensor x = sine_logits({4, 3});
+    const IndexArray t{2, 0, -100, 1};
+    // Every target ignored: torch's weighted mean is 0/0.
+    BOOST_TEST(std::isnan(nn::cross_entropy(x, IndexArray{-100, -100, -100, -100}).item()));
+    BOOST_TEST(nn::nll_loss(x, IndexArray{-100, -100, -100, -100}, Reduction::Sum).item() == 0.0);
+    using O = nn::CrossEntropyOptions;
+    XGRAD_CHECK_THROWS(nn::cross_entropy(x, t, O().weight(Tensor({1.0, 2.0}, DType::Float64))),
+                       ShapeError, "weight of shape (3,)");
+    XGRAD_CHECK_THROWS(nn::cross_entropy(x, t, O().weight(Tensor({1.0, 2.0, 3.0}))), DTypeError,
+                       "cross_entropy");
+    XGRAD_CHECK_THROWS(nn::cross_entropy(x, t, O().label_smoothing(1.5)), ValueError,
+                       "label_smoothing");
+    XGRAD_CHECK_THROWS(nn::cross_entropy(x, t, O().ignore_index(-1)), IndexError,
+                       "label -100 of example 2");
+    XGRAD_CHECK_THROWS(nn::nll_loss(sine_logits({2, 3, 2}), IndexArray{0, 1}, Reduction::Sum),
+                       ShapeError, "labels of shape (2, 2)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 #pragma once
 /// \file nn.hpp
-/// Everything of xgrad::nn in one include: Module, the layers, initialisation and the losses.
+/// Everything of xgrad::nn in one include: Module, the layers, initialisation, the losses and the
+/// metrics.
 
 #include "xgrad/nn/activation.hpp"
 #include "xgrad/nn/attention.hpp"
@@ -12,6 +13,7 @@
 #include "xgrad/nn/init.hpp"
 #include "xgrad/nn/linear.hpp"
 #include "xgrad/nn/loss.hpp"
+#include "xgrad/nn/metrics.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/normalization.hpp"
 #include "xgrad/nn/pooling.hpp"

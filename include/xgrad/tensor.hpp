@@ -27,6 +27,10 @@ std::string shape_str(const Shape& shape);
 
 struct Node;
 
+namespace indexing {
+class TensorIndex;
+}
+
 namespace detail {
 /// An element of a 1-D initializer list. Being a class (not double) makes `{{1}, {2}}` resolve
 /// to the 2-D constructor (a column vector) instead of being ambiguous with the 1-D one.
@@ -131,6 +135,14 @@ public:
     /// A deep copy of the value as a new leaf.
     Tensor clone() const;
 
+    /// libtorch's Tensor::index, Python's x[...]: `x.index({Slice(0, 2), 1})` is x[0:2, 1]. The
+    /// items (xgrad/tensor_index.hpp) follow PyTorch's rules, described in ops/indexing.hpp; the
+    /// result is a copy, differentiable (its gradient is scatter-added back). An IndexError or
+    /// ValueError names the item, the axis and its size.
+    Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
+    /// x[i]: the entry i of the first axis (negative counts from the end), that axis removed.
+    Tensor operator[](std::int64_t i) const;
+
     /// Identity of the underlying node (two handles to the same tensor compare equal).
     bool same(const Tensor& other) const { return node_ == other.node_; }
     const std::shared_ptr<Node>& node() const { return node_; }
@@ -156,3 +168,6 @@ Tensor rand(const Shape& shape, DType dtype = DType::Float32, bool requires_grad
 std::ostream& operator<<(std::ostream& out, const Tensor& tensor);
 
 }  // namespace xgrad
+
+// The index items, complete for every caller of Tensor::index (the header includes this one).
+#include "xgrad/tensor_index.hpp"

@@ -13,6 +13,7 @@
 #include "xgrad/ops/conv.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/embedding.hpp"
+#include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/norm.hpp"
 #include "xgrad/ops/pad.hpp"

@@ -1,6 +1,9 @@
-// cross_entropy as one fused op: a stable log-softmax and the pick of each row's label in the
-// forward pass; its gradient softmax - onehot is an op of its own, computed from the
-// probabilities the forward pass kept, with its own backward for higher-order gradients.
+// cross_entropy's plain case (logits (n, classes), labels, no weight, no smoothing, nothing
+// ignored; class_losses.cpp picks it) as one fused op: a stable log-softmax and the pick of each
+// row's label in the forward pass; its gradient softmax - onehot is an op of its own, computed from
+// the probabilities the forward pass kept, with its own backward for higher-order gradients.
+
+#include "cross_entropy.hpp"
 
 #include <cmath>
 #include <string>
@@ -123,14 +126,9 @@ Tensor cross_entropy_backward(const Tensor& logits, const Tensor& grad_output,
 
 }  // namespace
 
-Tensor cross_entropy(const Tensor& logits, const IndexArray& labels, Reduction reduction) {
-    const std::size_t n = detail::check_class_inputs("cross_entropy", logits, labels);
-    if (logits.shape()[1] == 0)
-        throw ShapeError("cross_entropy: expected at least one class, got logits " +
-                         shape_str(logits.shape()));
-    if (n == 0 && reduction == Reduction::Mean)
-        throw ValueError("cross_entropy: the mean over an empty batch is undefined");
+namespace detail {
 
+Tensor fused_cross_entropy(const Tensor& logits, const IndexArray& labels, Reduction reduction) {
     Forward result =
         std::visit([&](const auto& x) { return forward(x, labels); }, array_of(logits));
     Array value = reduction == Reduction::None
@@ -151,9 +149,6 @@ Tensor cross_entropy(const Tensor& logits, const IndexArray& labels, Reduction r
         });
 }
 
-Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& labels,
-                     Reduction reduction) {
-    return cross_entropy(logits, detail::to_index_array(labels), reduction);
-}
+}  // namespace detail
 
 }  // namespace xgrad::nn

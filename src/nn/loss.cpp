@@ -51,17 +51,4 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& target, Reduction red
     return reduce_loss(softplus(logits) - target * logits, reduction);
 }
 
-Tensor nll_loss(const Tensor& log_probs, const IndexArray& labels, Reduction reduction) {
-    const std::size_t n = detail::check_class_inputs("nll_loss", log_probs, labels);
-    IndexArray index = labels;
-    index.reshape({n, 1});
-    const Tensor picked = reshape(gather(log_probs, 1, index), Shape{n});
-    return reduce_loss(-picked, reduction);
-}
-
-Tensor nll_loss(const Tensor& log_probs, const std::vector<std::int64_t>& labels,
-                Reduction reduction) {
-    return nll_loss(log_probs, detail::to_index_array(labels), reduction);
-}
-
 }  // namespace xgrad::nn
