@@ -380,7 +380,8 @@ BOOST_AUTO_TEST_CASE(long_sequence_backward) {
     // nodes deep. Linear work rests on unbind's single assembly (checked structurally above);
     // time is measured by bench/run (--case lstm), never asserted here.
     nn::LSTM lstm(8, 16, 1, true, false, 0.0, true);
-    const Tensor x = uniform({1000, 4, 8}, 5).to(DType::Float32).requires_grad_(true);
+    const Tensor x =
+        uniform({1000, 4, 8}, 5, -1.0, 1.0, false).to(DType::Float32).requires_grad_(true);
     const auto start = std::chrono::steady_clock::now();
     const auto r = lstm.forward(x, Tensor(), Tensor());
     (sum(r.output) + sum(r.c_n)).backward();
