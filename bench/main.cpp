@@ -274,7 +274,8 @@ int main(int argc, char** argv) {
                          {"lstm 64-128, 1 layer, 32 steps, batch 16", 32, 16, 64, 128, 1},
                          {"lstm 32-64, 2 layers, 100 steps, batch 8", 100, 8, 32, 64, 2}}) {
                     const auto [x, t] = measure([&](Side& s) { return s.lstm_step(shape, slow); });
-                    rows.push_back(compare(shape.name + " step", threads, x, t, false, 1.0));
+                    // Issue 18's goal for a recurrent training step.
+                    rows.push_back(compare(shape.name + " step", threads, x, t, false, 0.8));
                 }
             if (args.wants("tanh")) {
                 const auto [x, t] =
