@@ -35,6 +35,14 @@ struct LstmShape {
     std::size_t steps, batch, input, hidden, layers;
 };
 
+/// A transformer training step of the benchmark: torch.nn.TransformerEncoderLayer(d_model,
+/// heads, feedforward, dropout 0) with a causal mask on a time-major (steps, batch, d_model)
+/// sequence, as one block of a small decoder-only model.
+struct TransformerShape {
+    std::string name;
+    std::size_t steps, batch, d_model, heads, feedforward;
+};
+
 class Side {
 public:
     virtual ~Side() = default;
@@ -56,6 +64,9 @@ public:
     /// Seconds per training step (forward, backward, SGD momentum step) of an LSTM of `shape`
     /// on a fixed random (steps, batch, input) sequence, loss mean(output^2).
     virtual double lstm_step(const LstmShape& shape, const TimingOptions& timing) = 0;
+    /// Seconds per training step (forward, backward, SGD momentum step) of a transformer encoder
+    /// layer of `shape` on a fixed random sequence, loss mean(output^2).
+    virtual double transformer_step(const TransformerShape& shape, const TimingOptions& timing) = 0;
     /// Seconds per forward and backward of sum(tanh(x a + b)) with scalars a, b requiring grad.
     virtual double tanh_chain(const std::vector<float>& x, const TimingOptions& timing) = 0;
 };

@@ -2,7 +2,8 @@
 //
 //     xgrad_bench [--json PATH] [--samples N] [--rounds N] [--threads 1,2] [--data DIR]
 //                 [--note TEXT] [--quick]
-//                 [--case mlp|logistic|big|tanh|cnn|conv|lstm|rss]...   (default: all; repeat)
+//                 [--case mlp|logistic|big|tanh|cnn|conv|lstm|transformer|rss]...   (default: all;
+//                 repeat)
 //                 [--side xgrad|libtorch]                 (one library only, for profiling)
 //
 // Each case runs on both libraries with the same data, float32, the same thread count and the
@@ -275,6 +276,14 @@ int main(int argc, char** argv) {
                          {"lstm 32-64, 2 layers, 100 steps, batch 8", 100, 8, 32, 64, 2}}) {
                     const auto [x, t] = measure([&](Side& s) { return s.lstm_step(shape, slow); });
                     // Issue 18's goal for a recurrent training step.
+                    rows.push_back(compare(shape.name + " step", threads, x, t, false, 0.8));
+                }
+            if (args.wants("transformer"))
+                for (const TransformerShape& shape : std::vector<TransformerShape>{
+                         {"transformer layer d64 4 heads ff128, 32 steps, batch 16", 32, 16, 64, 4,
+                          128}}) {
+                    const auto [x, t] =
+                        measure([&](Side& s) { return s.transformer_step(shape, slow); });
                     rows.push_back(compare(shape.name + " step", threads, x, t, false, 0.8));
                 }
             if (args.wants("tanh")) {

@@ -2,6 +2,7 @@
 // in a torch::nn::Sequential, F::cross_entropy, torch::optim::SGD. Gradients are reset to None
 // between steps (PyTorch 2.x's default, and the faster choice: autograd then hands its gradient
 // buffer over instead of adding it into a zeroed one).
+#include <limits>
 #include <torch/torch.h>
 
 #include "cases.hpp"
@@ -150,6 +151,28 @@ public:
         return median_seconds(
             [&] {
                 const auto out = std::get<0>(lstm->forward(x));
+                const auto loss = (out * out).mean();
+                reset_grads(params);
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
+    double transformer_step(const TransformerShape& c, const TimingOptions& timing) override {
+        const auto i = [](std::size_t v) { return static_cast<std::int64_t>(v); };
+        const auto x = torch::randn({i(c.steps), i(c.batch), i(c.d_model)});
+        const auto mask = torch::triu(
+            torch::full({i(c.steps), i(c.steps)}, -std::numeric_limits<float>::infinity()), 1);
+        torch::nn::TransformerEncoderLayer layer(
+            torch::nn::TransformerEncoderLayerOptions(i(c.d_model), i(c.heads))
+                .dim_feedforward(i(c.feedforward))
+                .dropout(0.0));
+        const auto params = layer->parameters();
+        torch::optim::SGD sgd(params, torch::optim::SGDOptions(0.01).momentum(0.9));
+        return median_seconds(
+            [&] {
+                const auto out = layer->forward(x, mask);
                 const auto loss = (out * out).mean();
                 reset_grads(params);
                 loss.backward();

@@ -151,6 +151,25 @@ public:
             timing);
     }
 
+    double transformer_step(const TransformerShape& c, const TimingOptions& timing) override {
+        const Tensor x = randn({c.steps, c.batch, c.d_model});
+        const Tensor mask = causal_mask(c.steps);
+        nn::TransformerEncoderLayer layer(c.d_model, c.heads, c.feedforward, 0.0);
+        optim::SGDOptions options;
+        options.lr = 0.01;
+        options.momentum = 0.9;
+        optim::SGD sgd(layer.parameters(), options);
+        return median_seconds(
+            [&] {
+                const Tensor out = layer.forward(x, mask);
+                const Tensor loss = mean(out * out);
+                sgd.zero_grad();
+                loss.backward();
+                sgd.step();
+            },
+            timing);
+    }
+
     double tanh_chain(const std::vector<float>& values, const TimingOptions& timing) override {
         const Tensor x(
             xt::xarray<float>(xt::adapt(values, std::vector<std::size_t>{values.size()})));
