@@ -2,8 +2,9 @@
 // in a torch::nn::Sequential, F::cross_entropy, torch::optim::SGD. Gradients are reset to None
 // between steps (PyTorch 2.x's default, and the faster choice: autograd then hands its gradient
 // buffer over instead of adding it into a zeroed one).
-#include <limits>
 #include <torch/torch.h>
+
+#include <limits>
 
 #include "cases.hpp"
 
