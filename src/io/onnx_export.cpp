@@ -19,9 +19,8 @@ namespace onnx_export {
 
 std::string GraphBuilder::fresh(const std::string& stem) {
     std::string name = stem;
-    for (int n = 1; std::find(taken_.begin(), taken_.end(), name) != taken_.end(); ++n)
-        name = stem + "_" + std::to_string(n);
-    taken_.push_back(name);
+    for (int n = 1; taken_.count(name); ++n) name = stem + "_" + std::to_string(n);
+    taken_.insert(name);
     return name;
 }
 

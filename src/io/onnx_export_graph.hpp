@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "xgrad/op_trace.hpp"
@@ -42,7 +43,7 @@ public:
 private:
     onnx::GraphProto& graph_;
     onnx::TensorProto::DataType element_type_;
-    std::vector<std::string> taken_;
+    std::unordered_set<std::string> taken_;
 };
 
 /// Sets attribute `name` of `node`.
