@@ -1,5 +1,7 @@
 // gradcheck (float64, central differences) for every op, including broadcasting and keepdims.
+#include <algorithm>
 #include <array>
+#include <xtensor/xmanipulation.hpp>
 
 #include "helpers.hpp"
 
@@ -202,6 +204,20 @@ BOOST_AUTO_TEST_CASE(shape_ops) {
     BOOST_TEST(flatten(x, 1).shape() == Shape({2, 12}));
 }
 
+BOOST_AUTO_TEST_CASE(permute_values_for_every_axis_order) {
+    // Every order of a shape with a size-1 axis and axes that stay neighbours (copied as runs).
+    for (const Shape& shape : {Shape{2, 1, 3, 4}, Shape{3, 2, 2, 5}, Shape{1, 1, 1, 6}}) {
+        const Tensor x = uniform(shape, 24);
+        std::vector<std::size_t> perm = {0, 1, 2, 3};
+        do {
+            const xt::xarray<double> expected = xt::transpose(x.value<double>(), perm);
+            const Tensor y = permute(x, Axes(perm.begin(), perm.end()));
+            BOOST_TEST(y.shape() == Shape(expected.shape().begin(), expected.shape().end()));
+            BOOST_TEST((y.value<double>() == expected));
+        } while (std::next_permutation(perm.begin(), perm.end()));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(slicing_and_indexing) {
     const Tensor x = uniform({4, 5}, 23);
     XGRAD_CHECK_GRAD([](const V& v) { return slice(v[0], 1, 1, 4); }, {x});
@@ -235,6 +251,19 @@ BOOST_AUTO_TEST_CASE(softmax_and_log_softmax) {
     for (std::ptrdiff_t axis : {0, 1}) {
         XGRAD_CHECK_GRAD([axis](const V& v) { return softmax(v[0], axis); }, {x});
         XGRAD_CHECK_GRAD([axis](const V& v) { return log_softmax(v[0], axis); }, {x});
+    }
+    // Lanes along a middle axis (strided), first and second order.
+    const Tensor cube = uniform({2, 3, 4}, 28, -2.0, 2.0);
+    for (std::ptrdiff_t axis : {0, 1, 2}) {
+        XGRAD_CHECK_GRAD([axis](const V& v) { return softmax(v[0], axis); }, {cube});
+        XGRAD_CHECK_GRAD([axis](const V& v) { return log_softmax(v[0], axis); }, {cube});
+        XGRAD_CHECK_GRAD(
+            [axis](const V& v) {
+                const Tensor w = uniform({2, 3, 4}, 29, -1.0, 1.0, false);
+                const Tensor y = softmax(v[0], axis) * w + log_softmax(v[0], axis) * w * w;
+                return grad({sum(y * y)}, {v[0]}, {}, true, true)[0];
+            },
+            {cube});
     }
     // Rows sum to one; huge logits stay finite (shifted by the maximum).
     const Tensor big({{1e4, -1e4, 0.0}}, DType::Float64);

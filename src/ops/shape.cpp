@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <numeric>
 #include <xtensor/xbroadcast.hpp>
-#include <xtensor/xmanipulation.hpp>
 
 #include "ops/common.hpp"
+#include "ops/permuted_copy.hpp"
 #include "xgrad/op_trace.hpp"
 #include "xgrad/ops/reduce.hpp"
 
@@ -88,7 +88,15 @@ Tensor permute(const Tensor& x, const Axes& permutation) {
         inverse[a] = perm.size();
         perm.push_back(a);
     }
-    Tensor y = make_op("permute", apply(x, [&](const auto& a) { return xt::transpose(a, perm); }),
+    Shape shape(perm.size());
+    for (std::size_t j = 0; j < perm.size(); ++j) shape[j] = x.shape()[perm[j]];
+    Tensor y = make_op("permute",
+                       apply(x,
+                             [&](const auto& a) {
+                                 auto out = detail::new_array<element_t<decltype(a)>>(shape);
+                                 detail::permuted_copy(a.data(), x.shape(), perm, out.data());
+                                 return out;
+                             }),
                        {x}, [inverse](const Tensor& g, const Tensor&, const Inputs&) {
                            return Grads{permute(g, Axes(inverse.begin(), inverse.end()))};
                        });

@@ -11,6 +11,7 @@
 /// promote float math to double), `like(g, c)` for a captured double constant, and functions
 /// that exist for Tensors and numbers alike (exp, log, sqrt, tanh, sigmoid, softplus, pow).
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -214,6 +215,11 @@ void with_operand(const xt::xarray<T>& a, const Shape& shape, Fn&& fn) {
         fn(Single<T>{*a.data()});
     } else if (a.shape() == shape) {
         fn(Full<T>{a.data()});
+    } else if (is_trailing(a.shape(), shape)) {  // a row repeated: tiled by copies
+        xt::xarray<T> full = new_array<T>(shape);
+        for (std::size_t r = 0, n = full.size(), m = a.size(); r < n; r += m)
+            std::copy_n(a.data(), m, full.data() + r);
+        fn(Full<T>{full.data()});
     } else {
         const xt::xarray<T> full = xt::broadcast(a, shape);
         fn(Full<T>{full.data()});
