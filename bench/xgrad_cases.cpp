@@ -43,7 +43,7 @@ class XgradSide : public Side {
 public:
     std::string name() const override { return "xgrad"; }
 
-    void set_threads(int threads) override { set_blas_threads(threads); }
+    void set_threads(int threads) override { set_num_threads(threads); }
 
     double mlp_step(const std::vector<std::size_t>& layers, const std::vector<Batch>& batches,
                     const TimingOptions& timing) override {

@@ -9,6 +9,7 @@
 #include "xgrad/blas.hpp"
 #include "xgrad/nn.hpp"
 #include "xgrad/optim.hpp"
+#include "xgrad/parallel.hpp"
 #include "xgrad/random.hpp"
 #include "xgrad/xgrad.hpp"
 
@@ -75,6 +76,36 @@ BOOST_AUTO_TEST_CASE(two_models_in_two_threads_match_the_sequential_runs) {
     b.join();
     BOOST_TEST(parallel_first == first);  // bit for bit
     BOOST_TEST(parallel_second == second);
+}
+
+BOOST_AUTO_TEST_CASE(two_threads_sharing_the_worker_pool) {
+    // Large elementwise passes split across xgrad's workers (no matrix products: OpenBLAS's own
+    // threads stay idle) while two user threads run them at once; one of them finds the pool
+    // taken and runs its chunks itself. Both get what one thread gets.
+    const int previous = get_num_threads();
+    const auto pass = [] {
+        Tensor x = zeros({200000});
+        Generator(3).fill_normal(x.value<float>().data(), x.numel());
+        const Tensor a(0.5, DType::Float32, true);
+        const Tensor loss = sum(tanh(x * a) * x);
+        loss.backward();
+        return std::vector<double>{loss.item(), a.grad().item()};
+    };
+    set_num_threads(1);
+    const std::vector<double> expected = pass();
+    set_num_threads(2);
+    std::vector<std::vector<double>> results(2);
+    std::thread first([&] {
+        for (int i = 0; i < 10; ++i) results[0] = pass();
+    });
+    std::thread second([&] {
+        for (int i = 0; i < 10; ++i) results[1] = pass();
+    });
+    first.join();
+    second.join();
+    set_num_threads(previous);
+    BOOST_TEST(results[0] == expected);
+    BOOST_TEST(results[1] == expected);
 }
 
 BOOST_AUTO_TEST_CASE(no_grad_in_one_thread_does_not_affect_another) {

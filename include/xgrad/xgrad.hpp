@@ -22,5 +22,6 @@
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
 #include "xgrad/ops/sort.hpp"
+#include "xgrad/parallel.hpp"
 #include "xgrad/state_dict.hpp"
 #include "xgrad/tensor.hpp"

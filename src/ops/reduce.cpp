@@ -14,6 +14,7 @@
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/shape.hpp"
 #include "xgrad/ops/sort.hpp"
+#include "xgrad/parallel.hpp"
 
 namespace xgrad {
 using detail::apply;
@@ -69,6 +70,25 @@ T sum_contiguous(const T* in, std::size_t n) {
     return lanes[0] + tail;
 }
 
+/// Σ of n contiguous values as partial sums of fixed blocks added in order: the blocks run in
+/// parallel, and the result is the same for any thread count.
+template <class T>
+T sum_blocks(const T* in, std::size_t n) {
+    constexpr std::size_t kBlock = 65536;
+    if (n <= kBlock) return sum_contiguous(in, n);
+    std::vector<T> partial((n + kBlock - 1) / kBlock);
+    detail::parallel_for(
+        partial.size(),
+        [&](std::size_t first, std::size_t last) {
+            for (std::size_t b = first; b < last; ++b)
+                partial[b] = sum_contiguous(in + b * kBlock, std::min(kBlock, n - b * kBlock));
+        },
+        1, 1);
+    T total = T(0);
+    for (T p : partial) total += p;
+    return total;
+}
+
 /// Σ over `axes` (sorted). Reducing leading axes (a bias gradient: rows summed into one) or every
 /// axis runs as plain loops over contiguous rows, which the compiler vectorises; other patterns
 /// go through xtensor's reducer.
@@ -90,7 +110,7 @@ Array sum_kernel(const Tensor& x, const AxisList& axes, const Shape& out_shape) 
             T* out = r.data();
             const T* in = a.data();
             if (cols == 1) {
-                *out = sum_contiguous(in, rows);
+                *out = sum_blocks(in, rows);
                 return r;
             }
             std::copy_n(in, cols, out);

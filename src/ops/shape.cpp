@@ -9,6 +9,7 @@
 #include "ops/permuted_copy.hpp"
 #include "xgrad/op_trace.hpp"
 #include "xgrad/ops/reduce.hpp"
+#include "xgrad/parallel.hpp"
 
 namespace xgrad {
 using detail::apply;
@@ -120,21 +121,26 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
         throw ShapeError("broadcast_to: cannot broadcast " + shape_str(x.shape()) + " to " +
                          shape_str(shape));
     if (shape == x.shape()) return x;
-    return make_op(
-        "broadcast_to",
-        apply(x,
-              [&](const auto& a) {
-                  using T = element_t<decltype(a)>;
-                  xt::xarray<T> out = detail::new_array<T>(shape);
-                  if (a.size() == 1)
-                      out.fill(*a.data());  // a sum's gradient: much faster than a stepper
-                  else
-                      xt::noalias(out) = xt::broadcast(a, shape);
-                  return out;
-              }),
-        {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
-            return Grads{sum_to(g, in[0].shape())};
-        });
+    return make_op("broadcast_to",
+                   apply(x,
+                         [&](const auto& a) {
+                             using T = element_t<decltype(a)>;
+                             xt::xarray<T> out = detail::new_array<T>(shape);
+                             if (a.size() == 1) {  // a sum's gradient: much faster than a stepper
+                                 const T v = *a.data();
+                                 T* o = out.data();
+                                 detail::parallel_for(out.size(),
+                                                      [&](std::size_t begin, std::size_t end) {
+                                                          std::fill(o + begin, o + end, v);
+                                                      });
+                             } else {
+                                 xt::noalias(out) = xt::broadcast(a, shape);
+                             }
+                             return out;
+                         }),
+                   {x}, [](const Tensor& g, const Tensor&, const Inputs& in) {
+                       return Grads{sum_to(g, in[0].shape())};
+                   });
 }
 
 }  // namespace xgrad

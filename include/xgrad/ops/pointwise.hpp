@@ -12,11 +12,13 @@
 /// that exist for Tensors and numbers alike (exp, log, sqrt, tanh, sigmoid, softplus, pow).
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <xtensor/xadapt.hpp>
 #include <xtensor/xarray.hpp>
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xnoalias.hpp>
@@ -26,6 +28,7 @@
 #include "xgrad/grad_mode.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/parallel.hpp"
 
 namespace xgrad {
 
@@ -116,14 +119,23 @@ struct IsVectorisable<Vectorisable<F>> : std::true_type {};
 template <class T, class F>
 xt::xarray<T> map_array(const xt::xarray<T>& a, const F& f) {
     xt::xarray<T> out = new_array<T>(a.shape());
+    const T* in = a.data();
+    T* o = out.data();
     if constexpr (IsVectorisable<F>::value) {
         if (a.size() > kSmallArray) {
-            xt::noalias(out) = f.f(a);
+            parallel_for(a.size(), [&](std::size_t begin, std::size_t end) {
+                const std::array<std::size_t, 1> part{end - begin};
+                auto out_part = xt::adapt(o + begin, end - begin, xt::no_ownership(), part);
+                xt::noalias(out_part) =
+                    f.f(xt::adapt(in + begin, end - begin, xt::no_ownership(), part));
+            });
             return out;
         }
-        for (std::size_t i = 0, n = a.size(); i < n; ++i) out.data()[i] = f.f(a.data()[i]);
+        for (std::size_t i = 0, n = a.size(); i < n; ++i) o[i] = f.f(in[i]);
     } else {
-        for (std::size_t i = 0, n = a.size(); i < n; ++i) out.data()[i] = f(a.data()[i]);
+        parallel_for(a.size(), [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) o[i] = f(in[i]);
+        });
     }
     return out;
 }
@@ -160,13 +172,19 @@ void binary_into(xt::xarray<T>& out, const xt::xarray<T>& a, const xt::xarray<T>
     const T* pa = a.data();
     const T* pb = b.data();
     if (a.size() == n && b.size() == n && a.shape() == b.shape()) {
-        for (std::size_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+        parallel_for(n, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) o[i] = f(pa[i], pb[i]);
+        });
     } else if (b.size() == 1 && a.size() == n) {
         const T s = *pb;
-        for (std::size_t i = 0; i < n; ++i) o[i] = f(pa[i], s);
+        parallel_for(n, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) o[i] = f(pa[i], s);
+        });
     } else if (a.size() == 1 && b.size() == n) {
         const T s = *pa;
-        for (std::size_t i = 0; i < n; ++i) o[i] = f(s, pb[i]);
+        parallel_for(n, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) o[i] = f(s, pb[i]);
+        });
     } else if (a.size() == n && b.size() > 0 && is_trailing(b.shape(), a.shape())) {
         const std::size_t m = b.size();
         for (std::size_t r = 0; r < n; r += m)
@@ -230,7 +248,9 @@ void with_operand(const xt::xarray<T>& a, const Shape& shape, Fn&& fn) {
 template <class T, class Rule, class... Operands>
 void gradient_loop(T* out, std::size_t n, const T* g, const T* y, const Rule& rule,
                    Operands... operands) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = rule(g[i], operands[i]..., y[i]);
+    parallel_for(n, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) out[i] = rule(g[i], operands[i]..., y[i]);
+    });
 }
 
 /// `rule` applied to the gradient `g` (output-shaped) and the op's inputs and value: an array of

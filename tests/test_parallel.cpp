@@ -1,0 +1,61 @@
+// xgrad's worker threads: large elementwise passes, their gradients and sums split across
+// threads give bit for bit what one thread gives, and the thread setting is checked.
+#include <boost/test/unit_test.hpp>
+#include <vector>
+
+#include "helpers.hpp"
+#include "xgrad/parallel.hpp"
+#include "xgrad/xgrad.hpp"
+
+using namespace xgrad;
+
+namespace {
+
+/// Restores the thread count a test changed.
+struct KeepThreads {
+    int previous = get_num_threads();
+    ~KeepThreads() { set_num_threads(previous); }
+};
+
+/// Values and gradients of a graph whose every op runs over more elements than one thread takes
+/// (the odd size leaves chunks that are not multiples of a SIMD width).
+std::vector<std::vector<double>> run(int threads, DType dtype) {
+    set_num_threads(threads);
+    const std::size_t n = 300001;
+    Tensor x = testing::uniform({n}, 5, -2.0, 2.0, false).to(dtype);
+    x.requires_grad_();
+    const Tensor a(0.7, dtype, true), b(-0.2, dtype, true);
+    const Tensor y = tanh(x * a + b) * exp(-x * x) + sigmoid(x) / (1.0 + x * x);
+    const Tensor total = sum(y);
+    total.backward();
+    const Tensor s = softmax(reshape(y, {1, n}), 1);
+    return {y.to_vector(),        total.to_vector(),    x.grad().to_vector(),
+            a.grad().to_vector(), b.grad().to_vector(), s.to_vector()};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(parallel)
+
+BOOST_AUTO_TEST_CASE(results_do_not_depend_on_the_thread_count) {
+    const KeepThreads keep;
+    for (DType dtype : {DType::Float32, DType::Float64}) {
+        const auto one = run(1, dtype);
+        for (int threads : {2, 3, 4}) {
+            const auto many = run(threads, dtype);
+            for (std::size_t i = 0; i < one.size(); ++i)
+                BOOST_TEST((many[i] == one[i]),
+                           "output " << i << " with " << threads << " threads");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(thread_setting) {
+    const KeepThreads keep;
+    set_num_threads(3);
+    BOOST_TEST(get_num_threads() == 3);
+    XGRAD_CHECK_THROWS(set_num_threads(0), ValueError, "at least 1 thread");
+    BOOST_TEST(get_num_threads() == 3);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
