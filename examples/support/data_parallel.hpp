@@ -8,7 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <vector>
-#include <xgrad/blas.hpp>
+#include <xgrad/parallel.hpp>
 #include <xgrad/data.hpp>
 #include <xgrad/nn.hpp>
 #if XGRAD_HAS_MPI
@@ -33,9 +33,9 @@ public:
         mpi_.emplace();
         rank_ = mpi_->rank();
         size_ = mpi_->world_size();
-        // The ranks share the machine's cores: one BLAS thread each unless the user says otherwise
+        // The ranks share the machine's cores: one thread each unless the user says otherwise
         // (mpirun -x OPENBLAS_NUM_THREADS=k).
-        if (!std::getenv("OPENBLAS_NUM_THREADS")) xgrad::set_blas_threads(1);
+        if (!std::getenv("OPENBLAS_NUM_THREADS")) xgrad::set_num_threads(1);
 #else
         throw std::runtime_error(
             "data-parallel training (--distributed, or started by mpirun) needs xgrad built with "
