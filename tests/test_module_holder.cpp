@@ -65,6 +65,7 @@ struct OldNet : nn::Module {
 struct Siamese : nn::Module {
     nn::ModuleHolder<nn::Linear> encoder =
         register_module("encoder", nn::Linear(2, 1, false, DType::Float64));
+    using Module::forward;  // the one-tensor forward stays visible: no -Woverloaded-virtual
     std::pair<Tensor, Tensor> forward(const Tensor& a, const Tensor& b) {
         return {encoder(a), encoder(b)};
     }

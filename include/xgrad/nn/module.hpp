@@ -56,11 +56,11 @@ using BackwardHook =
 ///         Tensor forward(const Tensor& x) override { return fc2(relu(fc1(x))); }
 ///     };
 ///
-/// A forward() of several inputs or outputs is an overload of the subclass's own, called through
-/// a holder: `std::pair<Tensor, Tensor> forward(const Tensor& a, const Tensor& b)`, then
-/// `net(a, b)` on a `ModuleHolder<Siamese> net`. Hooks are defined over one input and one output
-/// (torch's single-tensor case): they run on the one-Tensor call, and a call with other arguments
-/// on a module that has hooks raises a ValueError instead of skipping them (ModuleHolder).
+/// Several inputs or outputs: the subclass adds `using Module::forward;` (for clang's
+/// -Woverloaded-virtual) and its own `std::pair<Tensor, Tensor> forward(const Tensor& a, const
+/// Tensor& b)`, called `net(a, b)` on a `ModuleHolder<Siamese> net`. Hooks see one input and one
+/// output (torch's single-tensor case): they run on the one-Tensor call, and a call with other
+/// arguments on a module that has hooks raises a ValueError instead of skipping them.
 ///
 /// Modules are not copyable (a copy would silently share or split the parameters) but are
 /// movable, so that register_module() and Sequential take `nn::Linear(784, 128)` by value: the
