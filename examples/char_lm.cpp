@@ -83,38 +83,37 @@ public:
     CharModel(const std::string& kind, std::size_t width) : transformer_(kind == "transformer") {
         if (kind != "lstm" && !transformer_)
             throw ValueError("--model must be lstm or transformer, got " + kind);
-        embed_ = register_module("embed", std::make_shared<nn::Embedding>(kVocabulary, width));
+        embed_ = register_module("embed", nn::Embedding(kVocabulary, width));
         if (transformer_) {
             for (const char* name : {"block0", "block1"})
-                blocks_.push_back(register_module(
-                    name, std::make_shared<nn::TransformerEncoderLayer>(
-                              width, 4, 2 * width, 0.1, nullptr, 1e-5, true, true)));
-            norm_ = register_module("norm", std::make_shared<nn::LayerNorm>(Shape{width}));
+                blocks_.push_back(
+                    register_module(name, nn::TransformerEncoderLayer(width, 4, 2 * width, 0.1,
+                                                                      nullptr, 1e-5, true, true)));
+            norm_ = register_module("norm", nn::LayerNorm(Shape{width}));
         } else {
-            lstm_ =
-                register_module("lstm", std::make_shared<nn::LSTM>(width, width, 2, true, true));
+            lstm_ = register_module("lstm", nn::LSTM(width, width, 2, true, true));
         }
-        head_ = register_module("head", std::make_shared<nn::Linear>(width, kVocabulary));
+        head_ = register_module("head", nn::Linear(width, kVocabulary));
     }
 
     /// Tokens (N, L) to next-token logits (N, L, 27); position t sees tokens 0..t only.
     Tensor forward(const Tensor& tokens) override {
-        Tensor x = (*embed_)(tokens);
-        if (!transformer_) return (*head_)((*lstm_)(x));
+        Tensor x = embed_(tokens);
+        if (!transformer_) return head_(lstm_(x));
         const std::size_t length = tokens.shape()[1], width = x.shape()[2];
         x = x + nn::sinusoidal_positions(length, width);
         const Tensor mask = causal_mask(length);
-        for (const auto& block : blocks_) x = block->forward(x, mask);
-        return (*head_)((*norm_)(x));
+        for (const auto& block : blocks_) x = block(x, mask);
+        return head_(norm_(x));
     }
 
 private:
     bool transformer_;
-    std::shared_ptr<nn::Embedding> embed_;
-    std::shared_ptr<nn::LSTM> lstm_;
-    std::vector<std::shared_ptr<nn::TransformerEncoderLayer>> blocks_;
-    std::shared_ptr<nn::LayerNorm> norm_;
-    std::shared_ptr<nn::Linear> head_;
+    nn::ModuleHolder<nn::Embedding> embed_;
+    nn::ModuleHolder<nn::LSTM> lstm_;  // empty for the transformer
+    std::vector<nn::ModuleHolder<nn::TransformerEncoderLayer>> blocks_;
+    nn::ModuleHolder<nn::LayerNorm> norm_;
+    nn::ModuleHolder<nn::Linear> head_;
 };
 
 /// Mean cross-entropy of the model's predictions of every target, in nats per character.

@@ -33,21 +33,19 @@
 using namespace xgrad;
 
 /// The network chosen by --model: "mlp" takes flat images, "cnn" images (n, 1, 28, 28).
-std::shared_ptr<nn::Sequential> make_model(const std::string& name) {
+/// (Arguments in parentheses are constructed in an order C++ leaves to the compiler, GCC's being
+/// last to first, and the weights are drawn in that order; braces, nn::Sequential{...}, would
+/// construct them first to last and so draw other initial weights from the same seed.)
+nn::Sequential make_model(const std::string& name) {
     if (name == "cnn")
-        return std::make_shared<nn::Sequential>(
-            std::make_shared<nn::Conv2d>(1, 32, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(32),
-            std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-            std::make_shared<nn::Conv2d>(32, 64, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(64),
-            std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-            std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(64 * 7 * 7, 128),
-            std::make_shared<nn::ReLU>(), std::make_shared<nn::Dropout>(0.25),
-            std::make_shared<nn::Linear>(128, 10));
+        return nn::Sequential(nn::Conv2d(1, 32, 3, 1, 1), nn::BatchNorm2d(32), nn::ReLU(),
+                              nn::MaxPool2d(2), nn::Conv2d(32, 64, 3, 1, 1), nn::BatchNorm2d(64),
+                              nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(),
+                              nn::Linear(64 * 7 * 7, 128), nn::ReLU(), nn::Dropout(0.25),
+                              nn::Linear(128, 10));
     if (name != "mlp") throw ValueError("--model must be mlp or cnn, got " + name);
-    return std::make_shared<nn::Sequential>(
-        std::make_shared<nn::Linear>(784, 256), std::make_shared<nn::ReLU>(),
-        std::make_shared<nn::Linear>(256, 128), std::make_shared<nn::ReLU>(),
-        std::make_shared<nn::Linear>(128, 10));
+    return nn::Sequential(nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 128), nn::ReLU(),
+                          nn::Linear(128, 10));
 }
 
 /// A batch of images (n, 28, 28) as the model takes it: (n, 784) for the MLP, (n, 1, 28, 28)
@@ -123,8 +121,7 @@ int main(int argc, char** argv) {
     if (test_examples) test = data::Subset::first(test, test_examples);
 
     manual_seed(seed);
-    const std::shared_ptr<nn::Sequential> network = make_model(model_name);
-    nn::Sequential& model = *network;
+    nn::Sequential model = make_model(model_name);
     const bool cnn = model_name == "cnn";
     auto optimizer = examples::make_optimizer(rule, model.parameters(), lr);
     optim::CosineAnnealingLR schedule(*optimizer, static_cast<int>(epochs));

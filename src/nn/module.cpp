@@ -10,6 +10,41 @@
 
 namespace xgrad::nn {
 
+Module::Module(Module&& other) noexcept
+    : forward_pre_hooks_(std::move(other.forward_pre_hooks_)),
+      forward_hooks_(std::move(other.forward_hooks_)),
+      backward_hooks_(std::move(other.backward_hooks_)),
+      parameters_(std::move(other.parameters_)),
+      buffers_(std::move(other.buffers_)),
+      children_(std::move(other.children_)),
+      training_(other.training_),
+      moved_from_(other.moved_from_) {
+    other.parameters_.clear();
+    other.buffers_.clear();
+    other.children_.clear();
+    other.moved_from_ = true;
+}
+
+Tensor Module::forward(const Tensor&) {
+    throw ValueError(describe() +
+                     " was called with one tensor, but its forward() takes a different number of "
+                     "inputs: call it with its own arguments (net(a, b) on an nn::ModuleHolder)");
+}
+
+namespace {
+[[noreturn]] void throw_moved_from(const Module& module, const std::string& what) {
+    throw ValueError(what + ": " + module.describe() +
+                     " was moved from; its parameters and submodules belong to the module it was "
+                     "moved into");
+}
+}  // namespace
+
+bool Module::has_hooks() const {
+    return (forward_pre_hooks_ && !forward_pre_hooks_->empty()) ||
+           (forward_hooks_ && !forward_hooks_->empty()) ||
+           (backward_hooks_ && !backward_hooks_->empty());
+}
+
 void Module::check_name(const std::string& name, const char* what) const {
     const std::string where = std::string("Module::register_") + what + ": ";
     if (name.empty()) throw ValueError(where + "the name is empty");
@@ -66,8 +101,10 @@ void Module::collect(const std::string& prefix, bool recurse, bool parameters,
     for (const auto& [name, tensor] : parameters ? parameters_ : buffers_)
         out.emplace_back(prefix + name, tensor);
     if (!recurse) return;
-    for (const auto& [name, child] : children_)
+    for (const auto& [name, child] : children_) {
+        if (child->moved_from_) throw_moved_from(*child, "submodule '" + prefix + name + "'");
         child->collect(prefix + name + ".", true, parameters, out);
+    }
 }
 
 namespace {
@@ -129,9 +166,10 @@ void Module::zero_grad() {
 
 namespace {
 template <class Hook>
-HookHandle add_hook(std::shared_ptr<detail::HookList<Hook>>& list, Hook hook, const char* what) {
+HookHandle add_hook(std::shared_ptr<xgrad::detail::HookList<Hook>>& list, Hook hook,
+                    const char* what) {
     if (!hook) throw ValueError(std::string("Module::") + what + ": the hook is empty");
-    if (!list) list = std::make_shared<detail::HookList<Hook>>();
+    if (!list) list = std::make_shared<xgrad::detail::HookList<Hook>>();
     const std::size_t id = list->add(std::move(hook));
     return HookHandle(list, id);
 }
@@ -146,7 +184,7 @@ Tensor hook_point(const Tensor& x) {
 
 /// Runs a module's full backward hooks, if the module is still there; the replaced grad_input, or
 /// an undefined Tensor when no hook replaced it.
-Tensor run_backward_hooks(const std::weak_ptr<detail::HookList<BackwardHook>>& hooks,
+Tensor run_backward_hooks(const std::weak_ptr<xgrad::detail::HookList<BackwardHook>>& hooks,
                           Module& module, const Tensor& grad_input, const Tensor& grad_output) {
     // The list lives exactly as long as the module: once it is gone, so is the module.
     const auto list = hooks.lock();
@@ -176,6 +214,7 @@ HookHandle Module::register_full_backward_hook(BackwardHook hook) {
 }
 
 Tensor Module::call_with_hooks(const Tensor& input) {
+    if (moved_from_) throw_moved_from(*this, "Module::operator()");
     Tensor x = input;
     if (forward_pre_hooks_)
         for (const ForwardPreHook& hook : forward_pre_hooks_->snapshot())
@@ -191,7 +230,7 @@ Tensor Module::call_with_hooks(const Tensor& input) {
         Tensor grad_output;
     };
     std::shared_ptr<Pending> pending;
-    const std::weak_ptr<detail::HookList<BackwardHook>> hooks = backward_hooks_;
+    const std::weak_ptr<xgrad::detail::HookList<BackwardHook>> hooks = backward_hooks_;
     if (input_hooked) {
         pending = std::make_shared<Pending>();
         x = hook_point(x);

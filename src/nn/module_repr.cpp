@@ -9,17 +9,21 @@
 #include <typeinfo>
 #include <vector>
 
+#include "nn/repr.hpp"
 #include "xgrad/nn/module.hpp"
 
 namespace xgrad::nn {
 
-std::string Module::describe() const {
-    // The dynamic type's name without its namespaces, as Python's type(self).__name__.
-    const char* mangled = typeid(*this).name();
+std::string detail::type_name(const std::type_info& type) {
     int status = 0;
     const std::unique_ptr<char, void (*)(void*)> demangled(
-        abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
-    std::string name = status == 0 ? demangled.get() : mangled;
+        abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+    return status == 0 ? demangled.get() : type.name();
+}
+
+std::string Module::describe() const {
+    // The dynamic type's name without its namespaces, as Python's type(self).__name__.
+    std::string name = detail::type_name(typeid(*this));
     if (name.find('<') == std::string::npos) {
         const auto colons = name.rfind("::");
         if (colons != std::string::npos) name = name.substr(colons + 2);

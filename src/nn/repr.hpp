@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <system_error>
+#include <typeinfo>
 
 namespace xgrad::nn::detail {
 
@@ -41,6 +42,9 @@ inline std::string int_or_number_str(double value) {
         return std::to_string(static_cast<long long>(value));
     return number_str(value);
 }
+
+/// The demangled name of a C++ type ("xgrad::nn::Linear"), for messages (module_repr.cpp).
+std::string type_name(const std::type_info& type);
 
 inline const char* bool_str(bool value) { return value ? "True" : "False"; }
 

@@ -25,8 +25,12 @@ public:
     /// The same with the indices held as a tensor of whole numbers (ValueError otherwise).
     Tensor forward(const Tensor& indices) override;
     using Module::operator();
-    /// Runs forward(indices).
-    Tensor operator()(const IndexArray& indices) { return forward(indices); }
+    /// Runs forward(indices); a ValueError if the layer has hooks (they take a Tensor input, and
+    /// would be skipped).
+    Tensor operator()(const IndexArray& indices) {
+        if (has_hooks()) detail::throw_hooks_skipped(*this, 1);
+        return forward(indices);
+    }
     std::string describe() const override;
     const Tensor& weight() const { return weight_; }
 

@@ -3,7 +3,8 @@
 /// nn::Module: the base of every layer and model. A module owns named parameters (leaf tensors
 /// the optimizer updates), named buffers (state that is saved but not trained) and named
 /// submodules; it lists them recursively under dotted names ("fc1.weight"), switches between
-/// training and evaluation mode, and saves and restores its state as a StateDict.
+/// training and evaluation mode, and saves and restores its state as a StateDict. Submodules are
+/// held by nn::ModuleHolder (module_holder.hpp), a std::shared_ptr that calls like the module.
 
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "xgrad/hooks.hpp"
+#include "xgrad/nn/module_holder.hpp"
 #include "xgrad/state_dict.hpp"
 #include "xgrad/tensor.hpp"
 
@@ -44,35 +46,54 @@ using ForwardHook =
 using BackwardHook =
     std::function<Tensor(Module& module, const Tensor& grad_input, const Tensor& grad_output)>;
 
-/// Base class of layers and models. Subclasses register their tensors and submodules in their
-/// constructor and implement forward(); calling the module runs forward().
+/// Base class of layers and models. Subclasses register their tensors and submodules (in their
+/// constructor or in default member initializers, which run in declaration order) and implement
+/// forward(); calling the module runs forward().
 ///
 ///     struct Net : nn::Module {
-///         std::shared_ptr<nn::Linear> fc1, fc2;
-///         Net() {
-///             fc1 = register_module("fc1", std::make_shared<nn::Linear>(784, 128));
-///             fc2 = register_module("fc2", std::make_shared<nn::Linear>(128, 10));
-///         }
-///         Tensor forward(const Tensor& x) override { return (*fc2)(relu((*fc1)(x))); }
+///         nn::ModuleHolder<nn::Linear> fc1 = register_module("fc1", nn::Linear(784, 128));
+///         nn::ModuleHolder<nn::Linear> fc2 = register_module("fc2", nn::Linear(128, 10));
+///         Tensor forward(const Tensor& x) override { return fc2(relu(fc1(x))); }
 ///     };
 ///
-/// Modules are shared through std::shared_ptr and are not copyable (a copy would silently share
-/// or split the parameters).
+/// Several inputs or outputs: the subclass adds `using Module::forward;` (for clang's
+/// -Woverloaded-virtual) and its own `std::pair<Tensor, Tensor> forward(const Tensor& a, const
+/// Tensor& b)`, called `net(a, b)` on a `ModuleHolder<Siamese> net`. Hooks see one input and one
+/// output (torch's single-tensor case): they run on the one-Tensor call, and a call with other
+/// arguments on a module that has hooks raises a ValueError instead of skipping them.
+///
+/// Modules are not copyable (a copy would silently share or split the parameters) but are
+/// movable, so that register_module() and Sequential take `nn::Linear(784, 128)` by value: the
+/// move carries the parameters, buffers, submodules and hooks (HookHandles still remove them).
+/// The moved-from module is a husk: calling it, or listing the parameters of a parent that still
+/// holds it, raises a ValueError naming it. Move a module before anything shares it, not after;
+/// a module moved between a forward call with full backward hooks and its backward passes the
+/// husk to those hooks. Move assignment is deleted: assigning over a module that a parent or an
+/// optimizer already holds would change its tensors behind their backs.
 class Module {
 public:
     Module() = default;
     virtual ~Module() = default;
     Module(const Module&) = delete;
     Module& operator=(const Module&) = delete;
+    /// Takes over `other`'s parameters, buffers, submodules, hooks and mode; `other` is left a
+    /// husk that refuses to be called.
+    Module(Module&& other) noexcept;
+    Module& operator=(Module&&) = delete;
 
-    /// The computation of the module.
-    virtual Tensor forward(const Tensor& input) = 0;
+    /// The computation of a module of one input and one output. The default raises a ValueError
+    /// naming the module: one whose forward takes other inputs (several tensors, indices) defines
+    /// its own overload instead and is called through a ModuleHolder.
+    virtual Tensor forward(const Tensor& input);
     /// Runs forward(), with the module's hooks around it when it has any. Every call of a module
     /// (a Sequential's too) passes through here, so this is the one place hooks run.
     Tensor operator()(const Tensor& input) {
-        if (!forward_pre_hooks_ && !forward_hooks_ && !backward_hooks_) return forward(input);
+        if (!forward_pre_hooks_ && !forward_hooks_ && !backward_hooks_ && !moved_from_)
+            return forward(input);
         return call_with_hooks(input);
     }
+    /// Whether any forward-pre, forward or full backward hook is registered (and not removed).
+    bool has_hooks() const;
 
     /// Registers a hook run by operator() before forward(), as PyTorch's
     /// register_forward_pre_hook: it receives the input and may return a replacement (or an
@@ -141,10 +162,18 @@ public:
     Tensor register_buffer(const std::string& name, Tensor tensor);
     /// Registers `module` as a submodule called `name`; its parameters appear as "name.<...>".
     /// Same naming rules; also a ValueError if the module is null or would contain itself.
+    /// Returns it as a holder (which converts to std::shared_ptr<M>, so older code that keeps a
+    /// shared_ptr compiles unchanged).
     template <class M>
-    std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+    ModuleHolder<M> register_module(const std::string& name, std::shared_ptr<M> module) {
         add_child(name, module);
         return module;
+    }
+    /// Registers a module given by value, `register_module("fc1", nn::Linear(784, 128))`: it is
+    /// moved into a new shared_ptr, which the returned holder shares.
+    template <class M, std::enable_if_t<std::is_base_of_v<Module, std::decay_t<M>>, int> = 0>
+    ModuleHolder<std::decay_t<M>> register_module(const std::string& name, M&& module) {
+        return register_module(name, detail::share_module(std::forward<M>(module)));
     }
 
     /// Parameters of this module and (with recurse) of its submodules, each tensor once even if
@@ -194,14 +223,16 @@ private:
 
     // Null until a hook of the kind is registered: a module without hooks is called directly.
     // Shared so that a HookHandle can outlive the module (it holds the list weakly).
-    std::shared_ptr<detail::HookList<ForwardPreHook>> forward_pre_hooks_;
-    std::shared_ptr<detail::HookList<ForwardHook>> forward_hooks_;
-    std::shared_ptr<detail::HookList<BackwardHook>> backward_hooks_;
+    std::shared_ptr<xgrad::detail::HookList<ForwardPreHook>> forward_pre_hooks_;
+    std::shared_ptr<xgrad::detail::HookList<ForwardHook>> forward_hooks_;
+    std::shared_ptr<xgrad::detail::HookList<BackwardHook>> backward_hooks_;
 
     NamedTensors parameters_;
     NamedTensors buffers_;
     std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
     bool training_ = true;
+    // Set on the source of a move: its tensors and submodules went to the new module.
+    bool moved_from_ = false;
 };
 
 /// Prints the module tree as PyTorch's repr does, one submodule per line, indented by depth:
