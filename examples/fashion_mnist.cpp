@@ -32,20 +32,26 @@
 
 using namespace xgrad;
 
-/// The network chosen by --model: "mlp" takes flat images, "cnn" images (n, 1, 28, 28).
-/// (Arguments in parentheses are constructed in an order C++ leaves to the compiler, GCC's being
-/// last to first, and the weights are drawn in that order; braces, nn::Sequential{...}, would
-/// construct them first to last and so draw other initial weights from the same seed.)
+/// The network chosen by --model: "mlp" takes flat images, "cnn" images (n, 1, 28, 28). (Braces
+/// construct the layers first to last, so every compiler draws the same initial weights.)
 nn::Sequential make_model(const std::string& name) {
     if (name == "cnn")
-        return nn::Sequential(nn::Conv2d(1, 32, 3, 1, 1), nn::BatchNorm2d(32), nn::ReLU(),
-                              nn::MaxPool2d(2), nn::Conv2d(32, 64, 3, 1, 1), nn::BatchNorm2d(64),
-                              nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(),
-                              nn::Linear(64 * 7 * 7, 128), nn::ReLU(), nn::Dropout(0.25),
-                              nn::Linear(128, 10));
+        return nn::Sequential{nn::Conv2d(1, 32, 3, 1, 1),
+                              nn::BatchNorm2d(32),
+                              nn::ReLU(),
+                              nn::MaxPool2d(2),
+                              nn::Conv2d(32, 64, 3, 1, 1),
+                              nn::BatchNorm2d(64),
+                              nn::ReLU(),
+                              nn::MaxPool2d(2),
+                              nn::Flatten(),
+                              nn::Linear(64 * 7 * 7, 128),
+                              nn::ReLU(),
+                              nn::Dropout(0.25),
+                              nn::Linear(128, 10)};
     if (name != "mlp") throw ValueError("--model must be mlp or cnn, got " + name);
-    return nn::Sequential(nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 128), nn::ReLU(),
-                          nn::Linear(128, 10));
+    return nn::Sequential{nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 128), nn::ReLU(),
+                          nn::Linear(128, 10)};
 }
 
 /// A batch of images (n, 28, 28) as the model takes it: (n, 784) for the MLP, (n, 1, 28, 28)
