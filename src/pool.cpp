@@ -1,6 +1,8 @@
 #include "pool.hpp"
 
+#include <cstdint>
 #include <iterator>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -46,6 +48,8 @@ struct ArrayPool {
 struct Pools {
     ArrayPool<float> f;
     ArrayPool<double> d;
+    /// Index maps (max pooling's argmax, embedding's rows, ...), any size, at most kPerSize.
+    std::vector<std::vector<std::int64_t>> index_maps;
     ~Pools();
     template <class T>
     ArrayPool<T>& of() {
@@ -124,6 +128,33 @@ void recycle(Array& value) noexcept {
         std::visit([](auto& a) { give(a); }, value);
     } catch (...) {  // no room for the bookkeeping: the buffer is simply freed
     }
+}
+
+std::shared_ptr<std::vector<std::int64_t>> new_index_map(std::size_t size) {
+    auto map = std::make_unique<std::vector<std::int64_t>>();
+    if (pools_alive()) {
+        auto& kept = pools().index_maps;
+        for (auto& v : kept)
+            if (v.size() == size) {
+                *map = std::move(v);
+                v = std::move(kept.back());
+                kept.pop_back();
+                break;
+            }
+    }
+    if (map->size() != size) map->resize(size);
+    return std::shared_ptr<std::vector<std::int64_t>>(
+        map.release(), [](std::vector<std::int64_t>* dying) {
+            std::unique_ptr<std::vector<std::int64_t>> owned(dying);
+            if (dying->empty() || dying->size() * sizeof(std::int64_t) > kMaxBytes ||
+                !pools_alive())
+                return;
+            try {
+                auto& kept = pools().index_maps;
+                if (kept.size() < kPerSize) kept.push_back(std::move(*dying));
+            } catch (...) {  // no room for the bookkeeping: the buffer is simply freed
+            }
+        });
 }
 
 }  // namespace xgrad::detail

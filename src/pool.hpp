@@ -7,9 +7,11 @@
 // page fault per 4 KB to touch them again. Reusing same-size blocks makes all of it a pop.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <type_traits>
+#include <vector>
 #include <xtensor/xarray.hpp>
 #include <xtensor/xnoalias.hpp>
 
@@ -18,6 +20,10 @@
 namespace xgrad::detail {
 
 using xgrad::new_array;
+
+/// A vector of `size` index entries with unspecified contents, for an op's index map; when the
+/// last holder lets go its buffer goes back to the pool of the thread that lets go.
+std::shared_ptr<std::vector<std::int64_t>> new_index_map(std::size_t size);
 
 /// Keeps the buffer of a dying tensor's value for new_array (when the pool has room); leaves
 /// `value` empty either way.

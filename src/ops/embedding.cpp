@@ -20,8 +20,8 @@ Tensor embedding(const IndexArray& indices, const Tensor& weight,
                              " is outside a table of " + std::to_string(rows) + " rows");
         if (*padding_idx < 0) *padding_idx += rows;
     }
-    auto map = std::make_shared<std::vector<std::int64_t>>(indices.size() * dim);
-    auto grad_map = padding_idx ? std::make_shared<std::vector<std::int64_t>>(map->size()) : map;
+    auto map = detail::new_index_map(indices.size() * dim);
+    auto grad_map = padding_idx ? detail::new_index_map(map->size()) : map;
     for (std::size_t i = 0; i < indices.size(); ++i) {
         const std::int64_t row = indices.data()[i];
         if (row < 0 || row >= rows)

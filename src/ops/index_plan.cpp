@@ -173,7 +173,7 @@ std::size_t consumed_axes(const std::vector<TensorIndex>& items) {
 
 /// The map of the levels, row-major: base + the sum of every level's offset.
 IndexMap fill(std::int64_t base, const std::vector<Level>& levels, std::size_t total) {
-    auto map = std::make_shared<std::vector<std::int64_t>>(total);
+    auto map = new_index_map(total);
     if (total == 0) return map;
     if (levels.empty()) {
         (*map)[0] = base;

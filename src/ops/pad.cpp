@@ -90,7 +90,7 @@ Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, PadMode mode,
                                         static_cast<std::int64_t>(x.shape()[a]), mode));
     std::size_t total = 1;
     for (std::size_t s : out_shape) total *= s;
-    auto map = std::make_shared<std::vector<std::int64_t>>(total);
+    auto map = detail::new_index_map(total);
     std::vector<std::size_t> index(rank, 0);
     for (std::size_t i = 0; i < total; ++i) {
         std::int64_t flat = 0;

@@ -201,8 +201,7 @@ Tensor window_max(const char* name, const Tensor& x, const Windows& windows) {
     const Shape out_shape = pooled_shape(x.shape(), windows);
     const std::size_t area = windows.height * windows.width;
     const std::size_t planes = area == 0 ? 0 : x.numel() / area;
-    auto map =
-        std::make_shared<std::vector<std::int64_t>>(planes * windows.out_h() * windows.out_w());
+    auto map = detail::new_index_map(planes * windows.out_h() * windows.out_w());
     const std::size_t stride_h = regular_stride(windows.taps_h);
     const std::size_t stride_w = regular_stride(windows.taps_w);
     const bool two_by_two = windows.taps_h[0].count == 2 && windows.taps_w[0].count == 2;

@@ -41,7 +41,7 @@ Picked pick_along(const Tensor& x, std::size_t axis, std::size_t k, const Shape&
     const Shape& shape = x.shape();
     const std::size_t outer = detail::product(shape, 0, axis), n = shape[axis],
                       inner = detail::product(shape, axis + 1, shape.size());
-    auto map = std::make_shared<std::vector<std::int64_t>>(outer * k * inner);
+    auto map = detail::new_index_map(outer * k * inner);
     Array indices = std::visit(
         [&](const auto& a) -> Array {
             using T = element_t<decltype(a)>;
