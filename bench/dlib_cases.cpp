@@ -17,23 +17,11 @@ namespace {
 using Net = dlib::loss_multiclass_log<
     dlib::fc<10, dlib::relu<dlib::fc<128, dlib::input<dlib::matrix<float>>>>>>;
 
-/// A batch as dlib's input: a (rows, 784) float tensor and the labels as unsigned long.
+/// A batch as dlib's input: its samples as a tensor and the labels as unsigned long.
 struct DlibBatch {
     dlib::resizable_tensor x;
     std::vector<unsigned long> labels;
 };
-
-std::vector<DlibBatch> to_dlib(const std::vector<Batch>& batches) {
-    std::vector<DlibBatch> out(batches.size());
-    for (std::size_t i = 0; i < batches.size(); ++i) {
-        const Batch& b = batches[i];
-        out[i].x.set_size(static_cast<long long>(b.size),
-                          static_cast<long long>(b.x.size() / b.size));
-        std::copy(b.x.begin(), b.x.end(), out[i].x.host());
-        out[i].labels.assign(b.labels.begin(), b.labels.end());
-    }
-    return out;
-}
 
 /// Copies one layer of `init` (libtorch's (out, in) layout) into an fc layer, whose parameters
 /// are W (in, out) row-major followed by the bias row.
@@ -52,14 +40,28 @@ void set_fc(Fc& fc, const std::vector<float>& weight, const std::vector<float>& 
 struct DlibMlp {
     Net net;
     std::vector<dlib::sgd> solvers{Net::num_computational_layers, dlib::sgd(0.0f, 0.9f)};
+    std::vector<DlibBatch> data;
 
-    DlibMlp(const MlpInit& init, const DlibBatch& first) {
-        net.forward(first.x);
+    /// Converts `batches` with the net's input layer (it records how the samples map to tensor
+    /// rows), sets the layers up on the first and copies `init` into them.
+    DlibMlp(const MlpInit& init, const std::vector<Batch>& batches) {
+        for (const Batch& b : batches) {
+            const long features = static_cast<long>(b.x.size() / b.size);
+            std::vector<dlib::matrix<float>> samples(b.size);
+            for (std::size_t r = 0; r < b.size; ++r)
+                samples[r] = dlib::mat(b.x.data() + r * features, features, 1);
+            DlibBatch converted;
+            net.to_tensor(samples.begin(), samples.end(), converted.x);
+            converted.labels.assign(b.labels.begin(), b.labels.end());
+            data.push_back(std::move(converted));
+        }
+        net.forward(data.front().x);
         set_fc(dlib::layer<3>(net).layer_details(), init.weight[0], init.bias[0]);
         set_fc(dlib::layer<1>(net).layer_details(), init.weight[1], init.bias[1]);
     }
-    /// One step; returns the batch's loss before the update.
-    double step(const DlibBatch& b) {
+    /// One step on batch `i`; returns its loss before the update.
+    double step(std::size_t i) {
+        const DlibBatch& b = data[i];
         const double loss = net.compute_parameter_gradients(b.x, b.labels.begin());
         net.update_parameters(solvers, 0.01);
         return loss;
@@ -88,18 +90,16 @@ public:
         return true;
     }
     double step_seconds(const std::vector<Batch>& batches, const TimingOptions& timing) override {
-        const auto data = to_dlib(batches);
-        DlibMlp mlp(make_mlp_init(peer_mlp_layers()), data.front());
+        DlibMlp mlp(make_mlp_init(peer_mlp_layers()), batches);
         std::size_t next = 0;
-        return median_seconds([&] { mlp.step(data[next++ % data.size()]); }, timing);
+        return median_seconds([&] { mlp.step(next++ % batches.size()); }, timing);
     }
     std::vector<LossPoint> train(const std::vector<Batch>& batches, const MlpInit& init) override {
-        const auto data = to_dlib(batches);
-        DlibMlp mlp(init, data.front());
+        DlibMlp mlp(init, batches);
         std::vector<LossPoint> curve;
         const double start = now_seconds();
-        for (const DlibBatch& b : data) {
-            const double loss = mlp.step(b);
+        for (std::size_t i = 0; i < batches.size(); ++i) {
+            const double loss = mlp.step(i);
             curve.push_back({now_seconds() - start, loss});
         }
         return curve;

@@ -12,7 +12,7 @@ namespace {
 std::string ratio_text(double ratio) {
     if (ratio < 0) return "-";
     char text[16];
-    std::snprintf(text, sizeof text, ratio < 10 ? "%.2f" : "%.1f", ratio);
+    std::snprintf(text, sizeof text, ratio < 0.1 ? "%.2g" : ratio < 10 ? "%.2f" : "%.1f", ratio);
     return text;
 }
 

@@ -37,7 +37,11 @@ void print_table(std::ostream& out, const Header& h, const std::vector<Row>& row
     for (const auto& r : rows) {
         char ratio[16] = "-";
         if (r.ratio >= 0)
-            std::snprintf(ratio, sizeof ratio, r.ratio < 10 ? "%.2f" : "%.1f", r.ratio);
+            std::snprintf(ratio, sizeof ratio,
+                          r.ratio < 0.1  ? "%.2g"
+                          : r.ratio < 10 ? "%.2f"
+                                         : "%.1f",
+                          r.ratio);
         out << std::left << std::setw(w) << r.name << std::setw(4) << r.threads << std::right
             << std::setw(12) << format_value(r.xgrad, r.unit) << std::setw(12)
             << format_value(r.peer_value, r.unit) << std::setw(8) << ratio << "  " << std::left

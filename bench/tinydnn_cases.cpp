@@ -62,6 +62,29 @@ Mlp make_mlp(const MlpInit& init) {
     return net;
 }
 
+/// The mean cross-entropy of `b` at the net's current weights, computed here rather than with
+/// tiny-dnn's predict(), which would resize the layers' buffers to one sample in mid-training.
+double batch_loss(Mlp& net, const Batch& b) {
+    const td::vec_t& w1 = *net[0]->weights()[0];
+    const td::vec_t& b1 = *net[0]->weights()[1];
+    const td::vec_t& w2 = *net[1]->weights()[0];
+    const td::vec_t& b2 = *net[1]->weights()[1];
+    const std::size_t in = w1.size() / b1.size(), hidden = b1.size(), out = b2.size();
+    double total = 0;
+    for (std::size_t r = 0; r < b.size; ++r) {
+        std::vector<double> h(b1.begin(), b1.end()), z(b2.begin(), b2.end());
+        for (std::size_t i = 0; i < in; ++i)
+            for (std::size_t j = 0; j < hidden; ++j) h[j] += w1[i * hidden + j] * b.x[r * in + i];
+        for (std::size_t j = 0; j < hidden; ++j)
+            for (std::size_t k = 0; k < out; ++k) z[k] += w2[j * out + k] * std::max(0.0, h[j]);
+        const double top = *std::max_element(z.begin(), z.end());
+        double sum = 0;
+        for (double v : z) sum += std::exp(v - top);
+        total += std::log(sum) + top - z[static_cast<std::size_t>(b.labels[r])];
+    }
+    return total / static_cast<double>(b.size);
+}
+
 td::momentum make_optimizer() {
     td::momentum optimizer;
     optimizer.alpha = 0.01f;
@@ -103,13 +126,7 @@ public:
         Mlp net = make_mlp(init);
         auto optimizer = make_optimizer();
         // fit() reports no loss: evaluate each batch before its step, off the clock.
-        const auto loss_of = [&](std::size_t step) {
-            const std::vector<td::vec_t> x(all.x.begin() + step * batch,
-                                           all.x.begin() + (step + 1) * batch);
-            const std::vector<td::vec_t> t(all.t.begin() + step * batch,
-                                           all.t.begin() + (step + 1) * batch);
-            return net.get_loss<td::cross_entropy_multiclass>(x, t) / static_cast<double>(batch);
-        };
+        const auto loss_of = [&](std::size_t step) { return batch_loss(net, batches[step]); };
         std::vector<LossPoint> curve;
         double next_loss = loss_of(0), off_clock = 0;
         const double start = now_seconds();
