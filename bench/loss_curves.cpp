@@ -54,7 +54,10 @@ void plot_loss_curves(const Images& images, const std::string& png, std::size_t 
     const MlpInit init = make_mlp_init(peer_mlp_layers());
     const auto xgrad = xgrad_mlp_curve(batches, init);
     const auto torch = torch_mlp_curve(batches, init);
-    if (torch.empty()) throw std::runtime_error("--plot needs the libtorch side (libtorch-dev)");
+    if (torch.empty()) {
+        std::fprintf(stderr, "note: built without libtorch, so %s was not drawn\n", png.c_str());
+        return;
+    }
 
     // A running mean over the last 10 steps: one batch's loss is too noisy to read.
     const std::string csv = png.substr(0, png.rfind('.')) + ".csv";

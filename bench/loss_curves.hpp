@@ -18,7 +18,8 @@ bool check_training(const Images& images, const std::vector<std::unique_ptr<MlpP
                     std::size_t steps = 300);
 
 /// Writes the loss against seconds of training for xgrad and libtorch (same start, same batches,
-/// one thread) as `png` (and `png` with .csv for the data), drawn by gnuplot.
+/// one thread) as `png` (and `png` with .csv for the data), drawn by gnuplot; a notice and no
+/// plot when built without libtorch.
 void plot_loss_curves(const Images& images, const std::string& png, std::size_t steps = 400);
 
 }  // namespace bench
