@@ -5,13 +5,18 @@
 //                 [--case mlp|logistic|big|tanh|cnn|conv|lstm|transformer|rss]...   (default: all;
 //                 repeat)
 //                 [--side xgrad|libtorch]                 (one library only, for profiling)
+//                 [--markdown PAGE]  (also write the table into PAGE between its marker comments)
+//                 [--plot PNG]       (also plot xgrad's and libtorch's MLP loss against time)
+//     xgrad_bench --check [--data DIR]  (train the MLP 300 steps in every library, print the
+//                                        losses, fail when one does not fall; no timing)
 //
-// Each case runs on both libraries with the same data, float32, the same thread count and the
-// same OpenBLAS kernel (one OpenBLAS in the process). Times are medians over --samples blocks;
-// each case runs --rounds times per library, alternating, and reports the median round, so that
-// a slow phase of a shared machine affects both sides instead of one.
-// Peak RSS runs one epoch in a fresh child process per library (xgrad_rss_epoch,
-// torch_rss_epoch next to this program) and reads its ru_maxrss.
+// The MLP step at batch 64 also runs in the other C++ libraries built in (peers.hpp: dlib,
+// tiny-dnn), one row each. Each case runs on both libraries with the same data, float32, the same
+// thread count and the same OpenBLAS kernel (one OpenBLAS in the process). Times are medians over
+// --samples blocks; each case runs --rounds times per library, alternating, and reports the median
+// round, so that a slow phase of a shared machine affects both sides instead of one. Peak RSS runs
+// one epoch in a fresh child process per library (xgrad_rss_epoch, torch_rss_epoch next to this
+// program) and reads its ru_maxrss.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -23,6 +28,9 @@
 #include <stdexcept>
 
 #include "cases.hpp"
+#include "loss_curves.hpp"
+#include "markdown.hpp"
+#include "peers.hpp"
 #include "report.hpp"
 
 namespace bench {
@@ -59,6 +67,12 @@ struct Args {
     std::size_t samples = 31;
     std::size_t rounds = 3;
     bool quick = false;
+    /// Only train every library a few hundred steps and check that the loss falls.
+    bool check = false;
+    /// A page to write the results into, between its markers (markdown.hpp); empty: none.
+    std::string markdown;
+    /// Where to draw the loss-vs-time plot of the MLP; empty: none.
+    std::string plot;
     /// Run one library only ("xgrad" or "libtorch"), e.g. under a profiler.
     std::string side;
     /// Cases to run (mlp, logistic, big, tanh, cnn, conv, rss); empty: all.
@@ -88,6 +102,12 @@ Args parse(int argc, char** argv) {
             args.rounds = std::max<std::size_t>(1, std::stoul(value()));
         else if (flag == "--quick")
             args.quick = true;
+        else if (flag == "--check")
+            args.check = true;
+        else if (flag == "--markdown")
+            args.markdown = value();
+        else if (flag == "--plot")
+            args.plot = value();
         else if (flag == "--case")
             args.cases.push_back(value());
         else if (flag == "--side")
@@ -186,6 +206,12 @@ int main(int argc, char** argv) {
         const Images images = load_fashion_mnist(args.data);
         auto xgrad = make_xgrad_side();
         auto torch = make_torch_side();
+        const auto peers = make_mlp_peers();
+        if (args.check) {
+            xgrad->set_threads(1);
+            if (torch) torch->set_threads(1);
+            return check_training(images, peers) ? 0 : 1;
+        }
         std::vector<Row> rows;
         const std::size_t rounds = args.quick ? 1 : args.rounds;
         const auto measure = [&](auto&& fn) {
@@ -217,9 +243,14 @@ int main(int argc, char** argv) {
                 const double target = batch == 64 && threads == 1 ? 0.6 : 1.0;
                 rows.push_back(compare("mlp 784-128-10 step, batch " + std::to_string(batch),
                                        threads, x, t, false, target));
-                if (batch == 64)  // the BLAS floor under the 0.6 target
+                if (batch == 64) {  // the BLAS floor under the 0.6 target, then the peers
                     rows.push_back(Row{"  sgemm calls of that step, direct", threads,
                                        sgemm_bound(small, batch, timing), -1, "s"});
+                    if (args.side.empty())
+                        for (Row& row : peer_rows(peers, rows[rows.size() - 2].name, threads, x,
+                                                  batches, timing, rounds))
+                            rows.push_back(std::move(row));
+                }
             }
             if (args.wants("logistic")) {
                 const auto [x, t] =
@@ -314,6 +345,15 @@ int main(int argc, char** argv) {
         write_json(json, header, rows);
         if (!json) throw std::runtime_error("cannot write " + args.json);
         std::cout << "\nJSON: " << args.json << "\n";
+        if (!args.markdown.empty()) {
+            replace_between_markers(args.markdown, results_markdown(header, rows, rounds));
+            std::cout << "Markdown: " << args.markdown << "\n";
+        }
+        if (!args.plot.empty()) {
+            xgrad->set_threads(1);
+            if (torch) torch->set_threads(1);
+            plot_loss_curves(images, args.plot);
+        }
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "xgrad_bench: " << e.what() << "\n";

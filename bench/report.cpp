@@ -30,17 +30,21 @@ void print_table(std::ostream& out, const Header& h, const std::vector<Row>& row
     out << "Load average at start: " << h.load << "\n\n";
     const int w = 44;
     out << std::left << std::setw(w) << "case" << std::setw(4) << "thr" << std::right
-        << std::setw(12) << "xgrad" << std::setw(12) << "libtorch" << std::setw(8) << "ratio"
+        << std::setw(12) << "xgrad" << std::setw(12) << "peer" << std::setw(8) << "ratio"
         << "  " << std::left << std::setw(16) << "(of)"
         << "target\n";
     out << std::string(w + 4 + 12 + 12 + 8 + 2 + 16 + 12, '-') << "\n";
     for (const auto& r : rows) {
         char ratio[16] = "-";
         if (r.ratio >= 0)
-            std::snprintf(ratio, sizeof ratio, r.ratio < 10 ? "%.2f" : "%.1f", r.ratio);
+            std::snprintf(ratio, sizeof ratio,
+                          r.ratio < 0.1  ? "%.2g"
+                          : r.ratio < 10 ? "%.2f"
+                                         : "%.1f",
+                          r.ratio);
         out << std::left << std::setw(w) << r.name << std::setw(4) << r.threads << std::right
             << std::setw(12) << format_value(r.xgrad, r.unit) << std::setw(12)
-            << format_value(r.libtorch, r.unit) << std::setw(8) << ratio << "  " << std::left
+            << format_value(r.peer_value, r.unit) << std::setw(8) << ratio << "  " << std::left
             << std::setw(16) << r.ratio_of;
         if (!r.target.empty()) out << r.target << (r.met ? "  met" : "  MISSED");
         out << "\n";
@@ -74,9 +78,9 @@ void write_json(std::ostream& out, const Header& h, const std::vector<Row>& rows
         const auto& r = rows[i];
         out << "    {\"case\": " << quoted(r.name) << ", \"threads\": " << r.threads
             << ", \"unit\": " << quoted(r.unit) << ", \"xgrad\": " << number(r.xgrad)
-            << ", \"libtorch\": " << number(r.libtorch) << ", \"ratio\": " << number(r.ratio)
-            << ", \"ratio_of\": " << quoted(r.ratio_of) << ", \"target\": " << quoted(r.target)
-            << ", \"met\": "
+            << ", \"peer\": " << quoted(r.peer) << ", \"peer_value\": " << number(r.peer_value)
+            << ", \"ratio\": " << number(r.ratio) << ", \"ratio_of\": " << quoted(r.ratio_of)
+            << ", \"target\": " << quoted(r.target) << ", \"met\": "
             << (r.target.empty() ? "null"
                 : r.met          ? "true"
                                  : "false")

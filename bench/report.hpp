@@ -1,5 +1,5 @@
 #pragma once
-// The results table and its JSON twin.
+// The results table and its JSON and Markdown twins.
 
 #include <ostream>
 #include <string>
@@ -10,13 +10,15 @@ namespace bench {
 struct Row {
     std::string name;  // "mlp 784-128-10 step, batch 64"
     int threads = 1;
-    double xgrad = 0;  // in `unit`'s base (seconds or bytes); < 0 when not measured
-    double libtorch = -1;
-    std::string unit;      // "s" or "B"
-    double ratio = -1;     // as `ratio_of` says; < 0 when not available
-    std::string ratio_of;  // "xgrad/libtorch", "libtorch/xgrad", "xgrad/sgemm"
-    std::string target;    // "<= 0.6"; empty: informational
+    double xgrad = 0;        // in `unit`'s base (seconds or bytes); < 0 when not measured
+    double peer_value = -1;  // the other library's, in the same unit
+    std::string unit;        // "s" or "B"
+    double ratio = -1;       // as `ratio_of` says; < 0 when not available
+    std::string ratio_of;    // "xgrad/libtorch", "libtorch/xgrad", "xgrad/sgemm"
+    std::string target;      // "<= 0.6"; empty: informational
     bool met = true;
+    /// The library of `peer_value`: libtorch, or another C++ library a user could pick instead.
+    std::string peer = "libtorch";
 };
 
 struct Header {
