@@ -6,8 +6,8 @@ int main() {
     using namespace xgrad;
     const Tensor x({{1.0, 2.0}, {-1.0, 0.5}, {0.3, -2.0}});  // 3 examples, 2 features
     const Tensor y({{1.0}, {-1.0}, {1.0}});                  // labels in {-1, +1}
-    const Tensor w({{0.1}, {-0.2}}, DType::Float32, /*requires_grad=*/true);
-    const Tensor b(0.0, DType::Float32, /*requires_grad=*/true);
+    const Tensor w = Tensor({{0.1}, {-0.2}}).requires_grad_();  // parameters: gradients wanted
+    const Tensor b = Tensor(0.0).requires_grad_();
 
     const Tensor loss = -sum(log_sigmoid(y * (matmul(x, w) + b)));
     loss.backward();
