@@ -51,9 +51,12 @@ Tensor sign(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-    return unary_pointwise(
-        "sigmoid", x, [](auto v) { return sigmoid(v); },
-        [](auto g, auto, auto y) { return g * y * (1 - y); });
+    // The scalar sigmoid's form (pointwise.hpp), written once more for xtensor's vectorised exp.
+    return unary_pointwise("sigmoid", x, vectorisable([](const auto& v) {
+                               using std::exp;
+                               return 1 / (1 + exp(-v));
+                           }),
+                           [](auto g, auto, auto y) { return g * y * (1 - y); });
 }
 
 Tensor tanh(const Tensor& x) {

@@ -45,11 +45,11 @@ auto like(const G&, double c) {
 // Scalar forms of xgrad's elementwise functions, so that a rule reads the same for numbers and
 // Tensors. Each picks the formula that does not overflow.
 
-/// σ(v): e^-|v| never overflows, and the form that divides by 1 + e^-|v| is picked by the sign.
+/// σ(v) = 1 / (1 + e^-v), torch's form and the sigmoid op's: for very negative v, e^-v
+/// overflows to inf and σ is 0, as it should be.
 template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
 T sigmoid(T v) {
-    const T e = std::exp(-std::abs(v));
-    return v >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+    return T(1) / (T(1) + std::exp(-v));
 }
 /// log(1 + e^v) = max(v, 0) + log1p(e^-|v|).
 template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
