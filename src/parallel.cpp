@@ -3,9 +3,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "xgrad/blas.hpp"
@@ -46,19 +48,27 @@ public:
         std::unique_lock<std::mutex> lock(mutex_);
         done_.wait(lock, [this] { return finished_ == chunks_; });
         job_ = nullptr;
+        if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
         return true;
     }
 
 private:
-    /// Runs chunks until none is left; called with mutex_ unlocked.
+    /// Runs chunks until none is left; called with mutex_ unlocked. A chunk that throws still
+    /// counts as finished (the op waits for all of them) and the first exception goes to the op.
     void take_chunks() {
         std::unique_lock<std::mutex> lock(mutex_);
         while (job_ != nullptr && next_ < chunks_) {
             const std::size_t c = next_++;
             const auto* job = job_;
             lock.unlock();
-            (*job)(c);
+            std::exception_ptr thrown;
+            try {
+                (*job)(c);
+            } catch (...) {
+                thrown = std::current_exception();
+            }
             lock.lock();
+            if (thrown && !error_) error_ = thrown;
             if (++finished_ == chunks_) done_.notify_one();
         }
     }
@@ -97,6 +107,7 @@ private:
     const std::function<void(std::size_t)>* job_ = nullptr;
     std::size_t chunks_ = 0, next_ = 0, finished_ = 0;
     std::uint64_t generation_ = 0;
+    std::exception_ptr error_;
     bool stop_ = false;
 };
 

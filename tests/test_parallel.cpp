@@ -1,5 +1,6 @@
 // xgrad's worker threads: large elementwise passes, their gradients and sums split across
 // threads give bit for bit what one thread gives, and the thread setting is checked.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <vector>
 
@@ -48,6 +49,25 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_the_thread_count) {
                            "output " << i << " with " << threads << " threads");
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(an_exception_in_a_chunk_reaches_the_caller) {
+    const KeepThreads keep;
+    set_num_threads(2);
+    const std::size_t n = 4 * detail::kParallelGrain;
+    std::vector<int> seen(n, 0);
+    const auto fill = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) seen[i] = 1;
+    };
+    BOOST_CHECK_THROW(detail::parallel_for(n,
+                                           [&](std::size_t begin, std::size_t end) {
+                                               if (end == n) throw ValueError("last chunk");
+                                               fill(begin, end);
+                                           }),
+                      ValueError);
+    std::fill(seen.begin(), seen.end(), 0);
+    detail::parallel_for(n, fill);  // the pool still works
+    BOOST_TEST(std::count(seen.begin(), seen.end(), 1) == static_cast<std::ptrdiff_t>(n));
 }
 
 BOOST_AUTO_TEST_CASE(thread_setting) {
