@@ -5,6 +5,7 @@
 #include <map>
 
 #include "helpers.hpp"
+#include "xgrad/factories.hpp"
 #include "xgrad/optim.hpp"
 
 using namespace xgrad;
@@ -124,6 +125,35 @@ BOOST_AUTO_TEST_CASE(by_default_a_non_finite_gradient_is_applied_like_pytorch) {
             opt->step();
             BOOST_TEST(std::isnan(w.to_vector()[0]));
         }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(vectorised_functions_at_infinities_and_nan) {
+    // Arrays long enough for the vectorised paths (xsimd), with ±inf and NaN among ordinary
+    // values: torch's results, and no undefined behaviour under UBSan.
+    const double inf = std::numeric_limits<double>::infinity();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (DType dtype : {DType::Float32, DType::Float64}) {
+        std::vector<double> v(96, 0.5);
+        v[3] = inf;
+        v[40] = -inf;
+        v[77] = nan;
+        const Tensor x = from_vector(v, {96}, dtype);
+        const auto s = sigmoid(x).to_vector();
+        BOOST_TEST(s[3] == 1.0);
+        BOOST_TEST(s[40] == 0.0);
+        BOOST_TEST(std::isnan(s[77]));
+        const auto e = exp(x).to_vector();
+        BOOST_TEST(e[3] == inf);
+        BOOST_TEST(e[40] == 0.0);
+        BOOST_TEST(std::isnan(e[77]));
+        const auto t = tanh(x).to_vector();
+        BOOST_TEST(t[3] == 1.0);
+        BOOST_TEST(t[40] == -1.0);
+        BOOST_TEST(std::isnan(t[77]));
+        const auto p = softmax(reshape(x, {2, 48}), 1).to_vector();
+        BOOST_TEST(std::isnan(p[0]));   // a row with +inf and -inf: inf - inf
+        BOOST_TEST(std::isnan(p[48]));  // a row with NaN
     }
 }
 

@@ -32,17 +32,20 @@ void for_each_lane(const Shape& shape, std::size_t axis, F f) {
         for (std::size_t i = 0; i < inner; ++i) f(o * block + i, inner);
 }
 
-/// e^v elementwise in place, with xtensor's vectorised exp above a few dozen elements.
+/// e^v elementwise in place: xtensor's vectorised exp above a few dozen elements, unless the
+/// values leave its range (NaN, +inf). A mask's -inf, and anything below -1000, is first raised
+/// to -1000, where e^v is 0 in float and double alike.
 template <class T>
 void exp_in_place(xt::xarray<T>& v) {
-    if (v.size() > detail::kSmallArray)
+    for (T& e : v) e = e < T(-1000) ? T(-1000) : e;
+    if (v.size() > detail::kSmallArray && detail::in_simd_range(v.data(), v.size()))
         xt::noalias(v) = xt::exp(v);
     else
         for (T& e : v) e = std::exp(e);
 }
 
-/// out = x - m along each lane, m the lane's maximum (0 when that is not finite: an all -inf
-/// lane): the shift that keeps e^x from overflowing.
+/// out = x - m along each lane, m the lane's maximum (0 for an all -inf lane): the shift that
+/// keeps e^x from overflowing. A +inf maximum stays, so that its lane is NaN, as in torch.
 template <class T>
 void shift_by_max(const xt::xarray<T>& x, std::size_t axis, xt::xarray<T>& out) {
     const std::size_t n = x.shape()[axis];
@@ -50,7 +53,7 @@ void shift_by_max(const xt::xarray<T>& x, std::size_t axis, xt::xarray<T>& out) 
                   [&, px = x.data(), po = out.data()](std::size_t first, std::size_t stride) {
                       T m = -std::numeric_limits<T>::infinity();
                       for (std::size_t k = 0; k < n; ++k) m = std::max(m, px[first + k * stride]);
-                      if (!std::isfinite(m)) m = T(0);
+                      if (m == -std::numeric_limits<T>::infinity()) m = T(0);
                       for (std::size_t k = 0; k < n; ++k)
                           po[first + k * stride] = px[first + k * stride] - m;
                   });

@@ -15,9 +15,11 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xarray.hpp>
 #include <xtensor/xbroadcast.hpp>
@@ -115,6 +117,28 @@ struct IsVectorisable : std::false_type {};
 template <class F>
 struct IsVectorisable<Vectorisable<F>> : std::true_type {};
 
+/// Whether all n values lie in [-1000, 1000] (false for NaN). xsimd's exp, and the functions
+/// built on it, convert v / ln 2 to an integer: undefined behaviour for infinities, NaN and
+/// values far outside that range, which the scalar functions handle. Checked for a whole array
+/// at once, so that the choice does not depend on how the array is split across threads.
+template <class T>
+bool in_simd_range(const T* v, std::size_t n) {
+    std::vector<std::uint8_t> inside(std::max<std::size_t>(1, n / kParallelGrain), 1);
+    parallel_for(
+        inside.size(),
+        [&](std::size_t first, std::size_t last) {
+            for (std::size_t c = first; c < last; ++c) {
+                const std::size_t begin = n * c / inside.size(), end = n * (c + 1) / inside.size();
+                std::size_t count = 0;  // a sum, which the compiler vectorises
+                for (std::size_t i = begin; i < end; ++i)
+                    count += static_cast<std::size_t>((v[i] >= T(-1000)) & (v[i] <= T(1000)));
+                inside[c] = count == end - begin;
+            }
+        },
+        1, 1);
+    return std::all_of(inside.begin(), inside.end(), [](std::uint8_t b) { return b != 0; });
+}
+
 /// f(a) elementwise into a new array.
 template <class T, class F>
 xt::xarray<T> map_array(const xt::xarray<T>& a, const F& f) {
@@ -122,7 +146,7 @@ xt::xarray<T> map_array(const xt::xarray<T>& a, const F& f) {
     const T* in = a.data();
     T* o = out.data();
     if constexpr (IsVectorisable<F>::value) {
-        if (a.size() > kSmallArray) {
+        if (a.size() > kSmallArray && in_simd_range(in, a.size())) {
             parallel_for(a.size(), [&](std::size_t begin, std::size_t end) {
                 const std::array<std::size_t, 1> part{end - begin};
                 auto out_part = xt::adapt(o + begin, end - begin, xt::no_ownership(), part);
