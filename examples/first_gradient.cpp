@@ -4,8 +4,8 @@
 
 int main() {
     using namespace xgrad;
-    const Tensor x({{1.0, 2.0}, {-1.0, 0.5}, {0.3, -2.0}});  // 3 examples, 2 features
-    const Tensor y({{1.0}, {-1.0}, {1.0}});                  // labels in {-1, +1}
+    const Tensor x({{1.0, 2.0}, {-1.0, 0.5}, {0.3, -2.0}});     // 3 examples, 2 features
+    const Tensor y({{1.0}, {-1.0}, {1.0}});                     // labels in {-1, +1}
     const Tensor w = Tensor({{0.1}, {-0.2}}).requires_grad_();  // parameters: gradients wanted
     const Tensor b = Tensor(0.0).requires_grad_();
 

@@ -8,9 +8,9 @@
 #include <optional>
 #include <stdexcept>
 #include <vector>
-#include <xgrad/parallel.hpp>
 #include <xgrad/data.hpp>
 #include <xgrad/nn.hpp>
+#include <xgrad/parallel.hpp>
 #if XGRAD_HAS_MPI
 #include <xgrad/distributed.hpp>
 #endif
