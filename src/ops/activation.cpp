@@ -98,6 +98,8 @@ xt::xarray<T> log_softmax_value(const xt::xarray<T>& x, std::size_t axis) {
                 std::log(lane_sum<T>(first, stride, n, [pe](std::size_t j) { return pe[j]; }));
             for (std::size_t k = 0; k < n; ++k) p[first + k * stride] -= log_sum;
         });
+    Array spent(std::move(e));
+    detail::recycle(spent);  // back to the pool: a large temporary would page-fault in afresh
     return y;
 }
 

@@ -13,13 +13,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <vector>
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xarray.hpp>
 #include <xtensor/xbroadcast.hpp>
@@ -123,20 +122,14 @@ struct IsVectorisable<Vectorisable<F>> : std::true_type {};
 /// at once, so that the choice does not depend on how the array is split across threads.
 template <class T>
 bool in_simd_range(const T* v, std::size_t n) {
-    std::vector<std::uint8_t> inside(std::max<std::size_t>(1, n / kParallelGrain), 1);
-    parallel_for(
-        inside.size(),
-        [&](std::size_t first, std::size_t last) {
-            for (std::size_t c = first; c < last; ++c) {
-                const std::size_t begin = n * c / inside.size(), end = n * (c + 1) / inside.size();
-                std::size_t count = 0;  // a sum, which the compiler vectorises
-                for (std::size_t i = begin; i < end; ++i)
-                    count += static_cast<std::size_t>((v[i] >= T(-1000)) & (v[i] <= T(1000)));
-                inside[c] = count == end - begin;
-            }
-        },
-        1, 1);
-    return std::all_of(inside.begin(), inside.end(), [](std::uint8_t b) { return b != 0; });
+    std::atomic<bool> outside{false};  // an OR over the chunks: the same for any split
+    parallel_for(n, [&](std::size_t begin, std::size_t end) {
+        std::size_t count = 0;  // a sum, which the compiler vectorises
+        for (std::size_t i = begin; i < end; ++i)
+            count += static_cast<std::size_t>((v[i] >= T(-1000)) & (v[i] <= T(1000)));
+        if (count != end - begin) outside.store(true, std::memory_order_relaxed);
+    });
+    return !outside.load(std::memory_order_relaxed);
 }
 
 /// f(a) elementwise into a new array.
