@@ -65,41 +65,26 @@ int main(int argc, char** argv) {
         cases.emplace_back(std::move(name), std::move(f));
     };
     add("SGD momentum 0.9", [](auto p) {
-        optim::SGDOptions o;
-        o.lr = 0.01;
-        o.momentum = 0.9;
-        return std::make_unique<optim::SGD>(p, o);
+        return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.01).momentum(0.9));
     });
-    add("SGD plain", [](auto p) {
-        optim::SGDOptions o;
-        o.lr = 0.01;
-        return std::make_unique<optim::SGD>(p, o);
-    });
+    add("SGD plain",
+        [](auto p) { return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.01)); });
     add("SGD nesterov wd maximize", [](auto p) {
-        optim::SGDOptions o;
-        o.lr = 0.01;
-        o.momentum = 0.9;
-        o.nesterov = true;
-        o.weight_decay = 1e-4;
-        o.maximize = true;
-        return std::make_unique<optim::SGD>(p, o);
+        return std::make_unique<optim::SGD>(
+            p,
+            optim::SGDOptions(0.01).momentum(0.9).nesterov(true).weight_decay(1e-4).maximize(true));
     });
     add("Adam", [](auto p) { return std::make_unique<optim::Adam>(p, optim::AdamOptions()); });
     add("Adam amsgrad wd", [](auto p) {
-        optim::AdamOptions o;
-        o.amsgrad = true;
-        o.weight_decay = 1e-2;
-        return std::make_unique<optim::Adam>(p, o);
+        return std::make_unique<optim::Adam>(p,
+                                             optim::AdamOptions().amsgrad(true).weight_decay(1e-2));
     });
     add("AdamW", [](auto p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions()); });
     add("RMSprop",
         [](auto p) { return std::make_unique<optim::RMSprop>(p, optim::RMSpropOptions()); });
     add("RMSprop centered momentum", [](auto p) {
-        optim::RMSpropOptions o;
-        o.centered = true;
-        o.momentum = 0.9;
-        o.lr = 1e-3;
-        return std::make_unique<optim::RMSprop>(p, o);
+        return std::make_unique<optim::RMSprop>(
+            p, optim::RMSpropOptions(1e-3).centered(true).momentum(0.9));
     });
     add("Adagrad",
         [](auto p) { return std::make_unique<optim::Adagrad>(p, optim::AdagradOptions()); });
@@ -107,21 +92,14 @@ int main(int argc, char** argv) {
         [](auto p) { return std::make_unique<optim::Adadelta>(p, optim::AdadeltaOptions()); });
     add("Adamax",
         [](auto p) { return std::make_unique<optim::Adamax>(p, optim::AdamaxOptions()); });
-    add("ASGD", [](auto p) {
-        optim::ASGDOptions o;
-        o.t0 = 5;
-        return std::make_unique<optim::ASGD>(p, o);
-    });
+    add("ASGD",
+        [](auto p) { return std::make_unique<optim::ASGD>(p, optim::ASGDOptions().t0(5)); });
     add("NAdam", [](auto p) { return std::make_unique<optim::NAdam>(p, optim::NAdamOptions()); });
     add("RAdam", [](auto p) {
-        optim::RAdamOptions o;
-        o.weight_decay = 1e-3;
-        return std::make_unique<optim::RAdam>(p, o);
+        return std::make_unique<optim::RAdam>(p, optim::RAdamOptions().weight_decay(1e-3));
     });
     add("Rprop maximize", [](auto p) {
-        optim::RpropOptions o;
-        o.maximize = true;
-        return std::make_unique<optim::Rprop>(p, o);
+        return std::make_unique<optim::Rprop>(p, optim::RpropOptions().maximize(true));
     });
     for (auto& [name, factory] : cases) {
         // Bits after 20 steps, float and double, gradients flipping sign every 3 steps.

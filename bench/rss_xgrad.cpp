@@ -20,9 +20,7 @@ int main(int argc, char** argv) {
     auto model = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(784, 128),
                                                   std::make_shared<nn::ReLU>(),
                                                   std::make_shared<nn::Linear>(128, 10));
-    optim::SGDOptions options;
-    options.lr = 0.01;
-    options.momentum = 0.9;
+    const auto options = optim::SGDOptions(0.01).momentum(0.9);
     optim::SGD sgd(model->parameters(), options);
     std::vector<std::size_t> order(data.count);
     std::iota(order.begin(), order.end(), std::size_t(0));

@@ -54,9 +54,7 @@ public:
             labels.push_back(xt::adapt(b.labels, std::vector<std::size_t>{b.size}));
         }
         auto model = make_mlp(layers);
-        optim::SGDOptions options;
-        options.lr = 0.01;
-        options.momentum = 0.9;
+        const auto options = optim::SGDOptions(0.01).momentum(0.9);
         optim::SGD sgd(model->parameters(), options);
         std::size_t next = 0;
         return median_seconds(
@@ -79,9 +77,7 @@ public:
             labels.push_back(xt::adapt(b.labels, std::vector<std::size_t>{b.size}));
         }
         auto model = make_cnn();
-        optim::SGDOptions options;
-        options.lr = 0.01;
-        options.momentum = 0.9;
+        const auto options = optim::SGDOptions(0.01).momentum(0.9);
         optim::SGD sgd(model->parameters(), options);
         std::size_t next = 0;
         return median_seconds(
@@ -117,8 +113,7 @@ public:
         }
         Tensor w = zeros({2}, DType::Float32, true);
         Tensor b = zeros({}, DType::Float32, true);
-        optim::SGDOptions options;
-        options.lr = 0.1;
+        const auto options = optim::SGDOptions(0.1);
         optim::SGD sgd({w, b}, options);
         std::size_t next = 0;
         return median_seconds(
@@ -136,9 +131,7 @@ public:
     double lstm_step(const LstmShape& c, const TimingOptions& timing) override {
         const Tensor x = randn({c.steps, c.batch, c.input});
         nn::LSTM lstm(c.input, c.hidden, c.layers);
-        optim::SGDOptions options;
-        options.lr = 0.01;
-        options.momentum = 0.9;
+        const auto options = optim::SGDOptions(0.01).momentum(0.9);
         optim::SGD sgd(lstm.parameters(), options);
         return median_seconds(
             [&] {
@@ -155,9 +148,7 @@ public:
         const Tensor x = randn({c.steps, c.batch, c.d_model});
         const Tensor mask = causal_mask(c.steps);
         nn::TransformerEncoderLayer layer(c.d_model, c.heads, c.feedforward, 0.0);
-        optim::SGDOptions options;
-        options.lr = 0.01;
-        options.momentum = 0.9;
+        const auto options = optim::SGDOptions(0.01).momentum(0.9);
         optim::SGD sgd(layer.parameters(), options);
         return median_seconds(
             [&] {

@@ -21,9 +21,7 @@ std::vector<LossPoint> xgrad_mlp_curve(const std::vector<Batch>& batches, const 
         weight.value<float>() = xt::adapt(init.weight[l], std::vector<std::size_t>{out, in});
         bias.value<float>() = xt::adapt(init.bias[l], std::vector<std::size_t>{out});
     }
-    optim::SGDOptions options;
-    options.lr = 0.01;
-    options.momentum = 0.9;
+    const auto options = optim::SGDOptions(0.01).momentum(0.9);
     optim::SGD sgd(model.parameters(), options);
 
     std::vector<Tensor> inputs;

@@ -91,9 +91,7 @@ int main(int argc, char** argv) {
                        ? static_cast<const Model&>(*average.module())
                        : model;
         };
-        optim::SGDOptions options;
-        options.lr = variant.lr;
-        optim::SGD optimizer({model.w, model.b}, options);
+        optim::SGD optimizer({model.w, model.b}, optim::SGDOptions(variant.lr));
         optim::InverseTimeLR schedule(optimizer, variant.decay);  // stepped once per update
         data::DataLoader loader(data, variant.sampler);
         std::size_t updates = 0;
@@ -128,9 +126,7 @@ int main(int argc, char** argv) {
     // should settle at. SGD with a constant lr keeps jittering around it; a decreasing lr or the
     // average of the iterates settle near it, as batch GD does.
     Model exact;
-    optim::LBFGSOptions lbfgs_options;
-    lbfgs_options.line_search_fn = "strong_wolfe";
-    optim::LBFGS lbfgs(exact.parameters(), lbfgs_options);
+    optim::LBFGS lbfgs(exact.parameters(), optim::LBFGSOptions().line_search_fn("strong_wolfe"));
     for (int step = 0; step < 10; ++step)
         lbfgs.step([&] {
             lbfgs.zero_grad();

@@ -62,7 +62,7 @@ Run first_order(const std::string& method, const Objective& f, const std::vector
                 const xgrad::optim::SGDOptions& options, double tol, std::size_t max_steps) {
     const Tensor w = tensor_of(start).requires_grad_(true);
     xgrad::optim::SGD optimizer({w}, options);
-    Run run{method, options.lr, {start}};
+    Run run{method, options.lr(), {start}};
     for (;;) {
         optimizer.zero_grad();
         const Tensor loss = f(w);
@@ -84,14 +84,12 @@ Run first_order(const std::string& method, const Objective& f, const std::vector
 /// search's calls follow. Steps and evaluations count up to the call that met the tolerance.
 Run lbfgs(const Objective& f, const std::vector<double>& start, double tol, std::size_t max_steps) {
     const Tensor w = tensor_of(start).requires_grad_(true);
-    xgrad::optim::LBFGSOptions options;
-    options.max_iter = 1;
-    options.line_search_fn = "strong_wolfe";
     // LBFGS's own test on progress (the directional derivative and loss change above 1e-9 by
-    // default) would end the run near ‖∇f‖ ≈ 1e-5, short of tol here.
-    options.tolerance_change = 0;
+    // default) would end the run near ‖∇f‖ ≈ 1e-5, short of tol here: tolerance_change 0.
+    const auto options =
+        xgrad::optim::LBFGSOptions().max_iter(1).line_search_fn("strong_wolfe").tolerance_change(0);
     xgrad::optim::LBFGS optimizer({w}, options);
-    Run run{"lbfgs", options.lr, {start}};
+    Run run{"lbfgs", options.lr(), {start}};
     bool at_iterate = false;  // the next closure call is step()'s first, at the iterate
     const auto closure = [&] {
         optimizer.zero_grad();
@@ -250,10 +248,8 @@ int main(int argc, char** argv) {
     std::printf("%-11s %-9s %10s %8s %7s %9s %14s %11s  %s\n", "problem", "method", "lr", "steps",
                 "f-evals", "hessians", "f", "|grad f|", "");
     for (const Problem& p : problems) {
-        xgrad::optim::SGDOptions gd, heavy_ball;
-        gd.lr = p.gd_lr;
-        heavy_ball.lr = p.momentum_lr;
-        heavy_ball.momentum = momentum;
+        const xgrad::optim::SGDOptions gd(p.gd_lr);
+        const auto heavy_ball = xgrad::optim::SGDOptions(p.momentum_lr).momentum(momentum);
         std::vector<Run> runs{first_order("gd", p.f, p.start, gd, tol, max_steps),
                               first_order("momentum", p.f, p.start, heavy_ball, tol, max_steps),
                               newton(p.f, p.start, tol, max_steps),

@@ -102,9 +102,8 @@ int main(int argc, char** argv) {
             if (!optimizer) {
                 w = zeros({d, 1}, DType::Float64, true);
                 b = zeros({}, DType::Float64, true);
-                optim::SGDOptions options;
-                options.lr = lr;
-                optimizer = std::make_unique<optim::SGD>(std::vector<Tensor>{w, b}, options);
+                optimizer =
+                    std::make_unique<optim::SGD>(std::vector<Tensor>{w, b}, optim::SGDOptions(lr));
             } else if (d != w.shape()[0]) {
                 throw std::runtime_error("line " + std::to_string(seen + 1) + ": " +
                                          std::to_string(d) + " features, the stream started with " +

@@ -22,11 +22,8 @@ namespace {
 /// SGD at learning rate `lr` with heavy-ball (or Nesterov) momentum `momentum`.
 examples::OptimizerFactory sgd(double lr, double momentum, bool nesterov) {
     return [=](std::vector<Tensor> params) {
-        xgrad::optim::SGDOptions o;
-        o.lr = lr;
-        o.momentum = momentum;
-        o.nesterov = nesterov;
-        return std::make_unique<xgrad::optim::SGD>(std::move(params), o);
+        return std::make_unique<xgrad::optim::SGD>(
+            std::move(params), xgrad::optim::SGDOptions(lr).momentum(momentum).nesterov(nesterov));
     };
 }
 

@@ -31,8 +31,7 @@ struct TrainingRun {
         model = std::make_shared<nn::Sequential>(
             std::make_shared<nn::Linear>(6, 16), std::make_shared<nn::ReLU>(),
             std::make_shared<nn::Dropout>(0.3), std::make_shared<nn::Linear>(16, 3));
-        optim::AdamOptions options;
-        options.lr = 0.01;
+        const auto options = optim::AdamOptions(0.01);
         optimizer = std::make_unique<optim::Adam>(model->parameters(), options);
         scheduler = std::make_unique<optim::StepLR>(*optimizer, 1, 0.5);
         loader = std::make_unique<data::DataLoader>(dataset(),

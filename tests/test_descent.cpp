@@ -299,7 +299,8 @@ BOOST_AUTO_TEST_CASE(every_variant_combines_with_every_update_rule) {
                 Tensor w = weights({0.0, 0.0, 0.0});
                 std::unique_ptr<Optimizer> opt;
                 if (rule == "sgd")
-                    opt = std::make_unique<SGD>(std::vector<Tensor>{w}, SGDOptions{0.5, 0.9});
+                    opt = std::make_unique<SGD>(std::vector<Tensor>{w},
+                                                SGDOptions(0.5).momentum(0.9));
                 if (rule == "adam")
                     opt = std::make_unique<Adam>(std::vector<Tensor>{w}, AdamOptions{0.05});
                 if (rule == "rmsprop")

@@ -165,9 +165,7 @@ BOOST_AUTO_TEST_CASE(dropout2d_zeroes_whole_channels) {
 
 BOOST_AUTO_TEST_CASE(checkpoint_restores_buffers_and_resumes_bit_exactly) {
     const auto path = (std::filesystem::temp_directory_path() / "xgrad-layers.ckpt").string();
-    optim::SGDOptions options;
-    options.lr = 0.01;
-    options.momentum = 0.9;
+    const auto options = optim::SGDOptions(0.01).momentum(0.9);
 
     manual_seed(11);
     auto model = small_cnn();

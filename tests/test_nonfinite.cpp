@@ -30,13 +30,11 @@ using Factory = std::function<std::unique_ptr<Optimizer>(std::vector<Tensor>)>;
 
 std::vector<std::pair<const char*, Factory>> every_rule() {
     return {
-        {"SGD",
-         [](auto p) {
-             return std::make_unique<SGD>(p, SGDOptions{0.1, 0.9});
-         }},
+        {"SGD", [](auto p) { return std::make_unique<SGD>(p, SGDOptions(0.1).momentum(0.9)); }},
         {"SGD nesterov",
          [](auto p) {
-             return std::make_unique<SGD>(p, SGDOptions{0.1, 0.9, 0.0, 0.01, true});
+             return std::make_unique<SGD>(
+                 p, SGDOptions(0.1).momentum(0.9).weight_decay(0.01).nesterov(true));
          }},
         {"Adagrad", [](auto p) { return std::make_unique<Adagrad>(p); }},
         {"Adadelta", [](auto p) { return std::make_unique<Adadelta>(p); }},
@@ -44,8 +42,7 @@ std::vector<std::pair<const char*, Factory>> every_rule() {
         {"Adam", [](auto p) { return std::make_unique<Adam>(p); }},
         {"Adam amsgrad",
          [](auto p) {
-             AdamOptions o;
-             o.amsgrad = true;
+             const auto o = AdamOptions().amsgrad(true);
              return std::make_unique<Adam>(p, o);
          }},
         {"AdamW", [](auto p) { return std::make_unique<AdamW>(p); }},

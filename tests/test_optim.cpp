@@ -94,17 +94,15 @@ Options options_from(const json& hp) {
 
 /// LBFGS's options from a golden file's param_group_hyperparameters (line_search_fn null is "").
 LBFGSOptions lbfgs_options_from(const json& hp) {
-    LBFGSOptions o;
-    o.lr = hp["lr"];
-    o.max_iter = hp["max_iter"];
-    o.max_eval = hp["max_eval"].get<int>();
-    o.tolerance_grad = hp["tolerance_grad"];
-    o.tolerance_change = hp["tolerance_change"];
-    o.history_size = hp["history_size"];
-    o.line_search_fn =
-        hp["line_search_fn"].is_null() ? "" : hp["line_search_fn"].get<std::string>();
     BOOST_TEST(hp.size() == 7u, "LBFGS hyperparameters: " << hp.dump());
-    return o;
+    return LBFGSOptions(hp["lr"])
+        .max_iter(hp["max_iter"])
+        .max_eval(hp["max_eval"].get<int>())
+        .tolerance_grad(hp["tolerance_grad"])
+        .tolerance_change(hp["tolerance_change"])
+        .history_size(hp["history_size"])
+        .line_search_fn(hp["line_search_fn"].is_null() ? ""
+                                                       : hp["line_search_fn"].get<std::string>());
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string& torch_class, const json& hp,
@@ -370,7 +368,7 @@ BOOST_AUTO_TEST_CASE(float32_follows_the_float64_trajectory) {
 BOOST_AUTO_TEST_CASE(momentum_by_hand_constant_lr) {
     // g ≡ 1, μ = 0.9, θ0 = 0, η = 0.1: buf = 1, 1.9; θ = −0.1, −0.29.
     Tensor theta = parameter({0.0});
-    SGD opt({theta}, {0.1, 0.9});
+    SGD opt({theta}, SGDOptions(0.1).momentum(0.9));
     step_with_unit_grad(opt, theta);
     BOOST_TEST(theta.item() == -0.1, boost::test_tools::tolerance(1e-15));
     step_with_unit_grad(opt, theta);
@@ -381,7 +379,7 @@ BOOST_AUTO_TEST_CASE(momentum_by_hand_changing_lr_the_buffer_does_not_hold_the_l
     // θ1 = −0.1·1; buf2 = 0.9·1 + 1 = 1.9 (no lr inside), θ2 = −0.1 − 0.01·1.9 = −0.119. The
     // lecture's v_t = γv + η∇L would give −0.1 − (0.9·0.1 + 0.01) = −0.2.
     Tensor theta = parameter({0.0});
-    SGD opt({theta}, {0.1, 0.9});
+    SGD opt({theta}, SGDOptions(0.1).momentum(0.9));
     step_with_unit_grad(opt, theta);
     opt.set_lr(0, 0.01);
     step_with_unit_grad(opt, theta);
@@ -393,13 +391,13 @@ BOOST_AUTO_TEST_CASE(nesterov_and_dampening_by_hand) {
     // Nesterov, g ≡ 1, μ = 0.9, η = 0.1: step 1 moves by η(1 + 0.9·1) = 0.19, step 2 by
     // η(1 + 0.9·1.9) = 0.271.
     Tensor a = parameter({0.0});
-    SGD nesterov({a}, {0.1, 0.9, 0.0, 0.0, true});
+    SGD nesterov({a}, SGDOptions(0.1).momentum(0.9).nesterov(true));
     step_with_unit_grad(nesterov, a);
     step_with_unit_grad(nesterov, a);
     BOOST_TEST(a.item() == -(0.19 + 0.271), boost::test_tools::tolerance(1e-15));
     // Dampening 0.5 spares the first step: buf = 1, then 0.9 + 0.5 = 1.4.
     Tensor b = parameter({0.0});
-    SGD damped({b}, {0.1, 0.9, 0.5});
+    SGD damped({b}, SGDOptions(0.1).momentum(0.9).dampening(0.5));
     step_with_unit_grad(damped, b);
     step_with_unit_grad(damped, b);
     BOOST_TEST(b.item() == -(0.1 + 0.14), boost::test_tools::tolerance(1e-15));
@@ -445,7 +443,7 @@ BOOST_AUTO_TEST_CASE(state_dict_names_and_initial_lr) {
     Tensor w = parameter({1.0, 2.0});
     Tensor b = parameter({0.5});
     Adam opt({w}, {0.01});
-    opt.add_param_group({b}, {0.02, {0.8, 0.9}});
+    opt.add_param_group({b}, AdamOptions(0.02).betas({0.8, 0.9}));
     opt.set_initial_lr(1, 0.02);
     w.set_grad(Tensor(xt::xarray<double>{1.0, -1.0}));
     opt.step();  // b has no grad: no state for parameter 1
@@ -469,7 +467,7 @@ BOOST_AUTO_TEST_CASE(state_dict_names_and_initial_lr) {
     other.add_param_group({b2});
     other.load_state_dict(state);
     BOOST_TEST(other.lr(1) == 0.02);
-    BOOST_TEST(other.options(1).betas[0] == 0.8);
+    BOOST_TEST(other.options(1).betas()[0] == 0.8);
     BOOST_TEST(other.initial_lr(1).value() == 0.02);
     BOOST_TEST(!other.initial_lr(0).has_value());
     BOOST_TEST(other.state(0)->step == 1);
@@ -478,11 +476,11 @@ BOOST_AUTO_TEST_CASE(state_dict_names_and_initial_lr) {
 
 BOOST_AUTO_TEST_CASE(load_state_dict_converts_to_the_parameter_dtype) {
     Tensor w = parameter({1.0, 2.0});
-    SGD opt({w}, {0.1, 0.9});
+    SGD opt({w}, SGDOptions(0.1).momentum(0.9));
     w.set_grad(Tensor(xt::xarray<double>{1.0, 3.0}));
     opt.step();
     Tensor w32 = parameter({1.0, 2.0}, DType::Float32);
-    SGD opt32({w32}, {0.1, 0.9});
+    SGD opt32({w32}, SGDOptions(0.1).momentum(0.9));
     opt32.load_state_dict(opt.state_dict());
     BOOST_TEST((opt32.state(0)->momentum_buffer.dtype() == DType::Float32));
     BOOST_TEST(opt32.state(0)->momentum_buffer.to_vector() == std::vector<double>({1.0, 3.0}),
@@ -550,7 +548,8 @@ BOOST_AUTO_TEST_CASE(zero_grad_drops_or_zeroes) {
 BOOST_AUTO_TEST_CASE(param_groups_have_their_own_hyperparameters) {
     Tensor a = parameter({0.0});
     Tensor b = parameter({0.0});
-    SGD opt({ParamGroup<SGDOptions>({a}, {0.1}), ParamGroup<SGDOptions>({b}, {0.01, 0.9})},
+    SGD opt({ParamGroup<SGDOptions>({a}, {0.1}),
+             ParamGroup<SGDOptions>({b}, SGDOptions(0.01).momentum(0.9))},
             SGDOptions{0.5});
     BOOST_TEST(opt.num_param_groups() == 2u);
     for (int t = 0; t < 2; ++t) {
@@ -606,14 +605,14 @@ BOOST_AUTO_TEST_CASE(step_records_no_graph) {
 
 BOOST_AUTO_TEST_CASE(momentum_access_for_schedules) {
     Tensor a = parameter({1.0});
-    SGD sgd({a}, {0.1, 0.9});
+    SGD sgd({a}, SGDOptions(0.1).momentum(0.9));
     BOOST_TEST(sgd.has_momentum());
     sgd.set_momentum(0, 0.8);
-    BOOST_TEST(sgd.options().momentum == 0.8);
+    BOOST_TEST(sgd.options().momentum() == 0.8);
     Tensor b = parameter({1.0});
     NAdam nadam({b});
     nadam.set_momentum(0, 0.85);
-    BOOST_TEST(nadam.options().betas[0] == 0.85);
+    BOOST_TEST(nadam.options().betas()[0] == 0.85);
     Tensor c = parameter({1.0});
     Adagrad adagrad({c});
     BOOST_TEST(!adagrad.has_momentum());
@@ -623,47 +622,34 @@ BOOST_AUTO_TEST_CASE(momentum_access_for_schedules) {
 BOOST_AUTO_TEST_CASE(invalid_hyperparameters_throw_naming_them) {
     const auto p = [] { return parameter({1.0}); };
     check_value_error([&] { SGD({p()}, {-0.1}); }, {"SGD", "lr", "-0.1"});
+    check_value_error([&] { SGD({p()}, SGDOptions(0.1).momentum(-0.5)); },
+                      {"SGD: invalid momentum -0.5 (expected >= 0)"});
+    check_value_error([&] { SGD({p()}, SGDOptions(0.1).momentum(0.9).weight_decay(-1.0)); },
+                      {"weight_decay", "-1"});
+    check_value_error([&] { SGD({p()}, SGDOptions(0.1).nesterov(true)); },
+                      {"nesterov", "momentum 0"});
     check_value_error(
-        [&] {
-            SGD({p()}, {0.1, -0.5});
-        },
-        {"SGD: invalid momentum -0.5 (expected >= 0)"});
-    check_value_error([&] { SGD({p()}, {0.1, 0.9, 0.0, -1.0}); }, {"weight_decay", "-1"});
-    check_value_error([&] { SGD({p()}, {0.1, 0.0, 0.0, 0.0, true}); }, {"nesterov", "momentum 0"});
-    check_value_error(
-        [&] {
-            SGD({p()}, {0.1, 0.9, 0.1, 0.0, true});
-        },
+        [&] { SGD({p()}, SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true)); },
         {"nesterov", "dampening 0.1"});
-    AdamOptions beta1;
-    beta1.betas = {1.0, 0.999};
+    const auto beta1 = AdamOptions().betas({1.0, 0.999});
     check_value_error([&] { Adam({p()}, beta1); }, {"Adam", "betas[0]", "1", "[0, 1)"});
-    AdamWOptions beta2;
-    beta2.betas = {0.9, -0.1};
+    const auto beta2 = AdamWOptions().betas({0.9, -0.1});
     check_value_error([&] { AdamW({p()}, beta2); }, {"AdamW", "betas[1]", "-0.1"});
-    AdamOptions eps;
-    eps.eps = -1e-8;
+    const auto eps = AdamOptions().eps(-1e-8);
     check_value_error([&] { Adam({p()}, eps); }, {"eps", "-1e-08"});
-    AdamaxOptions adamax_lr;
-    adamax_lr.lr = -1;
+    const auto adamax_lr = AdamaxOptions(-1);
     check_value_error([&] { Adamax({p()}, adamax_lr); }, {"Adamax", "lr", "-1"});
-    NAdamOptions decay;
-    decay.momentum_decay = -0.004;
+    const auto decay = NAdamOptions().momentum_decay(-0.004);
     check_value_error([&] { NAdam({p()}, decay); }, {"NAdam", "momentum_decay", "-0.004"});
-    AdadeltaOptions rho;
-    rho.rho = 1.5;
+    const auto rho = AdadeltaOptions().rho(1.5);
     check_value_error([&] { Adadelta({p()}, rho); }, {"Adadelta", "rho", "1.5"});
-    RMSpropOptions rms;
-    rms.momentum = -0.9;
+    const auto rms = RMSpropOptions().momentum(-0.9);
     check_value_error([&] { RMSprop({p()}, rms); }, {"RMSprop", "momentum", "-0.9"});
-    RMSpropOptions alpha;
-    alpha.alpha = -0.99;
+    const auto alpha = RMSpropOptions().alpha(-0.99);
     check_value_error([&] { RMSprop({p()}, alpha); }, {"RMSprop", "alpha", "-0.99"});
-    AdagradOptions adagrad;
-    adagrad.lr_decay = -0.1;
+    const auto adagrad = AdagradOptions().lr_decay(-0.1);
     check_value_error([&] { Adagrad({p()}, adagrad); }, {"Adagrad", "lr_decay", "-0.1"});
-    AdagradOptions init;
-    init.initial_accumulator_value = -1;
+    const auto init = AdagradOptions().initial_accumulator_value(-1);
     check_value_error([&] { Adagrad({p()}, init); }, {"initial_accumulator_value", "-1"});
 }
 
@@ -744,9 +730,7 @@ BOOST_AUTO_TEST_CASE(asgd_averaged_is_the_running_mean_of_the_iterates_after_t0)
     // PyTorch's μ = 1 / max(1, t − t0) is used one step later, so with t0 = 0 the average
     // starts at the second iterate: ax_t = mean(θ_2..θ_t).
     Tensor theta = parameter({-1.5, 2.0});
-    ASGDOptions o;
-    o.lr = 1e-4;
-    o.t0 = 0.0;
+    const auto o = ASGDOptions(1e-4).t0(0.0);
     ASGD opt({theta}, o);
     BOOST_TEST(opt.averaged(theta).to_vector() == theta.to_vector(),
                boost::test_tools::per_element());
@@ -772,17 +756,13 @@ BOOST_AUTO_TEST_CASE(asgd_averaged_is_the_running_mean_of_the_iterates_after_t0)
 
 BOOST_AUTO_TEST_CASE(new_rules_reject_invalid_hyperparameters) {
     const auto p = [] { return parameter({1.0}); };
-    RAdamOptions radam;
-    radam.betas[1] = 1.0;
+    const auto radam = RAdamOptions().betas({0.9, 1.0});
     check_value_error([&] { RAdam({p()}, radam); }, {"RAdam", "betas[1]", "1"});
-    RpropOptions etas;
-    etas.etas = {1.5, 1.2};
+    const auto etas = RpropOptions().etas({1.5, 1.2});
     check_value_error([&] { Rprop({p()}, etas); }, {"Rprop", "etas[0]", "1.5"});
-    RpropOptions plus;
-    plus.etas = {0.5, 0.9};
+    const auto plus = RpropOptions().etas({0.5, 0.9});
     check_value_error([&] { Rprop({p()}, plus); }, {"Rprop", "etas[1]", "0.9"});
-    ASGDOptions asgd;
-    asgd.lr = -1;
+    const auto asgd = ASGDOptions(-1);
     check_value_error([&] { ASGD({p()}, asgd); }, {"ASGD", "lr", "-1"});
 }
 
@@ -933,8 +913,7 @@ BOOST_AUTO_TEST_CASE(lbfgs_state_dict_round_trip_continues_bit_for_bit) {
             BOOST_TEST(saved.metadata.count("state.0.old_dirs.0.0") == 1u);
             Tensor resumed = parameter(first.to_vector());
             rosenbrock_closure_step(before, first, calls);  // the saved dict is a snapshot
-            LBFGSOptions other = lbfgs_options_from(hp);
-            other.lr = 0.25;
+            const LBFGSOptions other = lbfgs_options_from(hp).lr(0.25);
             LBFGS after({resumed}, other);
             after.load_state_dict(saved);
             BOOST_TEST(after.lr() == hp["lr"].get<double>());
@@ -954,9 +933,7 @@ BOOST_AUTO_TEST_CASE(lbfgs_gathers_the_gradients_of_all_parameters_into_one_vect
     Tensor a = parameter({-1.5});
     Tensor b = parameter({2.0});
     Tensor unused = parameter({3.0});
-    LBFGSOptions o;
-    o.line_search_fn = "strong_wolfe";
-    o.max_iter = 5;
+    const auto o = LBFGSOptions().line_search_fn("strong_wolfe").max_iter(5);
     LBFGS one({theta}, o);
     LBFGS split({a, unused, b}, o);
     int calls = 0;
@@ -979,7 +956,7 @@ BOOST_AUTO_TEST_CASE(lbfgs_gathers_the_gradients_of_all_parameters_into_one_vect
 BOOST_AUTO_TEST_CASE(lbfgs_defaults_and_errors) {
     Tensor theta = parameter({-1.5, 2.0});
     LBFGS opt({theta});
-    BOOST_TEST(opt.options().max_eval.value() == 25);  // max_iter * 5 / 4
+    BOOST_TEST(opt.options().max_eval().value() == 25);  // max_iter * 5 / 4
     BOOST_TEST(opt.state_dict().metadata.at("param_groups.0.max_eval") == "25");
     BOOST_TEST(opt.state_dict().metadata.count("state.0.func_evals") == 0u);
     check_value_error([&] { opt.step(); }, {"LBFGS.step", "closure"});
@@ -991,12 +968,10 @@ BOOST_AUTO_TEST_CASE(lbfgs_defaults_and_errors) {
                                                             ParamGroup<LBFGSOptions>({other})});
         },
         {"LBFGS", "parameter groups"});
-    LBFGSOptions bad;
-    bad.line_search_fn = "backtracking";
-    check_value_error([&] { LBFGS b({theta}, bad); }, {"line_search_fn", "backtracking"});
-    bad = LBFGSOptions();
-    bad.history_size = 0;
-    check_value_error([&] { LBFGS b({theta}, bad); }, {"history_size", "0"});
+    const auto bad_search = LBFGSOptions().line_search_fn("backtracking");
+    check_value_error([&] { LBFGS b({theta}, bad_search); }, {"line_search_fn", "backtracking"});
+    const auto bad_history = LBFGSOptions().history_size(0);
+    check_value_error([&] { LBFGS b({theta}, bad_history); }, {"history_size", "0"});
     BOOST_CHECK_THROW(opt.momentum(0), ValueError);
 }
 
@@ -1004,8 +979,7 @@ BOOST_AUTO_TEST_CASE(lbfgs_a_failing_closure_changes_nothing) {
     // The third closure call (inside the line search) returns two elements: the step throws
     // after it moved θ, and must put θ and the state back.
     Tensor theta = parameter({-1.5, 2.0});
-    LBFGSOptions o;
-    o.line_search_fn = "strong_wolfe";
+    const auto o = LBFGSOptions().line_search_fn("strong_wolfe");
     LBFGS opt({theta}, o);
     int calls = 0;
     rosenbrock_closure_step(opt, theta, calls);

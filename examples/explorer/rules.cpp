@@ -13,67 +13,33 @@ std::unique_ptr<xo::Optimizer> build(Params params, const Options& options) {
 }
 
 xo::SGDOptions sgd(const Settings& s, double momentum, bool nesterov) {
-    xo::SGDOptions o;
-    o.lr = s.lr;
-    o.momentum = momentum;
-    o.nesterov = nesterov;
-    return o;
+    return xo::SGDOptions(s.lr).momentum(momentum).nesterov(nesterov);
 }
 
 /// The Adam family's options: lr, betas and eps from the sliders, PyTorch's other defaults.
 template <class Options>
 Options adam_like(const Settings& s) {
-    Options o;
-    o.lr = s.lr;
-    o.betas = {s.beta1, s.beta2};
-    o.eps = s.eps;
-    return o;
+    return Options(s.lr).betas({s.beta1, s.beta2}).eps(s.eps);
 }
 
-xo::AdagradOptions adagrad(const Settings& s) {
-    xo::AdagradOptions o;
-    o.lr = s.lr;
-    o.eps = s.eps;
-    return o;
-}
+xo::AdagradOptions adagrad(const Settings& s) { return xo::AdagradOptions(s.lr).eps(s.eps); }
 
 xo::AdadeltaOptions adadelta(const Settings& s) {
-    xo::AdadeltaOptions o;
-    o.lr = s.lr;
-    o.rho = s.beta2;
-    o.eps = s.eps;
-    return o;
+    return xo::AdadeltaOptions(s.lr).rho(s.beta2).eps(s.eps);
 }
 
 xo::RMSpropOptions rmsprop(const Settings& s) {
-    xo::RMSpropOptions o;
-    o.lr = s.lr;
-    o.alpha = s.beta2;
-    o.eps = s.eps;
-    o.momentum = s.momentum;
-    return o;
+    return xo::RMSpropOptions(s.lr).alpha(s.beta2).eps(s.eps).momentum(s.momentum);
 }
 
-xo::RpropOptions rprop(const Settings& s) {
-    xo::RpropOptions o;
-    o.lr = s.lr;
-    return o;
-}
+xo::RpropOptions rprop(const Settings& s) { return xo::RpropOptions(s.lr); }
 
-xo::ASGDOptions asgd(const Settings& s) {
-    xo::ASGDOptions o;
-    o.lr = s.lr;
-    return o;
-}
+xo::ASGDOptions asgd(const Settings& s) { return xo::ASGDOptions(s.lr); }
 
 /// One L-BFGS iteration (with its strong-Wolfe line search) per step, so that its path shows
 /// each iterate as the other racers' paths do; a step may evaluate the loss several times.
 xo::LBFGSOptions lbfgs(const Settings& s) {
-    xo::LBFGSOptions o;
-    o.lr = s.lr;
-    o.max_iter = 1;
-    o.line_search_fn = "strong_wolfe";
-    return o;
+    return xo::LBFGSOptions(s.lr).max_iter(1).line_search_fn("strong_wolfe");
 }
 
 /// Settings{lr, momentum, beta1, beta2, eps}.

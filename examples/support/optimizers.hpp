@@ -19,8 +19,7 @@ inline const std::vector<std::string>& rule_names() {
 template <class Rule, class Options>
 std::unique_ptr<xgrad::optim::Optimizer> with_lr(std::vector<xgrad::Tensor> params, double lr,
                                                  Options options = Options()) {
-    options.lr = lr;
-    return std::make_unique<Rule>(std::move(params), options);
+    return std::make_unique<Rule>(std::move(params), options.lr(lr));
 }
 
 /// The rule `name` over `params` with learning rate `lr` and PyTorch's other defaults
@@ -30,10 +29,9 @@ inline std::unique_ptr<xgrad::optim::Optimizer> make_optimizer(const std::string
                                                                double lr) {
     using namespace xgrad::optim;
     if (name == "sgd" || name == "momentum" || name == "nesterov") {
-        SGDOptions o;
-        o.momentum = name == "sgd" ? 0.0 : 0.9;
-        o.nesterov = name == "nesterov";
-        return with_lr<SGD>(std::move(params), lr, o);
+        return with_lr<SGD>(
+            std::move(params), lr,
+            SGDOptions().momentum(name == "sgd" ? 0.0 : 0.9).nesterov(name == "nesterov"));
     }
     if (name == "adagrad") return with_lr<Adagrad, AdagradOptions>(std::move(params), lr);
     if (name == "adadelta") return with_lr<Adadelta, AdadeltaOptions>(std::move(params), lr);

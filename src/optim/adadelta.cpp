@@ -7,10 +7,10 @@
 namespace xgrad::optim {
 
 void AdadeltaOptions::validate() const {
-    detail::require_non_negative("Adadelta", "lr", lr);
-    detail::require(rho >= 0.0 && rho <= 1.0, "Adadelta", "rho", rho, "in [0, 1]");
-    detail::require_non_negative("Adadelta", "eps", eps);
-    detail::require_non_negative("Adadelta", "weight_decay", weight_decay);
+    detail::require_non_negative("Adadelta", "lr", lr_);
+    detail::require(rho_ >= 0.0 && rho_ <= 1.0, "Adadelta", "rho", rho_, "in [0, 1]");
+    detail::require_non_negative("Adadelta", "eps", eps_);
+    detail::require_non_negative("Adadelta", "weight_decay", weight_decay_);
 }
 
 // torch.optim.adadelta._single_tensor_adadelta.
@@ -20,8 +20,8 @@ void Adadelta::update_tensor(const AdadeltaOptions& o, xt::xarray<T>& p, const x
     T* __restrict square_avg = detail::buffer(state.square_avg, p);
     T* __restrict acc_delta = detail::buffer(state.acc_delta, p);
     state.step += 1;
-    const T rho = T(o.rho), one_minus_rho = T(1 - o.rho), eps = T(o.eps), lr = T(-o.lr);
-    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    const T rho = T(o.rho()), one_minus_rho = T(1 - o.rho()), eps = T(o.eps()), lr = T(-o.lr());
+    const detail::Gradient<T> grad_at(grad, p, o.maximize(), o.weight_decay());
     T* theta = p.data();
     for (std::size_t i = 0, n = p.size(); i < n; ++i) {
         const T g = grad_at(i);

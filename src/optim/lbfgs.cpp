@@ -281,21 +281,21 @@ ParamGroup<LBFGSOptions> only_group(std::vector<ParamGroup<LBFGSOptions>> groups
     group.options.validate();
     std::vector<const void*> seen;
     detail::check_params("LBFGS", group.params, seen);
-    group.options.max_eval = group.options.resolved_max_eval();
+    group.options.max_eval(group.options.resolved_max_eval());
     return group;
 }
 
 }  // namespace
 
 void LBFGSOptions::validate() const {
-    detail::require_non_negative("LBFGS", "lr", lr);
-    detail::require(max_iter >= 1, "LBFGS", "max_iter", max_iter, ">= 1");
-    if (max_eval) detail::require(*max_eval >= 1, "LBFGS", "max_eval", *max_eval, ">= 1");
-    detail::require_non_negative("LBFGS", "tolerance_grad", tolerance_grad);
-    detail::require_non_negative("LBFGS", "tolerance_change", tolerance_change);
-    detail::require(history_size >= 1, "LBFGS", "history_size", history_size, ">= 1");
-    if (!line_search_fn.empty() && line_search_fn != "strong_wolfe")
-        throw ValueError("LBFGS: invalid line_search_fn '" + line_search_fn +
+    detail::require_non_negative("LBFGS", "lr", lr_);
+    detail::require(max_iter_ >= 1, "LBFGS", "max_iter", max_iter_, ">= 1");
+    if (max_eval_) detail::require(*max_eval_ >= 1, "LBFGS", "max_eval", *max_eval_, ">= 1");
+    detail::require_non_negative("LBFGS", "tolerance_grad", tolerance_grad_);
+    detail::require_non_negative("LBFGS", "tolerance_change", tolerance_change_);
+    detail::require(history_size_ >= 1, "LBFGS", "history_size", history_size_, ">= 1");
+    if (!line_search_fn_.empty() && line_search_fn_ != "strong_wolfe")
+        throw ValueError("LBFGS: invalid line_search_fn '" + line_search_fn_ +
                          "' (expected \"\" (None) or \"strong_wolfe\")");
 }
 
@@ -335,12 +335,12 @@ double LBFGS::step(const std::function<Tensor()>& closure) {
 double LBFGS::iterate(const std::function<Tensor()>& closure) {
     NoGradGuard no_grad;
     const LBFGSOptions& o = group_.options;
-    const double lr = o.lr;
-    const int max_iter = o.max_iter;
+    const double lr = o.lr();
+    const int max_iter = o.max_iter();
     const int max_eval = o.resolved_max_eval();
-    const double tolerance_grad = o.tolerance_grad;
-    const double tolerance_change = o.tolerance_change;
-    const std::size_t history_size = static_cast<std::size_t>(o.history_size);
+    const double tolerance_grad = o.tolerance_grad();
+    const double tolerance_change = o.tolerance_change();
+    const std::size_t history_size = static_cast<std::size_t>(o.history_size());
     FlatParams flat(group_.params);
     LBFGSState& state = state_;
 
@@ -423,7 +423,7 @@ double LBFGS::iterate(const std::function<Tensor()>& closure) {
         if (gtd > -tolerance_change) break;
 
         int ls_func_evals = 0;
-        if (o.line_search_fn == "strong_wolfe") {
+        if (o.line_search_fn() == "strong_wolfe") {
             const Vec x_init = flat.clone_param();
             // torch's _directional_evaluate: the loss and gradient at x + t·d, then back to x.
             auto obj_func = [&](double step) {
@@ -479,8 +479,8 @@ const ParamGroup<LBFGSOptions>& LBFGS::group_at(std::size_t group) const {
 }
 
 const std::vector<Tensor>& LBFGS::params(std::size_t group) const { return group_at(group).params; }
-double LBFGS::lr(std::size_t group) const { return group_at(group).options.lr; }
-void LBFGS::set_lr(std::size_t group, double lr) { group_at(group).options.lr = lr; }
+double LBFGS::lr(std::size_t group) const { return group_at(group).options.lr(); }
+void LBFGS::set_lr(std::size_t group, double lr) { group_at(group).options.lr(lr); }
 std::optional<double> LBFGS::initial_lr(std::size_t group) const {
     return group_at(group).initial_lr;
 }
@@ -500,15 +500,15 @@ namespace {
 /// number of (s, y) pairs; the visitor resizes nothing, so the loader sizes the vectors first.
 template <class Options, class Fn>
 void visit_options(Options& o, Fn&& fn) {
-    fn("lr", o.lr);
-    fn("max_iter", o.max_iter);
+    fn("lr", o.lr());
+    fn("max_iter", o.max_iter());
     int max_eval = o.resolved_max_eval();
     fn("max_eval", max_eval);
-    o.max_eval = max_eval;
-    fn("tolerance_grad", o.tolerance_grad);
-    fn("tolerance_change", o.tolerance_change);
-    fn("history_size", o.history_size);
-    fn("line_search_fn", o.line_search_fn);
+    o.max_eval(max_eval);
+    fn("tolerance_grad", o.tolerance_grad());
+    fn("tolerance_change", o.tolerance_change());
+    fn("history_size", o.history_size());
+    fn("line_search_fn", o.line_search_fn());
 }
 
 template <class State, class Fn>
@@ -587,10 +587,10 @@ void LBFGS::load_state_dict(const StateDict& in) {
             const std::size_t numel = numel_of(group.params);
             int history = 0;
             loader("history", history);
-            if (history < 0 || history > group.options.history_size)
+            if (history < 0 || history > group.options.history_size())
                 throw ValueError("LBFGS.load_state_dict: state.0.history " +
                                  std::to_string(history) + " is out of range (expected 0.." +
-                                 std::to_string(group.options.history_size) + ")");
+                                 std::to_string(group.options.history_size()) + ")");
             state.d.resize(numel);
             state.prev_flat_grad.resize(numel);
             state.old_dirs.assign(history, Vec(numel));

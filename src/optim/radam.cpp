@@ -7,11 +7,11 @@
 namespace xgrad::optim {
 
 void RAdamOptions::validate() const {
-    detail::require_non_negative("RAdam", "lr", lr);
-    detail::require_non_negative("RAdam", "eps", eps);
-    detail::require_beta("RAdam", "betas[0]", betas[0]);
-    detail::require_beta("RAdam", "betas[1]", betas[1]);
-    detail::require_non_negative("RAdam", "weight_decay", weight_decay);
+    detail::require_non_negative("RAdam", "lr", lr_);
+    detail::require_non_negative("RAdam", "eps", eps_);
+    detail::require_beta("RAdam", "betas[0]", betas_[0]);
+    detail::require_beta("RAdam", "betas[1]", betas_[1]);
+    detail::require_non_negative("RAdam", "weight_decay", weight_decay_);
 }
 
 // torch.optim.radam._single_tensor_radam. PyTorch's `scalar / tensor` is
@@ -23,8 +23,8 @@ void RAdam::update_tensor(const RAdamOptions& o, xt::xarray<T>& p, const xt::xar
     T* __restrict exp_avg_sq = detail::buffer(state.exp_avg_sq, p);
     state.step += 1;
     const double step = static_cast<double>(state.step);
-    const double beta1 = o.betas[0];
-    const double beta2 = o.betas[1];
+    const double beta1 = o.betas()[0];
+    const double beta2 = o.betas()[1];
     const double bias_correction1 = 1 - std::pow(beta1, step);
     const double bias_correction2 = 1 - std::pow(beta2, step);
     const double rho_inf = 2 / (1 - beta2) - 1;
@@ -34,10 +34,10 @@ void RAdam::update_tensor(const RAdamOptions& o, xt::xarray<T>& p, const xt::xar
     const double rect = rectified ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
                                               ((rho_inf - 4) * (rho_inf - 2) * rho_t))
                                   : 0.0;
-    const detail::AdamMoments<T> moments(o.betas);
+    const detail::AdamMoments<T> moments(o.betas());
     const T bc1 = T(bias_correction1), bc2_sqrt = T(std::sqrt(bias_correction2));
-    const T lr = T(o.lr), eps = T(o.eps), rect_t = T(rect);
-    const detail::Gradient<T> grad_at(grad, p, false, o.weight_decay);
+    const T lr = T(o.lr()), eps = T(o.eps()), rect_t = T(rect);
+    const detail::Gradient<T> grad_at(grad, p, false, o.weight_decay());
     T* theta = p.data();
     for (std::size_t i = 0, n = p.size(); i < n; ++i) {
         const T g = grad_at(i);

@@ -7,11 +7,11 @@
 namespace xgrad::optim {
 
 void RMSpropOptions::validate() const {
-    detail::require_non_negative("RMSprop", "lr", lr);
-    detail::require_non_negative("RMSprop", "alpha", alpha);
-    detail::require_non_negative("RMSprop", "eps", eps);
-    detail::require_non_negative("RMSprop", "weight_decay", weight_decay);
-    detail::require_non_negative("RMSprop", "momentum", momentum);
+    detail::require_non_negative("RMSprop", "lr", lr_);
+    detail::require_non_negative("RMSprop", "alpha", alpha_);
+    detail::require_non_negative("RMSprop", "eps", eps_);
+    detail::require_non_negative("RMSprop", "weight_decay", weight_decay_);
+    detail::require_non_negative("RMSprop", "momentum", momentum_);
 }
 
 // torch.optim.rmsprop._single_tensor_rmsprop.
@@ -19,13 +19,13 @@ template <class T>
 void RMSprop::update_tensor(const RMSpropOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                             RMSpropState& state) {
     T* __restrict square_avg = detail::buffer(state.square_avg, p);
-    T* __restrict grad_avg = o.centered ? detail::buffer(state.grad_avg, p) : nullptr;
-    const bool uses_momentum = o.momentum > 0.0;
+    T* __restrict grad_avg = o.centered() ? detail::buffer(state.grad_avg, p) : nullptr;
+    const bool uses_momentum = o.momentum() > 0.0;
     T* __restrict buf = uses_momentum ? detail::buffer(state.momentum_buffer, p) : nullptr;
     state.step += 1;
-    const T alpha = T(o.alpha), one_minus_alpha = T(1 - o.alpha);
-    const T eps = T(o.eps), momentum = T(o.momentum), lr = T(-o.lr);
-    const detail::Gradient<T> grad_at(grad, p, o.maximize, o.weight_decay);
+    const T alpha = T(o.alpha()), one_minus_alpha = T(1 - o.alpha());
+    const T eps = T(o.eps()), momentum = T(o.momentum()), lr = T(-o.lr());
+    const detail::Gradient<T> grad_at(grad, p, o.maximize(), o.weight_decay());
     T* theta = p.data();
     const auto loop = [&](auto centered, auto uses_momentum) {
         for (std::size_t i = 0, n = p.size(); i < n; ++i) {
@@ -48,7 +48,7 @@ void RMSprop::update_tensor(const RMSpropOptions& o, xt::xarray<T>& p, const xt:
             }
         }
     };
-    detail::with_constant_flags(loop, o.centered, uses_momentum);
+    detail::with_constant_flags(loop, o.centered(), uses_momentum);
 }
 
 template class Rule<RMSprop, RMSpropOptions, RMSpropState>;

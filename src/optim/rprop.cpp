@@ -5,12 +5,12 @@
 namespace xgrad::optim {
 
 void RpropOptions::validate() const {
-    detail::require_non_negative("Rprop", "lr", lr);
-    detail::require(etas[0] > 0.0 && etas[0] < 1.0, "Rprop", "etas[0]", etas[0], "in (0, 1)");
-    detail::require(etas[1] > 1.0, "Rprop", "etas[1]", etas[1], "> 1");
-    detail::require_non_negative("Rprop", "step_sizes[0]", step_sizes[0]);
-    detail::require(step_sizes[1] >= step_sizes[0], "Rprop", "step_sizes[1]", step_sizes[1],
-                    ">= step_sizes[0]");
+    detail::require_non_negative("Rprop", "lr", lr_);
+    detail::require(etas_[0] > 0.0 && etas_[0] < 1.0, "Rprop", "etas[0]", etas_[0], "in (0, 1)");
+    detail::require(etas_[1] > 1.0, "Rprop", "etas[1]", etas_[1], "> 1");
+    detail::require_non_negative("Rprop", "step_sizes[0]", step_sizes_[0]);
+    detail::require(step_sizes_[1] >= step_sizes_[0], "Rprop", "step_sizes[1]", step_sizes_[1],
+                    ">= step_sizes_[0]");
 }
 
 // torch.optim.rprop._single_tensor_rprop.
@@ -18,11 +18,11 @@ template <class T>
 void Rprop::update_tensor(const RpropOptions& o, xt::xarray<T>& p, const xt::xarray<T>& grad,
                           RpropState& state) {
     T* __restrict prev = detail::buffer(state.prev, p);
-    T* __restrict step_size = detail::buffer(state.step_size, p, o.lr);
+    T* __restrict step_size = detail::buffer(state.step_size, p, o.lr());
     state.step += 1;
-    const T etaminus = T(o.etas[0]), etaplus = T(o.etas[1]);
-    const T step_size_min = T(o.step_sizes[0]), step_size_max = T(o.step_sizes[1]);
-    const detail::Gradient<T> grad_at(grad, p, o.maximize, 0.0);
+    const T etaminus = T(o.etas()[0]), etaplus = T(o.etas()[1]);
+    const T step_size_min = T(o.step_sizes()[0]), step_size_max = T(o.step_sizes()[1]);
+    const detail::Gradient<T> grad_at(grad, p, o.maximize(), 0.0);
     T* theta = p.data();
     for (std::size_t i = 0, n = p.size(); i < n; ++i) {
         const T g = grad_at(i);

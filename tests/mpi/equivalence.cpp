@@ -57,7 +57,9 @@ void backward_on(nn::Module& model, const data::Batch& batch) {
     if (batch.size() > 0) nn::cross_entropy(model(batch.inputs), batch.labels()).backward();
 }
 
-optim::SGD make_optimizer(nn::Module& model) { return optim::SGD(model.parameters(), {0.1, 0.9}); }
+optim::SGD make_optimizer(nn::Module& model) {
+    return optim::SGD(model.parameters(), optim::SGDOptions(0.1).momentum(0.9));
+}
 
 /// Every parameter's values, as doubles, in order.
 std::vector<double> flat(const nn::Module& model) {

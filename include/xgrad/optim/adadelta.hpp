@@ -12,23 +12,35 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of Adadelta with PyTorch's defaults.
-struct AdadeltaOptions {
-    double lr = 1.0;
+class AdadeltaOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `AdadeltaOptions(0.1).rho(...)`.
+    AdadeltaOptions(double lr = 1.0) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `AdadeltaOptions{lr, rho, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    AdadeltaOptions(double lr, double rho, double eps = 1e-6, double weight_decay = 0.0,
+                    bool maximize = false)
+        : AdadeltaOptions(lr) {
+        this->rho(rho).eps(eps).weight_decay(weight_decay).maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
     /// ρ: decay of both running averages.
-    double rho = 0.9;
+    XGRAD_ARG(double, rho) = 0.9;
     /// Added inside both square roots.
-    double eps = 1e-6;
-    double weight_decay = 0.0;
-    bool maximize = false;
+    XGRAD_ARG(double, eps) = 1e-6;
+    XGRAD_ARG(double, weight_decay) = 0.0;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     void validate() const;
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("rho", self.rho);
-        fn("eps", self.eps);
-        fn("weight_decay", self.weight_decay);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("rho", self.rho());
+        fn("eps", self.eps());
+        fn("weight_decay", self.weight_decay());
+        fn("maximize", self.maximize());
     }
 };
 

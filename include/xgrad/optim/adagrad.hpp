@@ -11,26 +11,43 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of Adagrad with PyTorch's defaults.
-struct AdagradOptions {
-    double lr = 1e-2;
+class AdagradOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `AdagradOptions(0.1).lr_decay(...)`.
+    AdagradOptions(double lr = 1e-2) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `AdagradOptions{lr, lr_decay, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    AdagradOptions(double lr, double lr_decay, double weight_decay = 0.0,
+                   double initial_accumulator_value = 0.0, double eps = 1e-10,
+                   bool maximize = false)
+        : AdagradOptions(lr) {
+        this->lr_decay(lr_decay)
+            .weight_decay(weight_decay)
+            .initial_accumulator_value(initial_accumulator_value)
+            .eps(eps)
+            .maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
     /// k: the step size at step t is lr / (1 + (t − 1)·k).
-    double lr_decay = 0.0;
-    double weight_decay = 0.0;
+    XGRAD_ARG(double, lr_decay) = 0.0;
+    XGRAD_ARG(double, weight_decay) = 0.0;
     /// The starting value of the sum of squares.
-    double initial_accumulator_value = 0.0;
+    XGRAD_ARG(double, initial_accumulator_value) = 0.0;
     /// Added to √sum, outside the square root.
-    double eps = 1e-10;
-    bool maximize = false;
+    XGRAD_ARG(double, eps) = 1e-10;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     void validate() const;
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("lr_decay", self.lr_decay);
-        fn("weight_decay", self.weight_decay);
-        fn("initial_accumulator_value", self.initial_accumulator_value);
-        fn("eps", self.eps);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("lr_decay", self.lr_decay());
+        fn("weight_decay", self.weight_decay());
+        fn("initial_accumulator_value", self.initial_accumulator_value());
+        fn("eps", self.eps());
+        fn("maximize", self.maximize());
     }
 };
 

@@ -13,51 +13,75 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of Adam with PyTorch's defaults.
-struct AdamOptions {
-    double lr = 1e-3;
+class AdamOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `AdamOptions(0.1).betas(...)`.
+    AdamOptions(double lr = 1e-3) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `AdamOptions{lr, betas, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    AdamOptions(double lr, DoublePair betas, double eps = 1e-8, double weight_decay = 0.0,
+                bool amsgrad = false, bool maximize = false)
+        : AdamOptions(lr) {
+        this->betas(betas).eps(eps).weight_decay(weight_decay).amsgrad(amsgrad).maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
     /// β1, β2: decay of the running averages of g and g².
-    std::array<double, 2> betas = {0.9, 0.999};
+    XGRAD_ARG(DoublePair, betas) = {0.9, 0.999};
     /// Added to the bias-corrected √v, outside the square root.
-    double eps = 1e-8;
+    XGRAD_ARG(double, eps) = 1e-8;
     /// λ: L2 penalty added to the gradient (g + λθ) before the moments: "coupled".
-    double weight_decay = 0.0;
+    XGRAD_ARG(double, weight_decay) = 0.0;
     /// Normalise by the largest v seen so far (AMSGrad).
-    bool amsgrad = false;
-    bool maximize = false;
+    XGRAD_ARG(bool, amsgrad) = false;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     void validate() const;
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("betas.0", self.betas[0]);
-        fn("betas.1", self.betas[1]);
-        fn("eps", self.eps);
-        fn("weight_decay", self.weight_decay);
-        fn("amsgrad", self.amsgrad);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("betas.0", self.betas()[0]);
+        fn("betas.1", self.betas()[1]);
+        fn("eps", self.eps());
+        fn("weight_decay", self.weight_decay());
+        fn("amsgrad", self.amsgrad());
+        fn("maximize", self.maximize());
     }
 };
 
 /// Hyperparameters of AdamW: Adam's, with decoupled weight decay (default 1e-2).
-struct AdamWOptions {
-    double lr = 1e-3;
-    std::array<double, 2> betas = {0.9, 0.999};
-    double eps = 1e-8;
+class AdamWOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `AdamWOptions(0.1).betas(...)`.
+    AdamWOptions(double lr = 1e-3) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `AdamWOptions{lr, betas, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    AdamWOptions(double lr, DoublePair betas, double eps = 1e-8, double weight_decay = 1e-2,
+                 bool amsgrad = false, bool maximize = false)
+        : AdamWOptions(lr) {
+        this->betas(betas).eps(eps).weight_decay(weight_decay).amsgrad(amsgrad).maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
+    XGRAD_ARG(DoublePair, betas) = {0.9, 0.999};
+    XGRAD_ARG(double, eps) = 1e-8;
     /// λ: θ ← θ·(1 − lr·λ) before the Adam step: "decoupled" from the gradient.
-    double weight_decay = 1e-2;
-    bool amsgrad = false;
-    bool maximize = false;
+    XGRAD_ARG(double, weight_decay) = 1e-2;
+    XGRAD_ARG(bool, amsgrad) = false;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     void validate() const;
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("betas.0", self.betas[0]);
-        fn("betas.1", self.betas[1]);
-        fn("eps", self.eps);
-        fn("weight_decay", self.weight_decay);
-        fn("amsgrad", self.amsgrad);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("betas.0", self.betas()[0]);
+        fn("betas.1", self.betas()[1]);
+        fn("eps", self.eps());
+        fn("weight_decay", self.weight_decay());
+        fn("amsgrad", self.amsgrad());
+        fn("maximize", self.maximize());
     }
 };
 
@@ -90,7 +114,7 @@ public:
                               const xt::xarray<T>& grad, AdamState& state);
 
 protected:
-    double* momentum_field(AdamOptions& options) const override { return &options.betas[0]; }
+    double* momentum_field(AdamOptions& options) const override { return &options.betas()[0]; }
 };
 
 /// torch.optim.AdamW: θ ← θ·(1 − lr·λ), then Adam's step without the L2 term.
@@ -104,7 +128,7 @@ public:
                               const xt::xarray<T>& grad, AdamState& state);
 
 protected:
-    double* momentum_field(AdamWOptions& options) const override { return &options.betas[0]; }
+    double* momentum_field(AdamWOptions& options) const override { return &options.betas()[0]; }
 };
 
 extern template class Rule<Adam, AdamOptions, AdamState>;

@@ -12,23 +12,35 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of Adamax with PyTorch's defaults.
-struct AdamaxOptions {
-    double lr = 2e-3;
-    std::array<double, 2> betas = {0.9, 0.999};
+class AdamaxOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `AdamaxOptions(0.1).betas(...)`.
+    AdamaxOptions(double lr = 2e-3) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `AdamaxOptions{lr, betas, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    AdamaxOptions(double lr, DoublePair betas, double eps = 1e-8, double weight_decay = 0.0,
+                  bool maximize = false)
+        : AdamaxOptions(lr) {
+        this->betas(betas).eps(eps).weight_decay(weight_decay).maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
+    XGRAD_ARG(DoublePair, betas) = {0.9, 0.999};
     /// Added to |g| inside the maximum.
-    double eps = 1e-8;
-    double weight_decay = 0.0;
-    bool maximize = false;
+    XGRAD_ARG(double, eps) = 1e-8;
+    XGRAD_ARG(double, weight_decay) = 0.0;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     void validate() const;
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("betas.0", self.betas[0]);
-        fn("betas.1", self.betas[1]);
-        fn("eps", self.eps);
-        fn("weight_decay", self.weight_decay);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("betas.0", self.betas()[0]);
+        fn("betas.1", self.betas()[1]);
+        fn("eps", self.eps());
+        fn("weight_decay", self.weight_decay());
+        fn("maximize", self.maximize());
     }
 };
 
@@ -57,7 +69,7 @@ public:
                               const xt::xarray<T>& grad, AdamaxState& state);
 
 protected:
-    double* momentum_field(AdamaxOptions& options) const override { return &options.betas[0]; }
+    double* momentum_field(AdamaxOptions& options) const override { return &options.betas()[0]; }
 };
 
 extern template class Rule<Adamax, AdamaxOptions, AdamaxState>;

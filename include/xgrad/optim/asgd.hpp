@@ -12,28 +12,40 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of ASGD with PyTorch's defaults.
-struct ASGDOptions {
-    double lr = 1e-2;
+class ASGDOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `ASGDOptions(0.1).lambd(...)`.
+    ASGDOptions(double lr = 1e-2) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `ASGDOptions{lr, lambd, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    ASGDOptions(double lr, double lambd, double alpha = 0.75, double t0 = 1e6,
+                double weight_decay = 0.0, bool maximize = false)
+        : ASGDOptions(lr) {
+        this->lambd(lambd).alpha(alpha).t0(t0).weight_decay(weight_decay).maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
     /// λ: decay term, in the step size η_t = lr / (1 + λ·lr·t)^α and the shrink θ·(1 − λη).
-    double lambd = 1e-4;
+    XGRAD_ARG(double, lambd) = 1e-4;
     /// α: power of the step-size decay.
-    double alpha = 0.75;
+    XGRAD_ARG(double, alpha) = 0.75;
     /// t0: the step from which averaging starts (before it ax follows θ).
-    double t0 = 1e6;
-    double weight_decay = 0.0;
-    bool maximize = false;
+    XGRAD_ARG(double, t0) = 1e6;
+    XGRAD_ARG(double, weight_decay) = 0.0;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     /// Throws ValueError naming the hyperparameter and its value.
     void validate() const;
     /// Calls `fn(name, field)` for every hyperparameter, with PyTorch's names.
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("lambd", self.lambd);
-        fn("alpha", self.alpha);
-        fn("t0", self.t0);
-        fn("weight_decay", self.weight_decay);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("lambd", self.lambd());
+        fn("alpha", self.alpha());
+        fn("t0", self.t0());
+        fn("weight_decay", self.weight_decay());
+        fn("maximize", self.maximize());
     }
 };
 

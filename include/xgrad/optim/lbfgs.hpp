@@ -17,26 +17,43 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of LBFGS with PyTorch's defaults.
-struct LBFGSOptions {
-    /// The step length of a fixed step, the initial guess of the line search.
-    double lr = 1.0;
+class LBFGSOptions {
+public:
+    /// The step length of a fixed step, the initial guess of the line search; the other options
+    /// keep their defaults until set by name: `LBFGSOptions(1.0).line_search_fn("strong_wolfe")`.
+    LBFGSOptions(double lr = 1.0) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `LBFGSOptions{lr, max_iter, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    LBFGSOptions(double lr, int max_iter, std::optional<int> max_eval = std::nullopt,
+                 double tolerance_grad = 1e-7, double tolerance_change = 1e-9,
+                 int history_size = 100, std::string line_search_fn = "")
+        : LBFGSOptions(lr) {
+        this->max_iter(max_iter)
+            .max_eval(max_eval)
+            .tolerance_grad(tolerance_grad)
+            .tolerance_change(tolerance_change)
+            .history_size(history_size)
+            .line_search_fn(line_search_fn);
+    }
+    XGRAD_ARG(double, lr);
     /// Iterations per step() at most.
-    int max_iter = 20;
+    XGRAD_ARG(int, max_iter) = 20;
     /// Closure evaluations per step() at most; unset means PyTorch's max_iter * 5 / 4.
-    std::optional<int> max_eval;
+    XGRAD_ARG(std::optional<int>, max_eval);
     /// step() stops when max |g| <= tolerance_grad.
-    double tolerance_grad = 1e-7;
+    XGRAD_ARG(double, tolerance_grad) = 1e-7;
     /// step() stops when the step, the loss change or the directional derivative is this small.
-    double tolerance_change = 1e-9;
+    XGRAD_ARG(double, tolerance_change) = 1e-9;
     /// How many (s, y) pairs the inverse-Hessian approximation remembers.
-    int history_size = 100;
+    XGRAD_ARG(int, history_size) = 100;
     /// "" (PyTorch's None: a fixed step of length lr) or "strong_wolfe".
-    std::string line_search_fn;
+    XGRAD_ARG(std::string, line_search_fn);
 
+public:
     /// Throws ValueError naming the hyperparameter and its value.
     void validate() const;
     /// max_eval, or its default max_iter * 5 / 4.
-    int resolved_max_eval() const { return max_eval ? *max_eval : max_iter * 5 / 4; }
+    int resolved_max_eval() const { return max_eval_ ? *max_eval_ : max_iter_ * 5 / 4; }
 };
 
 /// LBFGS's state, PyTorch's `state[params[0]]`: counters over all steps, the last direction d

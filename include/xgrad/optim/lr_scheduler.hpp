@@ -57,7 +57,7 @@ public:
     /// Restores state_dict() into a schedule of the same kind on the same optimizer, and sets
     /// the groups' lr to the restored last_lr(), so a resumed run continues identically whether
     /// the optimizer's state is loaded before or after the schedule is built.
-    void load_state_dict(const StateDict& state);
+    void load_state_dict(const StateDict& state) override;
 
 protected:
     explicit LRScheduler(Optimizer& optimizer);

@@ -13,26 +13,42 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of NAdam with PyTorch's defaults.
-struct NAdamOptions {
-    double lr = 2e-3;
-    std::array<double, 2> betas = {0.9, 0.999};
+class NAdamOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `NAdamOptions(0.1).betas(...)`.
+    NAdamOptions(double lr = 2e-3) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `NAdamOptions{lr, betas, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    NAdamOptions(double lr, DoublePair betas, double eps = 1e-8, double weight_decay = 0.0,
+                 double momentum_decay = 4e-3, bool maximize = false)
+        : NAdamOptions(lr) {
+        this->betas(betas)
+            .eps(eps)
+            .weight_decay(weight_decay)
+            .momentum_decay(momentum_decay)
+            .maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
+    XGRAD_ARG(DoublePair, betas) = {0.9, 0.999};
     /// Added to √(v / (1 − β2^t)), outside the square root.
-    double eps = 1e-8;
-    double weight_decay = 0.0;
+    XGRAD_ARG(double, eps) = 1e-8;
+    XGRAD_ARG(double, weight_decay) = 0.0;
     /// ψ: μ_t = β1·(1 − ½·0.96^(t·ψ)).
-    double momentum_decay = 4e-3;
-    bool maximize = false;
+    XGRAD_ARG(double, momentum_decay) = 4e-3;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     void validate() const;
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("betas.0", self.betas[0]);
-        fn("betas.1", self.betas[1]);
-        fn("eps", self.eps);
-        fn("weight_decay", self.weight_decay);
-        fn("momentum_decay", self.momentum_decay);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("betas.0", self.betas()[0]);
+        fn("betas.1", self.betas()[1]);
+        fn("eps", self.eps());
+        fn("weight_decay", self.weight_decay());
+        fn("momentum_decay", self.momentum_decay());
+        fn("maximize", self.maximize());
     }
 };
 
@@ -64,7 +80,7 @@ public:
                               const xt::xarray<T>& grad, NAdamState& state);
 
 protected:
-    double* momentum_field(NAdamOptions& options) const override { return &options.betas[0]; }
+    double* momentum_field(NAdamOptions& options) const override { return &options.betas()[0]; }
 };
 
 extern template class Rule<NAdam, NAdamOptions, NAdamState>;

@@ -11,6 +11,7 @@
 /// `param.value<T>()` in place, so it never records a graph.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -19,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "xgrad/arg.hpp"
 #include "xgrad/autograd.hpp"
 #include "xgrad/dtype.hpp"
 #include "xgrad/error.hpp"
@@ -26,7 +28,15 @@
 #include "xgrad/state_fields.hpp"
 #include "xgrad/tensor.hpp"
 
+/// Marks the positional constructor that keeps the former aggregate spelling
+/// `SGDOptions{0.1, 0.9}` compiling.
+#define XGRAD_DEPRECATED_POSITIONAL_OPTIONS \
+    [[deprecated("name the options: SGDOptions(0.1).momentum(0.9), as libtorch")]]
+
 namespace xgrad::optim {
+
+/// Two coefficients of one option: Adam's betas, Rprop's etas and step sizes.
+using DoublePair = std::array<double, 2>;
 
 /// What step() does with a gradient that holds NaN or Inf.
 enum class NonFinitePolicy {
@@ -231,8 +241,8 @@ public:
     const std::vector<Tensor>& params(std::size_t group) const override {
         return group_at(group).params;
     }
-    double lr(std::size_t group = 0) const override { return group_at(group).options.lr; }
-    void set_lr(std::size_t group, double lr) override { group_at(group).options.lr = lr; }
+    double lr(std::size_t group = 0) const override { return group_at(group).options.lr(); }
+    void set_lr(std::size_t group, double lr) override { group_at(group).options.lr(lr); }
     using Optimizer::set_lr;
     std::optional<double> initial_lr(std::size_t group) const override {
         return group_at(group).initial_lr;

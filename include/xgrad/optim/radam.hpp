@@ -13,25 +13,36 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of RAdam with PyTorch's defaults.
-struct RAdamOptions {
-    double lr = 1e-3;
+class RAdamOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `RAdamOptions(0.1).betas(...)`.
+    RAdamOptions(double lr = 1e-3) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `RAdamOptions{lr, betas, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    RAdamOptions(double lr, DoublePair betas, double eps = 1e-8, double weight_decay = 0.0)
+        : RAdamOptions(lr) {
+        this->betas(betas).eps(eps).weight_decay(weight_decay);
+    }
+    XGRAD_ARG(double, lr);
     /// β1, β2: decay of the running averages of g and g².
-    std::array<double, 2> betas = {0.9, 0.999};
+    XGRAD_ARG(DoublePair, betas) = {0.9, 0.999};
     /// Added to √v, outside the square root.
-    double eps = 1e-8;
+    XGRAD_ARG(double, eps) = 1e-8;
     /// λ: L2 penalty added to the gradient (g + λθ).
-    double weight_decay = 0.0;
+    XGRAD_ARG(double, weight_decay) = 0.0;
 
+public:
     /// Throws ValueError naming the hyperparameter and its value.
     void validate() const;
     /// Calls `fn(name, field)` for every hyperparameter, with PyTorch's names.
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("betas.0", self.betas[0]);
-        fn("betas.1", self.betas[1]);
-        fn("eps", self.eps);
-        fn("weight_decay", self.weight_decay);
+        fn("lr", self.lr());
+        fn("betas.0", self.betas()[0]);
+        fn("betas.1", self.betas()[1]);
+        fn("eps", self.eps());
+        fn("weight_decay", self.weight_decay());
     }
 };
 
@@ -64,7 +75,7 @@ public:
                               const xt::xarray<T>& grad, RAdamState& state);
 
 protected:
-    double* momentum_field(RAdamOptions& options) const override { return &options.betas[0]; }
+    double* momentum_field(RAdamOptions& options) const override { return &options.betas()[0]; }
 };
 
 extern template class Rule<RAdam, RAdamOptions, RAdamState>;

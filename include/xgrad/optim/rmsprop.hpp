@@ -12,29 +12,46 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of RMSprop with PyTorch's defaults.
-struct RMSpropOptions {
-    double lr = 1e-2;
+class RMSpropOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `RMSpropOptions(0.1).alpha(...)`.
+    RMSpropOptions(double lr = 1e-2) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `RMSpropOptions{lr, alpha, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    RMSpropOptions(double lr, double alpha, double eps = 1e-8, double weight_decay = 0.0,
+                   double momentum = 0.0, bool centered = false, bool maximize = false)
+        : RMSpropOptions(lr) {
+        this->alpha(alpha)
+            .eps(eps)
+            .weight_decay(weight_decay)
+            .momentum(momentum)
+            .centered(centered)
+            .maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
     /// α: decay of the running average of g².
-    double alpha = 0.99;
+    XGRAD_ARG(double, alpha) = 0.99;
     /// Added to the root mean square, outside the square root.
-    double eps = 1e-8;
-    double weight_decay = 0.0;
+    XGRAD_ARG(double, eps) = 1e-8;
+    XGRAD_ARG(double, weight_decay) = 0.0;
     /// μ: momentum applied to the normalised gradient (0: none).
-    double momentum = 0.0;
+    XGRAD_ARG(double, momentum) = 0.0;
     /// Divide by √(E[g²] − E[g]²) (an estimate of the variance) instead of √E[g²].
-    bool centered = false;
-    bool maximize = false;
+    XGRAD_ARG(bool, centered) = false;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     void validate() const;
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("alpha", self.alpha);
-        fn("eps", self.eps);
-        fn("weight_decay", self.weight_decay);
-        fn("momentum", self.momentum);
-        fn("centered", self.centered);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("alpha", self.alpha());
+        fn("eps", self.eps());
+        fn("weight_decay", self.weight_decay());
+        fn("momentum", self.momentum());
+        fn("centered", self.centered());
+        fn("maximize", self.maximize());
     }
 };
 
@@ -67,7 +84,7 @@ public:
                               const xt::xarray<T>& grad, RMSpropState& state);
 
 protected:
-    double* momentum_field(RMSpropOptions& options) const override { return &options.momentum; }
+    double* momentum_field(RMSpropOptions& options) const override { return &options.momentum(); }
 };
 
 extern template class Rule<RMSprop, RMSpropOptions, RMSpropState>;

@@ -14,26 +14,38 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of Rprop with PyTorch's defaults.
-struct RpropOptions {
+class RpropOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `RpropOptions(0.1).etas(...)`.
+    RpropOptions(double lr = 1e-2) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `RpropOptions{lr, etas, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    RpropOptions(double lr, DoublePair etas, DoublePair step_sizes = DoublePair{1e-6, 50.0},
+                 bool maximize = false)
+        : RpropOptions(lr) {
+        this->etas(etas).step_sizes(step_sizes).maximize(maximize);
+    }
     /// The initial step size of every weight.
-    double lr = 1e-2;
+    XGRAD_ARG(double, lr);
     /// (η−, η+): step-size factors on a sign flip and on an unchanged sign; 0 < η− < 1 < η+.
-    std::array<double, 2> etas = {0.5, 1.2};
+    XGRAD_ARG(DoublePair, etas) = {0.5, 1.2};
     /// The smallest and largest step sizes.
-    std::array<double, 2> step_sizes = {1e-6, 50.0};
-    bool maximize = false;
+    XGRAD_ARG(DoublePair, step_sizes) = {1e-6, 50.0};
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     /// Throws ValueError naming the hyperparameter and its value.
     void validate() const;
     /// Calls `fn(name, field)` for every hyperparameter, with PyTorch's names.
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("etas.0", self.etas[0]);
-        fn("etas.1", self.etas[1]);
-        fn("step_sizes.0", self.step_sizes[0]);
-        fn("step_sizes.1", self.step_sizes[1]);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("etas.0", self.etas()[0]);
+        fn("etas.1", self.etas()[1]);
+        fn("step_sizes.0", self.step_sizes()[0]);
+        fn("step_sizes.1", self.step_sizes()[1]);
+        fn("maximize", self.maximize());
     }
 };
 

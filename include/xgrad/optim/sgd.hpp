@@ -10,30 +10,46 @@
 namespace xgrad::optim {
 
 /// Hyperparameters of SGD with PyTorch's defaults (lr has PyTorch 2.x's default 1e-3).
-struct SGDOptions {
-    double lr = 1e-3;
+class SGDOptions {
+public:
+    /// The learning rate; the other options keep their defaults until set by name:
+    /// `SGDOptions(0.1).momentum(...)`.
+    SGDOptions(double lr = 1e-3) : lr_(lr) {}
+    /// The former aggregate's positional spelling, `SGDOptions{lr, momentum, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    SGDOptions(double lr, double momentum, double dampening = 0.0, double weight_decay = 0.0,
+               bool nesterov = false, bool maximize = false)
+        : SGDOptions(lr) {
+        this->momentum(momentum)
+            .dampening(dampening)
+            .weight_decay(weight_decay)
+            .nesterov(nesterov)
+            .maximize(maximize);
+    }
+    XGRAD_ARG(double, lr);
     /// μ: weight of the previous step in the momentum buffer (0: plain gradient descent).
-    double momentum = 0.0;
+    XGRAD_ARG(double, momentum) = 0.0;
     /// τ: the buffer adds (1 − τ)·g (not on the first step, where the buffer is g itself).
-    double dampening = 0.0;
+    XGRAD_ARG(double, dampening) = 0.0;
     /// λ: L2 penalty added to the gradient (g + λθ).
-    double weight_decay = 0.0;
+    XGRAD_ARG(double, weight_decay) = 0.0;
     /// Nesterov momentum: step along g + μ·buf instead of buf (needs momentum > 0, dampening 0).
-    bool nesterov = false;
+    XGRAD_ARG(bool, nesterov) = false;
     /// Ascend instead of descend (the update uses −g).
-    bool maximize = false;
+    XGRAD_ARG(bool, maximize) = false;
 
+public:
     /// Throws ValueError naming the hyperparameter and its value.
     void validate() const;
     /// Calls `fn(name, field)` for every hyperparameter, with PyTorch's names.
     template <class Self, class Fn>
     static void visit(Self& self, Fn&& fn) {
-        fn("lr", self.lr);
-        fn("momentum", self.momentum);
-        fn("dampening", self.dampening);
-        fn("weight_decay", self.weight_decay);
-        fn("nesterov", self.nesterov);
-        fn("maximize", self.maximize);
+        fn("lr", self.lr());
+        fn("momentum", self.momentum());
+        fn("dampening", self.dampening());
+        fn("weight_decay", self.weight_decay());
+        fn("nesterov", self.nesterov());
+        fn("maximize", self.maximize());
     }
 };
 
@@ -60,7 +76,7 @@ public:
                               const xt::xarray<T>& grad, SGDState& state);
 
 protected:
-    double* momentum_field(SGDOptions& options) const override { return &options.momentum; }
+    double* momentum_field(SGDOptions& options) const override { return &options.momentum(); }
 };
 
 extern template class Rule<SGD, SGDOptions, SGDState>;
