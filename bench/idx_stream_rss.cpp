@@ -49,10 +49,8 @@ void generate(const std::string& images, const std::string& labels, std::size_t 
 /// One epoch in shuffled batches of 256; prints a checksum of everything read.
 int measure(bool streaming, const std::string& images, const std::string& labels,
             const std::string& cache) {
-    data::IdxOptions options;
-    options.input_scale = 1.0 / 255.0;
-    options.streaming = streaming;
-    options.cache_dir = cache;
+    const auto options =
+        data::IdxOptions().input_scale(1.0 / 255.0).streaming(streaming).cache_dir(cache);
     auto dataset = std::make_shared<data::IdxDataset>(images, labels, options);
     data::DataLoader loader(dataset, data::DataLoaderOptions{256, true, 1, false});
     double checksum = 0.0;

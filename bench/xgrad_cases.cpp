@@ -92,9 +92,9 @@ public:
     }
 
     double conv_step(const ConvShape& c, const TimingOptions& timing) override {
-        Tensor x = randn({c.batch, c.channels, c.size, c.size}, DType::Float32, true);
-        Tensor w = randn({c.out_channels, c.channels / c.groups, c.kernel, c.kernel},
-                         DType::Float32, true);
+        Tensor x = randn({c.batch, c.channels, c.size, c.size}, requires_grad());
+        Tensor w =
+            randn({c.out_channels, c.channels / c.groups, c.kernel, c.kernel}, requires_grad());
         return median_seconds(
             [&] {
                 x.zero_grad();
@@ -111,8 +111,8 @@ public:
             xs.push_back(Tensor({data.x[2 * i], data.x[2 * i + 1]}));
             ys.push_back(Tensor(data.y[i]));
         }
-        Tensor w = zeros({2}, DType::Float32, true);
-        Tensor b = zeros({}, DType::Float32, true);
+        Tensor w = zeros({2}, requires_grad());
+        Tensor b = zeros({}, requires_grad());
         const auto options = optim::SGDOptions(0.1);
         optim::SGD sgd({w, b}, options);
         std::size_t next = 0;
@@ -164,8 +164,8 @@ public:
     double tanh_chain(const std::vector<float>& values, const TimingOptions& timing) override {
         const Tensor x(
             xt::xarray<float>(xt::adapt(values, std::vector<std::size_t>{values.size()})));
-        Tensor a(0.5, DType::Float32, true);
-        Tensor b(-0.25, DType::Float32, true);
+        Tensor a(0.5, requires_grad());
+        Tensor b(-0.25, requires_grad());
         return median_seconds(
             [&] {
                 const Tensor y = sum(tanh(x * a + b));

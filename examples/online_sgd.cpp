@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
             const std::vector<double> values = parse(line, seen + 1);
             const std::size_t d = values.size() - 1;
             if (!optimizer) {
-                w = zeros({d, 1}, DType::Float64, true);
-                b = zeros({}, DType::Float64, true);
+                w = zeros({d, 1}, TensorOptions(DType::Float64).requires_grad(true));
+                b = zeros({}, TensorOptions(DType::Float64).requires_grad(true));
                 optimizer =
                     std::make_unique<optim::SGD>(std::vector<Tensor>{w, b}, optim::SGDOptions(lr));
             } else if (d != w.shape()[0]) {

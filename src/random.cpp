@@ -95,25 +95,31 @@ void manual_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
 
 namespace {
 template <class Fill>
-Tensor sampled(const Shape& shape, DType dtype, bool requires_grad, Fill&& fill) {
-    Array value = dispatch(dtype, [&](auto tag) -> Array {
+Tensor sampled(const Shape& shape, const TensorOptions& options, Fill&& fill) {
+    Array value = dispatch(options.dtype_or(DType::Float32), [&](auto tag) -> Array {
         using T = decltype(tag);
         xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
         fill(a.data(), a.size());
         return Array(std::move(a));
     });
-    return make_leaf(std::move(value), requires_grad);
+    return make_leaf(std::move(value), options.requires_grad());
 }
 }  // namespace
 
-Tensor randn(const Shape& shape, DType dtype, bool requires_grad) {
-    return sampled(shape, dtype, requires_grad,
+Tensor randn(const Shape& shape, const TensorOptions& options) {
+    return sampled(shape, options,
                    [](auto* out, std::size_t n) { default_generator().fill_normal(out, n); });
 }
-
-Tensor rand(const Shape& shape, DType dtype, bool requires_grad) {
-    return sampled(shape, dtype, requires_grad,
+Tensor rand(const Shape& shape, const TensorOptions& options) {
+    return sampled(shape, options,
                    [](auto* out, std::size_t n) { default_generator().fill_uniform(out, n); });
+}
+
+Tensor randn(const Shape& shape, DType dtype, bool requires_grad) {
+    return randn(shape, TensorOptions(dtype).requires_grad(requires_grad));
+}
+Tensor rand(const Shape& shape, DType dtype, bool requires_grad) {
+    return rand(shape, TensorOptions(dtype).requires_grad(requires_grad));
 }
 
 }  // namespace xgrad

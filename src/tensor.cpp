@@ -21,6 +21,21 @@ std::string shape_str(const Shape& shape) {
 const char* dtype_name(DType dtype) { return dtype == DType::Float64 ? "float64" : "float32"; }
 
 namespace {
+Array converted(const Array& value, DType dtype) {
+    return dispatch(dtype, [&](auto tag) -> Array {
+        using T = decltype(tag);
+        return std::visit([](const auto& a) { return Array(xt::xarray<T>(xt::cast<T>(a))); },
+                          value);
+    });
+}
+
+/// An array's values as the options' dtype, when they set one.
+Array as_dtype(Array value, const TensorOptions& options) {
+    const DType current = value.index() == 1 ? DType::Float64 : DType::Float32;
+    if (options.dtype_or(current) == current) return value;
+    return converted(value, *options.dtype());
+}
+
 Array from_list(std::initializer_list<detail::ListValue> values, DType dtype) {
     return dispatch(dtype, [&](auto tag) -> Array {
         using T = decltype(tag);
@@ -50,18 +65,35 @@ std::shared_ptr<Node> detail::scalar_node(double value, DType dtype, bool requir
     return make_leaf(from_nested<0>(value, dtype), requires_grad).node();
 }
 
+Tensor::Tensor(std::initializer_list<detail::ListValue> values, const TensorOptions& options)
+    : Tensor(make_leaf(from_list(values, options.dtype_or(DType::Float32)),
+                       options.requires_grad())) {}
+Tensor::Tensor(xt::nested_initializer_list_t<double, 2> values, const TensorOptions& options)
+    : Tensor(make_leaf(from_nested<2>(values, options.dtype_or(DType::Float32)),
+                       options.requires_grad())) {}
+Tensor::Tensor(xt::nested_initializer_list_t<double, 3> values, const TensorOptions& options)
+    : Tensor(make_leaf(from_nested<3>(values, options.dtype_or(DType::Float32)),
+                       options.requires_grad())) {}
+Tensor::Tensor(xt::nested_initializer_list_t<double, 4> values, const TensorOptions& options)
+    : Tensor(make_leaf(from_nested<4>(values, options.dtype_or(DType::Float32)),
+                       options.requires_grad())) {}
+Tensor::Tensor(xt::xarray<float> values, const TensorOptions& options)
+    : Tensor(make_leaf(as_dtype(Array(std::move(values)), options), options.requires_grad())) {}
+Tensor::Tensor(xt::xarray<double> values, const TensorOptions& options)
+    : Tensor(make_leaf(as_dtype(Array(std::move(values)), options), options.requires_grad())) {}
+
 Tensor::Tensor(std::initializer_list<detail::ListValue> values, DType dtype, bool requires_grad)
-    : Tensor(make_leaf(from_list(values, dtype), requires_grad)) {}
+    : Tensor(values, TensorOptions(dtype).requires_grad(requires_grad)) {}
 Tensor::Tensor(xt::nested_initializer_list_t<double, 2> values, DType dtype, bool requires_grad)
-    : Tensor(make_leaf(from_nested<2>(values, dtype), requires_grad)) {}
+    : Tensor(values, TensorOptions(dtype).requires_grad(requires_grad)) {}
 Tensor::Tensor(xt::nested_initializer_list_t<double, 3> values, DType dtype, bool requires_grad)
-    : Tensor(make_leaf(from_nested<3>(values, dtype), requires_grad)) {}
+    : Tensor(values, TensorOptions(dtype).requires_grad(requires_grad)) {}
 Tensor::Tensor(xt::nested_initializer_list_t<double, 4> values, DType dtype, bool requires_grad)
-    : Tensor(make_leaf(from_nested<4>(values, dtype), requires_grad)) {}
+    : Tensor(values, TensorOptions(dtype).requires_grad(requires_grad)) {}
 Tensor::Tensor(xt::xarray<float> values, bool requires_grad)
-    : Tensor(make_leaf(Array(std::move(values)), requires_grad)) {}
+    : Tensor(std::move(values), TensorOptions().requires_grad(requires_grad)) {}
 Tensor::Tensor(xt::xarray<double> values, bool requires_grad)
-    : Tensor(make_leaf(Array(std::move(values)), requires_grad)) {}
+    : Tensor(std::move(values), TensorOptions().requires_grad(requires_grad)) {}
 
 DType Tensor::dtype() const {
     return checked(node_, "dtype").value.index() == 1 ? DType::Float64 : DType::Float32;
@@ -167,12 +199,7 @@ Tensor Tensor::detach() const { return make_leaf(checked(node_, "detach").value,
 Tensor Tensor::to(DType target) const {
     if (dtype() == target) return *this;
     const DType source = dtype();
-    Array converted = dispatch(target, [&](auto tag) -> Array {
-        using T = decltype(tag);
-        return std::visit([](const auto& a) { return Array(xt::xarray<T>(xt::cast<T>(a))); },
-                          node_->value);
-    });
-    return make_op("to", std::move(converted), {*this},
+    return make_op("to", converted(checked(node_, "to").value, target), {*this},
                    [source](const Tensor& g, const Tensor&, const std::vector<Tensor>&) {
                        return std::vector<Tensor>{g.to(source)};
                    });

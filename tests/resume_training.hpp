@@ -34,8 +34,8 @@ struct TrainingRun {
         const auto options = optim::AdamOptions(0.01);
         optimizer = std::make_unique<optim::Adam>(model->parameters(), options);
         scheduler = std::make_unique<optim::StepLR>(*optimizer, 1, 0.5);
-        loader = std::make_unique<data::DataLoader>(dataset(),
-                                                    data::DataLoaderOptions{8, true, 17, false});
+        loader = std::make_unique<data::DataLoader>(
+            dataset(), data::DataLoaderOptions(8).shuffle(true).seed(17));
     }
 
     /// 90 examples of 6 features; the label is the argmax of a fixed linear map.

@@ -12,7 +12,7 @@ namespace tt = boost::test_tools;
 BOOST_AUTO_TEST_SUITE(autograd)
 
 BOOST_AUTO_TEST_CASE(non_leaf_used_twice_gets_both_contributions) {
-    const Tensor x(3.0, DType::Float64, true);
+    const Tensor x(3.0, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = x * x;      // used twice below
     const Tensor z = y * y + y;  // z = x^4 + x^2, dz/dx = 4x^3 + 2x = 114
     z.backward();
@@ -20,13 +20,13 @@ BOOST_AUTO_TEST_CASE(non_leaf_used_twice_gets_both_contributions) {
 }
 
 BOOST_AUTO_TEST_CASE(leaf_used_twice_in_one_op) {
-    const Tensor x({1.0, 2.0}, DType::Float64, true);
+    const Tensor x({1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     sum(x * x).backward();
     BOOST_TEST(x.grad().to_vector() == std::vector<double>({2.0, 4.0}));
 }
 
 BOOST_AUTO_TEST_CASE(gradients_accumulate_until_zeroed) {
-    const Tensor x(2.0, DType::Float64, true);
+    const Tensor x(2.0, TensorOptions(DType::Float64).requires_grad(true));
     (x * 3.0).backward();
     (x * x).backward();
     BOOST_TEST(x.grad().item() == 3.0 + 4.0);
@@ -38,7 +38,8 @@ BOOST_AUTO_TEST_CASE(gradients_accumulate_until_zeroed) {
 
 BOOST_AUTO_TEST_CASE(shared_gradient_is_not_aliased_between_leaves) {
     // add hands one gradient to both inputs; accumulating into one leaf must not change the other.
-    const Tensor a(1.0, DType::Float64, true), b(1.0, DType::Float64, true);
+    const Tensor a(1.0, TensorOptions(DType::Float64).requires_grad(true)),
+        b(1.0, TensorOptions(DType::Float64).requires_grad(true));
     (a + b).backward();
     (a * 2.0).backward();
     BOOST_TEST(a.grad().item() == 3.0);
@@ -46,7 +47,7 @@ BOOST_AUTO_TEST_CASE(shared_gradient_is_not_aliased_between_leaves) {
 }
 
 BOOST_AUTO_TEST_CASE(retain_graph_allows_a_second_backward) {
-    const Tensor x(2.0, DType::Float64, true);
+    const Tensor x(2.0, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = exp(x) * x;
     y.backward(Tensor(), true);
     y.backward();
@@ -54,7 +55,7 @@ BOOST_AUTO_TEST_CASE(retain_graph_allows_a_second_backward) {
 }
 
 BOOST_AUTO_TEST_CASE(second_backward_through_released_graph_is_an_error) {
-    const Tensor x(2.0, DType::Float64, true);
+    const Tensor x(2.0, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = exp(x) * x;
     y.backward();
     XGRAD_CHECK_THROWS(y.backward(), GraphError, "second time");
@@ -70,18 +71,18 @@ BOOST_AUTO_TEST_CASE(non_scalar_backward_needs_a_gradient) {
 }
 
 BOOST_AUTO_TEST_CASE(functional_grad_does_not_touch_dot_grad) {
-    const Tensor x(1.5, DType::Float64, true);
+    const Tensor x(1.5, TensorOptions(DType::Float64).requires_grad(true));
     const auto g = grad({x * x * x}, {x});
     BOOST_TEST(g[0].item() == 3 * 1.5 * 1.5);
     BOOST_TEST(!x.grad().defined());
-    const Tensor unused(1.0, DType::Float64, true);
+    const Tensor unused(1.0, TensorOptions(DType::Float64).requires_grad(true));
     XGRAD_CHECK_THROWS(grad({x * 2.0}, {unused}), GraphError, "not used");
     BOOST_TEST(!grad({x * 2.0}, {unused}, {}, false, true)[0].defined());
 }
 
 BOOST_AUTO_TEST_CASE(second_derivatives_match_closed_forms) {
     for (double v : {-1.3, 0.2, 0.9}) {
-        const Tensor x(v, DType::Float64, true);
+        const Tensor x(v, TensorOptions(DType::Float64).requires_grad(true));
         const auto d1 = grad({tanh(x)}, {x}, {}, true);
         const auto d2 = grad({d1[0]}, {x});
         const double t = std::tanh(v);
@@ -130,7 +131,7 @@ BOOST_AUTO_TEST_CASE(direct_gradients_never_overwrite_a_shared_buffer) {
     // Backward functions may write their result into the incoming gradient's buffer when nothing
     // else holds it. A gradient the caller passed, or one that add hands to both its inputs,
     // must stay intact.
-    const Tensor x({0.5, -1.0, 2.0}, DType::Float64, true);
+    const Tensor x({0.5, -1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor given({1.0, 2.0, 3.0}, DType::Float64);
     tanh(relu(x) * 2.0).backward(given);
     BOOST_TEST(given.to_vector() == std::vector<double>({1.0, 2.0, 3.0}));
@@ -156,7 +157,7 @@ BOOST_AUTO_TEST_CASE(lecture_logistic_loss_matches_closed_form) {
     const Tensor xs = uniform({6, 2}, 8, -2.0, 2.0, false);
     const Tensor ys = reshape(Tensor({1, -1, 1, 1, -1, -1}, DType::Float64), {6, 1});
     const Tensor w = uniform({2, 1}, 9);
-    const Tensor b(0.3, DType::Float64, true);
+    const Tensor b(0.3, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor loss = -sum(log_sigmoid(ys * (matmul(xs, w) + b)));
     loss.backward();
     const auto& x = xs.value<double>();
@@ -176,7 +177,7 @@ BOOST_AUTO_TEST_CASE(lecture_logistic_loss_matches_closed_form) {
 }
 
 BOOST_AUTO_TEST_CASE(no_grad_mode_records_nothing_and_is_thread_local) {
-    const Tensor x(2.0, DType::Float64, true);
+    const Tensor x(2.0, TensorOptions(DType::Float64).requires_grad(true));
     {
         NoGradGuard guard;
         const Tensor y = x * x;
@@ -190,7 +191,7 @@ BOOST_AUTO_TEST_CASE(no_grad_mode_records_nothing_and_is_thread_local) {
 }
 
 BOOST_AUTO_TEST_CASE(detach_and_requires_grad) {
-    const Tensor x(2.0, DType::Float64, true);
+    const Tensor x(2.0, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor d = (x * x).detach();
     BOOST_TEST(!d.requires_grad());
     const Tensor y = d * x;  // d is a constant 4
@@ -204,7 +205,7 @@ BOOST_AUTO_TEST_CASE(detach_and_requires_grad) {
 }
 
 BOOST_AUTO_TEST_CASE(anomaly_mode_names_the_op) {
-    const Tensor x({1.0, -1.0}, DType::Float64, true);
+    const Tensor x({1.0, -1.0}, TensorOptions(DType::Float64).requires_grad(true));
     {
         DetectAnomalyGuard anomaly;
         XGRAD_CHECK_THROWS(log(x - 1.0), GraphError, "'log'");
@@ -216,7 +217,7 @@ BOOST_AUTO_TEST_CASE(anomaly_mode_names_the_op) {
 }
 
 BOOST_AUTO_TEST_CASE(million_node_chain_backpropagates_and_is_destroyed) {
-    Tensor x(1.0, DType::Float64, true);
+    Tensor x(1.0, TensorOptions(DType::Float64).requires_grad(true));
     {
         Tensor y = x;
         for (int i = 0; i < 1000000; ++i) y = y * 1.0;

@@ -54,7 +54,7 @@ std::vector<double> train(std::uint64_t seed) {
 
 /// A deep graph built (and its buffers drawn from the pools) in the calling thread.
 Tensor chain(int length) {
-    Tensor x = ones({4, 8}, DType::Float64, true);
+    Tensor x = ones({4, 8}, TensorOptions(DType::Float64).requires_grad(true));
     Tensor y = x;
     for (int i = 0; i < length; ++i) y = tanh(y * 1.01) + x;
     return sum(y);
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(two_threads_sharing_the_worker_pool) {
     const auto pass = [] {
         Tensor x = zeros({200000});
         Generator(3).fill_normal(x.value<float>().data(), x.numel());
-        const Tensor a(0.5, DType::Float32, true);
+        const Tensor a(0.5, requires_grad());
         const Tensor loss = sum(tanh(x * a) * x);
         loss.backward();
         return std::vector<double>{loss.item(), a.grad().item()};
@@ -117,14 +117,14 @@ BOOST_AUTO_TEST_CASE(no_grad_in_one_thread_does_not_affect_another) {
         guard_set.set_value();
         done.wait();  // the guard stays in force while the other thread works
         enabled_in_guarded = is_grad_enabled();
-        recorded_in_guarded = (ones({2}, DType::Float32, true) * 2.0).requires_grad();
+        recorded_in_guarded = (ones({2}, requires_grad()) * 2.0).requires_grad();
     });
     guard_set.get_future().wait();
     bool enabled_in_other = false, recorded_in_other = false;
     std::vector<double> grad_in_other;
     std::thread other([&] {  // (Boost.Test's assertions are not thread-safe: checked below)
         enabled_in_other = is_grad_enabled();
-        Tensor w = ones({2}, DType::Float32, true);
+        Tensor w = ones({2}, requires_grad());
         Tensor y = sum(w * 3.0);
         recorded_in_other = y.requires_grad();
         y.backward();

@@ -8,7 +8,9 @@
 using namespace xgrad;
 
 namespace {
-Tensor sample() { return Tensor({-2.0, -0.5, 0.25, 1.5, 3.0}, DType::Float64, true); }
+Tensor sample() {
+    return Tensor({-2.0, -0.5, 0.25, 1.5, 3.0}, TensorOptions(DType::Float64).requires_grad(true));
+}
 
 /// The first derivative as a function, for a second-order gradcheck.
 template <class Op>

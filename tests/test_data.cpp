@@ -170,23 +170,23 @@ BOOST_AUTO_TEST_CASE(tensor_dataset_examples_and_batches) {
 }
 
 BOOST_AUTO_TEST_CASE(sequential_loader_covers_in_order) {
-    DataLoader loader(numbered(10), DataLoaderOptions{4, false, 0, false});
+    DataLoader loader(numbered(10), DataLoaderOptions(4));
     BOOST_TEST(loader.size() == 3u);
     const auto batches = walk(loader);
     BOOST_REQUIRE_EQUAL(batches.size(), 3u);
     BOOST_TEST(batches[2].size() == 2u);
     BOOST_TEST(flat(batches) == iota(10), boost::test_tools::per_element());
-    DataLoader dropping(numbered(10), DataLoaderOptions{4, false, 0, true});
+    DataLoader dropping(numbered(10), DataLoaderOptions(4).drop_last(true));
     BOOST_TEST(dropping.size() == 2u);
     BOOST_TEST(flat(walk(dropping)) == iota(8), boost::test_tools::per_element());
-    DataLoader whole(numbered(10), DataLoaderOptions{0, false, 0, false});
+    DataLoader whole(numbered(10), DataLoaderOptions(0));
     BOOST_TEST(whole.size() == 1u);
     BOOST_TEST(flat(walk(whole)) == iota(10), boost::test_tools::per_element());
     XGRAD_CHECK_THROWS(DataLoader(nullptr), ValueError, "null");
 }
 
 BOOST_AUTO_TEST_CASE(shuffled_loader_visits_each_example_once_per_epoch) {
-    DataLoader loader(numbered(23), DataLoaderOptions{5, true, 42, false});
+    DataLoader loader(numbered(23), DataLoaderOptions(5).shuffle(true).seed(42));
     BOOST_TEST(loader.size() == 5u);
     const auto first = walk(loader);
     const auto second = walk(loader);
@@ -200,7 +200,7 @@ BOOST_AUTO_TEST_CASE(shuffled_loader_visits_each_example_once_per_epoch) {
     }
     BOOST_TEST(flat(first) != flat(second));  // a new order every epoch
     // The order is a function of (seed, epoch): a fresh loader replays it, epoch(e) too.
-    DataLoader replay(numbered(23), DataLoaderOptions{5, true, 42, false});
+    DataLoader replay(numbered(23), DataLoaderOptions(5).shuffle(true).seed(42));
     BOOST_TEST(flat(walk(replay)) == flat(first), boost::test_tools::per_element());
     BOOST_TEST(flat(replay.batches(0)) == flat(first), boost::test_tools::per_element());
     std::vector<std::vector<std::size_t>> from_epoch;
@@ -208,9 +208,9 @@ BOOST_AUTO_TEST_CASE(shuffled_loader_visits_each_example_once_per_epoch) {
     BOOST_TEST(flat(from_epoch) == flat(second), boost::test_tools::per_element());
     BOOST_TEST(indices_of(replay.epoch(1)[4]) == second[4], boost::test_tools::per_element());
     XGRAD_CHECK_THROWS(replay.epoch(1)[5], IndexError, "out of range");
-    DataLoader other_seed(numbered(23), DataLoaderOptions{5, true, 43, false});
+    DataLoader other_seed(numbered(23), DataLoaderOptions(5).shuffle(true).seed(43));
     BOOST_TEST(flat(walk(other_seed)) != flat(first));
-    DataLoader dropping(numbered(23), DataLoaderOptions{5, true, 42, true});
+    DataLoader dropping(numbered(23), DataLoaderOptions(5).shuffle(true).seed(42).drop_last(true));
     const auto dropped = walk(dropping);
     BOOST_TEST(dropped.size() == 4u);
     for (const auto& b : dropped) BOOST_TEST(b.size() == 5u);
@@ -241,23 +241,23 @@ BOOST_AUTO_TEST_CASE(loader_follows_the_optimizer_descent_variants) {
             mini_batches[b] == std::vector<std::size_t>(expected[b].begin(), expected[b].end()),
             boost::test_tools::per_element());
     // The options form uses the same sampler.
-    DataLoader from_options(dataset, DataLoaderOptions{5, true, 9, false});
+    DataLoader from_options(dataset, DataLoaderOptions(5).shuffle(true).seed(9));
     BOOST_TEST(flat(from_options.batches(3)) == flat(mini_batches),
                boost::test_tools::per_element());
     XGRAD_CHECK_THROWS(DataLoader(dataset, BatchSampler::batch(11)), ValueError, "11 examples");
 }
 
 BOOST_AUTO_TEST_CASE(loader_state_resumes_the_epoch_sequence) {
-    DataLoader loader(numbered(9), DataLoaderOptions{4, true, 7, false});
+    DataLoader loader(numbered(9), DataLoaderOptions(4).shuffle(true).seed(7));
     walk(loader);
     walk(loader);
     const StateDict state = loader.state_dict();
     const auto third = walk(loader);
-    DataLoader resumed(numbered(9), DataLoaderOptions{4, true, 7, false});
+    DataLoader resumed(numbered(9), DataLoaderOptions(4).shuffle(true).seed(7));
     resumed.load_state_dict(state);
     BOOST_TEST(resumed.current_epoch() == 2u);
     BOOST_TEST(flat(walk(resumed)) == flat(third), boost::test_tools::per_element());
-    DataLoader different(numbered(9), DataLoaderOptions{4, true, 8, false});
+    DataLoader different(numbered(9), DataLoaderOptions(4).shuffle(true).seed(8));
     XGRAD_CHECK_THROWS(different.load_state_dict(state), ValueError, "'seed'");
     StateDict bad = state;
     bad.metadata["epoch"] = "-1";
@@ -319,11 +319,8 @@ BOOST_AUTO_TEST_CASE(idx_streaming_reads_the_same_rows) {
     write_gzip(dir.file("images.gz"), idx_images(n));
     write_bytes(dir.file("labels"), idx_labels(n));
     const std::string cache = dir.file("cache");
-    IdxOptions memory_options;
-    memory_options.input_scale = 0.5;
-    IdxOptions stream_options = memory_options;
-    stream_options.streaming = true;
-    stream_options.cache_dir = cache;
+    const auto memory_options = IdxOptions().input_scale(0.5);
+    IdxOptions stream_options = IdxOptions(memory_options).streaming(true).cache_dir(cache);
     const auto memory =
         std::make_shared<IdxDataset>(dir.file("images.gz"), dir.file("labels"), memory_options);
     const auto streamed =
@@ -343,8 +340,8 @@ BOOST_AUTO_TEST_CASE(idx_streaming_reads_the_same_rows) {
 
     // Shuffled batches (scattered reads) and sequential ones (coalesced runs) agree.
     for (const bool shuffle : {true, false}) {
-        DataLoader a(memory, DataLoaderOptions{32, shuffle, 3, false});
-        DataLoader b(streamed, DataLoaderOptions{32, shuffle, 3, false});
+        DataLoader a(memory, DataLoaderOptions(32).shuffle(shuffle).seed(3));
+        DataLoader b(streamed, DataLoaderOptions(32).shuffle(shuffle).seed(3));
         auto ia = a.begin();
         for (auto ib = b.begin(); ib != b.end(); ++ia, ++ib) {
             BOOST_TEST(ia->inputs.to_vector() == ib->inputs.to_vector(),
@@ -357,7 +354,7 @@ BOOST_AUTO_TEST_CASE(idx_streaming_reads_the_same_rows) {
     BOOST_TEST(e.input.to_vector()[2] == 0.5 * ((37 * 7 + 2) % 256));
     BOOST_TEST(e.target.item() == 7.0);
     // float64 streaming, and the raw IdxFile API.
-    stream_options.dtype = DType::Float64;
+    stream_options.dtype(DType::Float64);
     IdxDataset wide(dir.file("images.gz"), dir.file("labels"), stream_options);
     BOOST_TEST(wide.get(299).input.dtype() == DType::Float64);
     BOOST_TEST(wide.get(299).input.to_vector()[11] == 0.5 * ((299 * 7 + 11) % 256));
@@ -425,9 +422,7 @@ BOOST_AUTO_TEST_CASE(idx_malformed_files_name_file_and_offset) {
     write_bytes(dir.file("labels9"), idx_labels(9));
     write_bytes(dir.file("labels2d"), images);
     for (const bool streaming : {false, true}) {
-        IdxOptions options;
-        options.streaming = streaming;
-        options.cache_dir = cache;
+        const auto options = IdxOptions().streaming(streaming).cache_dir(cache);
         check_format_error([&] { IdxDataset(dir.file("images"), dir.file("labels9"), options); },
                            {dir.file("images"), "10 items", dir.file("labels9"), "9 labels"});
         check_format_error([&] { IdxDataset(dir.file("images"), dir.file("labels2d"), options); },
@@ -463,7 +458,7 @@ BOOST_AUTO_TEST_CASE(csv_round_trip_with_a_named_label_column) {
         out.features = testing::uniform({4, 3}, 8, -1e3, 1e3, false).to(dtype);
         out.labels = Tensor({1.0, 0.0, 2.0, 1.0}, dtype);
         write_csv(dir.file("out.csv"), out);
-        const CsvTable back = read_csv(dir.file("out.csv"), CsvOptions{"y", ',', dtype});
+        const CsvTable back = read_csv(dir.file("out.csv"), CsvOptions("y").dtype(dtype));
         BOOST_TEST(back.feature_names == out.feature_names, boost::test_tools::per_element());
         BOOST_TEST(back.features.to_vector() == out.features.to_vector(),
                    boost::test_tools::per_element());
@@ -472,7 +467,7 @@ BOOST_AUTO_TEST_CASE(csv_round_trip_with_a_named_label_column) {
     }
     // Without a label column every column is a feature; other delimiters.
     write_text(dir.file("semi.csv"), "x;y\n1;2\n3;4\n");
-    const CsvTable semi = read_csv(dir.file("semi.csv"), CsvOptions{"", ';'});
+    const CsvTable semi = read_csv(dir.file("semi.csv"), CsvOptions().delimiter(';'));
     BOOST_TEST(semi.features.shape() == (Shape{2, 2}));
     BOOST_TEST(!semi.labels.defined());
     // Into a dataset and a loader.
@@ -525,8 +520,8 @@ BOOST_AUTO_TEST_CASE(fashion_mnist_location_and_contents) {
     }
     TempDir dir;
     IdxOptions options = fashion_mnist_options();
-    options.streaming = true;
-    options.cache_dir = dir.file("cache");
+    options.streaming(true);
+    options.cache_dir(dir.file("cache"));
     const auto test = fashion_mnist(Split::Test, options, kFashionMnistDefaultDir);
     BOOST_TEST(test->size() == 10000u);
     BOOST_TEST(test->input_shape() == (Shape{28, 28}));

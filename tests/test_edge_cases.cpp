@@ -192,7 +192,7 @@ BOOST_AUTO_TEST_SUITE(edge_cases)
 
 BOOST_AUTO_TEST_CASE(a_node_used_ten_thousand_times) {
     constexpr int kUses = 10000;
-    Tensor x({0.3, -0.7, 1.1}, DType::Float64, true);
+    Tensor x({0.3, -0.7, 1.1}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor h = tanh(x);  // an interior node: its pending gradient sums 1e4 contributions
     Tensor total = zeros({3}, DType::Float64);
     double weights = 0.0;
@@ -245,7 +245,7 @@ BOOST_AUTO_TEST_CASE(empty_and_size_one_shapes_through_every_op) {
 }
 
 BOOST_AUTO_TEST_CASE(reductions_of_empty_tensors_behave_like_pytorch) {
-    const Tensor e = zeros({0, 3}, DType::Float64, true);
+    const Tensor e = zeros({0, 3}, TensorOptions(DType::Float64).requires_grad(true));
     BOOST_TEST(sum(e).item() == 0.0);
     BOOST_TEST(sum(e, {0}).to_vector() == std::vector<double>({0.0, 0.0, 0.0}));
     BOOST_TEST(std::isnan(mean(e).item()));  // 0/0, as torch.mean
@@ -257,7 +257,7 @@ BOOST_AUTO_TEST_CASE(reductions_of_empty_tensors_behave_like_pytorch) {
     sum(sum(e, {0}) * 2.0).backward();
     BOOST_TEST(shape_str(e.grad().shape()) == "(0, 3)");
     // The mean loss of an empty batch is refused (torch returns NaN); the sum is 0.
-    const Tensor logits = zeros({0, 4}, DType::Float64, true);
+    const Tensor logits = zeros({0, 4}, TensorOptions(DType::Float64).requires_grad(true));
     XGRAD_CHECK_THROWS(nn::cross_entropy(logits, std::vector<std::int64_t>{}), ValueError,
                        "empty batch");
     const Tensor loss = nn::cross_entropy(logits, std::vector<std::int64_t>{}, nn::Reduction::Sum);

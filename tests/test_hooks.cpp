@@ -37,8 +37,8 @@ void check_close(const Values& got, const Values& want) {
 BOOST_AUTO_TEST_SUITE(hooks)
 
 BOOST_AUTO_TEST_CASE(hook_clips_one_tensors_gradient) {
-    const Tensor x({1.0, -2.0, 3.0}, DType::Float64, true);
-    const Tensor w({1.0, -2.0, 3.0}, DType::Float64, true);
+    const Tensor x({1.0, -2.0, 3.0}, TensorOptions(DType::Float64).requires_grad(true));
+    const Tensor w({1.0, -2.0, 3.0}, TensorOptions(DType::Float64).requires_grad(true));
     x.register_hook([](const Tensor& g) { return clamp(g, -1.0, 1.0); });
     sum(x * 10.0 + w * 10.0).backward();
     BOOST_TEST(values(x.grad()) == Values({1.0, 1.0, 1.0}));
@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(hook_clips_one_tensors_gradient) {
 }
 
 BOOST_AUTO_TEST_CASE(logging_hook_sees_the_gradient_and_leaves_it) {
-    const Tensor x({1.0, 2.0}, DType::Float64, true);
+    const Tensor x({1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = x * 3.0;
     Values logged_x, logged_y;
     x.register_hook([&](const Tensor& g) { logged_x = values(g); });
@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(logging_hook_sees_the_gradient_and_leaves_it) {
 }
 
 BOOST_AUTO_TEST_CASE(hooks_run_in_registration_order_each_on_the_previous_result) {
-    const Tensor x({1.0, 2.0}, DType::Float64, true);
+    const Tensor x({1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     std::vector<int> calls;
     Values seen_by_second;
     x.register_hook([&](const Tensor& g) {
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(hooks_run_in_registration_order_each_on_the_previous_result
 }
 
 BOOST_AUTO_TEST_CASE(removed_hook_no_longer_runs) {
-    const Tensor x({1.0, 2.0}, DType::Float64, true);
+    const Tensor x({1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     int first = 0, second = 0;
     HookHandle h1 = x.register_hook([&](const Tensor& g) {
         ++first;
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(removed_hook_no_longer_runs) {
 BOOST_AUTO_TEST_CASE(handle_outlives_its_tensor) {
     HookHandle handle;
     {
-        const Tensor x({1.0}, DType::Float64, true);
+        const Tensor x({1.0}, TensorOptions(DType::Float64).requires_grad(true));
         handle = x.register_hook([](const Tensor& g) { return g; });
     }
     handle.remove();  // the tensor is gone: nothing to remove, no crash
@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(handle_outlives_its_tensor) {
 }
 
 BOOST_AUTO_TEST_CASE(interior_hook_sees_the_full_gradient_once_before_backward_uses_it) {
-    const Tensor x({1.0, 2.0}, DType::Float64, true);
+    const Tensor x({1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = x * 3.0;  // y = (3, 6), used by two ops below
     int calls = 0;
     Values seen;
@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(interior_hook_sees_the_full_gradient_once_before_backward_u
 }
 
 BOOST_AUTO_TEST_CASE(leaf_hook_runs_before_accumulation_into_grad) {
-    const Tensor x({1.0, 2.0}, DType::Float64, true);
+    const Tensor x({1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     sum(x * 2.0).backward();  // grad = (2, 2)
     Values seen;
     x.register_hook([&](const Tensor& g) {
@@ -133,7 +133,7 @@ BOOST_AUTO_TEST_CASE(leaf_hook_runs_before_accumulation_into_grad) {
 }
 
 BOOST_AUTO_TEST_CASE(hook_on_a_root_and_on_a_leaf_used_directly) {
-    const Tensor x(2.0, DType::Float64, true);
+    const Tensor x(2.0, TensorOptions(DType::Float64).requires_grad(true));
     x.register_hook([](const Tensor& g) { return g * 4.0; });
     x.backward();  // the root is the leaf itself
     BOOST_TEST(x.grad().item() == 4.0);
@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(hook_on_a_root_and_on_a_leaf_used_directly) {
 BOOST_AUTO_TEST_CASE(create_graph_differentiates_through_the_hook) {
     // u = x^2, z = u^3 = x^6, with a hook doubling dz/du: dz/dx = 2 * 3u^2 * 2x = 12 x^5.
     const double x0 = 1.3;
-    const Tensor x(x0, DType::Float64, true);
+    const Tensor x(x0, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor u = x * x;
     std::vector<bool> differentiable;
     HookHandle doubling = u.register_hook([&](const Tensor& g) {
@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(create_graph_differentiates_through_the_hook) {
 
 BOOST_AUTO_TEST_CASE(create_graph_through_a_leaf_hook) {
     // y = x^3; the hook on x doubles: g = 6x^2, and its derivative 12x.
-    const Tensor x(0.7, DType::Float64, true);
+    const Tensor x(0.7, TensorOptions(DType::Float64).requires_grad(true));
     HookHandle h = x.register_hook([](const Tensor& g) { return g * 2.0; });
     const Tensor g = grad({x * x * x}, {x}, {}, true)[0];
     BOOST_TEST(g.item() == 6 * 0.7 * 0.7, tt::tolerance(1e-12));
@@ -175,8 +175,8 @@ BOOST_AUTO_TEST_CASE(create_graph_through_a_leaf_hook) {
 }
 
 BOOST_AUTO_TEST_CASE(grad_runs_hooks_of_what_it_reaches_and_returns) {
-    const Tensor x({1.0, 2.0}, DType::Float64, true);
-    const Tensor w({3.0, 4.0}, DType::Float64, true);
+    const Tensor x({1.0, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
+    const Tensor w({3.0, 4.0}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = x * w;
     int w_calls = 0;
     y.register_hook([](const Tensor& g) { return g * 2.0; });
@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(grad_runs_hooks_of_what_it_reaches_and_returns) {
 }
 
 BOOST_AUTO_TEST_CASE(hook_returning_the_wrong_shape_or_dtype_is_a_typed_error) {
-    const Tensor x = ones({2, 2}, DType::Float64, true);
+    const Tensor x = ones({2, 2}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = x * 3.0;
     HookHandle h = y.register_hook([](const Tensor&) { return zeros({3}, DType::Float64); });
     XGRAD_CHECK_THROWS(sum(y).backward(Tensor(), true), ShapeError, "op 'mul_scalar'");

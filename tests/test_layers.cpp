@@ -221,7 +221,8 @@ BOOST_AUTO_TEST_CASE(pool_gradients) {
 }
 
 BOOST_AUTO_TEST_CASE(max_pool_sends_the_gradient_to_the_first_maximum) {
-    const Tensor x = Tensor({{{{1, 3, 3}, {3, 0, 2}}}}, DType::Float64, true);
+    const Tensor x =
+        Tensor({{{{1, 3, 3}, {3, 0, 2}}}}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = max_pool2d(x, 2, 1);
     BOOST_TEST(y.to_vector() == std::vector<double>({3, 3}));
     y.backward(ones_like(y));
@@ -276,7 +277,8 @@ BOOST_AUTO_TEST_CASE(embedding_and_pad_gradients) {
 }
 
 BOOST_AUTO_TEST_CASE(embedding_accumulates_repeated_rows_and_skips_padding_idx) {
-    const Tensor w = Tensor({{1, 2}, {3, 4}, {5, 6}}, DType::Float64, true);
+    const Tensor w =
+        Tensor({{1, 2}, {3, 4}, {5, 6}}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = embedding(IndexArray{2, 0, 2, 1}, w, 1);
     BOOST_TEST(y.to_vector() == std::vector<double>({5, 6, 1, 2, 5, 6, 3, 4}));
     y.backward(ones_like(y));

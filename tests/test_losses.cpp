@@ -100,8 +100,10 @@ BOOST_AUTO_TEST_CASE(regression_losses_values) {
 
 BOOST_AUTO_TEST_CASE(regression_losses_gradcheck) {
     // Away from the kinks of |d| and of Huber's switch at |d| = delta.
-    const Tensor input({{0.5, -1.0, 3.0}, {2.3, 0.1, -0.25}}, DType::Float64, true);
-    const Tensor target({{1.0, 1.2, 0.0}, {2.0, -0.5, 0.5}}, DType::Float64, true);
+    const Tensor input({{0.5, -1.0, 3.0}, {2.3, 0.1, -0.25}},
+                       TensorOptions(DType::Float64).requires_grad(true));
+    const Tensor target({{1.0, 1.2, 0.0}, {2.0, -0.5, 0.5}},
+                        TensorOptions(DType::Float64).requires_grad(true));
     for (Reduction r : kReductions) {
         XGRAD_CHECK_GRAD([r](const V& v) { return nn::mse_loss(v[0], v[1], r); }, {input, target});
         XGRAD_CHECK_GRAD([r](const V& v) { return nn::l1_loss(v[0], v[1], r); }, {input, target});
@@ -113,7 +115,8 @@ BOOST_AUTO_TEST_CASE(regression_losses_gradcheck) {
 }
 
 BOOST_AUTO_TEST_CASE(bce_with_logits_values_gradcheck_and_stability) {
-    const Tensor logits({-2.0, -0.3, 0.0, 1.5, 4.0}, DType::Float64, true);
+    const Tensor logits({-2.0, -0.3, 0.0, 1.5, 4.0},
+                        TensorOptions(DType::Float64).requires_grad(true));
     const Tensor target({0.0, 1.0, 0.5, 1.0, 0.2}, DType::Float64);
     const auto x = logits.to_vector(), t = target.to_vector();
     std::vector<double> expected;
@@ -127,7 +130,8 @@ BOOST_AUTO_TEST_CASE(bce_with_logits_values_gradcheck_and_stability) {
                          {logits});
     }
     // ±1000: the naive formula gives log(0); the loss stays finite and exact.
-    const Tensor big({1000.0, -1000.0, 1000.0, -1000.0}, DType::Float64, true);
+    const Tensor big({1000.0, -1000.0, 1000.0, -1000.0},
+                     TensorOptions(DType::Float64).requires_grad(true));
     const Tensor labels({1.0, 0.0, 0.0, 1.0}, DType::Float64);
     const Tensor loss = nn::bce_with_logits(big, labels, Reduction::None);
     check_values(loss, {0.0, 0.0, 1000.0, 1000.0}, Reduction::None);
@@ -137,7 +141,7 @@ BOOST_AUTO_TEST_CASE(bce_with_logits_values_gradcheck_and_stability) {
 }
 
 BOOST_AUTO_TEST_CASE(logistic_loss_for_labels_plus_minus_one) {
-    const Tensor scores({-1.5, 0.2, 2.0, -0.7}, DType::Float64, true);
+    const Tensor scores({-1.5, 0.2, 2.0, -0.7}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor labels({1.0, -1.0, 1.0, -1.0}, DType::Float64);
     const auto f = scores.to_vector(), y = labels.to_vector();
     std::vector<double> expected;
@@ -149,7 +153,7 @@ BOOST_AUTO_TEST_CASE(logistic_loss_for_labels_plus_minus_one) {
                          {scores});
     }
     // Large |f|: log(1 + e^1000) = 1000 (a naive exp overflows), log(1 + e^-1000) underflows to 0.
-    const Tensor big({1000.0, -1000.0, 800.0}, DType::Float64, true);
+    const Tensor big({1000.0, -1000.0, 800.0}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor signs({-1.0, -1.0, 1.0}, DType::Float64);
     const Tensor loss = nn::logistic_loss(big, signs, Reduction::None);
     check_values(loss, {1000.0, 0.0, 0.0}, Reduction::None);
@@ -165,7 +169,7 @@ BOOST_AUTO_TEST_CASE(logistic_loss_for_labels_plus_minus_one) {
 }
 
 BOOST_AUTO_TEST_CASE(logistic_loss_second_order_and_labels_requiring_grad) {
-    const Tensor scores({-1.5, 0.2, 2.0, -0.7}, DType::Float64, true);
+    const Tensor scores({-1.5, 0.2, 2.0, -0.7}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor labels({1.0, -1.0, 1.0, -1.0}, DType::Float64);
     const Tensor weights({0.3, -1.0, 2.0, 0.5}, DType::Float64);
     for (Reduction r : kReductions) {

@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(registration_errors) {
     XGRAD_CHECK_THROWS(m.register_parameter("u", Tensor()), ValueError, "undefined");
     XGRAD_CHECK_THROWS(m.register_module("n", std::shared_ptr<xgrad::nn::ReLU>()), ValueError,
                        "null");
-    const Tensor leaf = ones({2}, DType::Float32, true);
+    const Tensor leaf = ones({2}, requires_grad());
     XGRAD_CHECK_THROWS(m.register_parameter("y", leaf * 2.0), ValueError, "not a leaf");
     // A failed registration leaves the module as it was.
     BOOST_TEST(m.named_parameters().size() == 1u);
@@ -365,7 +365,7 @@ BOOST_AUTO_TEST_CASE(init_gains_fans_and_errors) {
     XGRAD_CHECK_THROWS(xgrad::nn::init::fan_in_and_fan_out(zeros({4})), ValueError, "2 dimensions");
     XGRAD_CHECK_THROWS(xgrad::nn::init::xavier_uniform_(zeros({4})), ValueError, "2 dimensions");
     XGRAD_CHECK_THROWS(xgrad::nn::init::kaiming_normal_(zeros({3, 0})), ValueError, "zero fan");
-    const Tensor leaf = ones({2, 2}, DType::Float32, true);
+    const Tensor leaf = ones({2, 2}, requires_grad());
     XGRAD_CHECK_THROWS(xgrad::nn::init::zeros_(leaf * 2.0), ValueError, "leaf");
     XGRAD_CHECK_THROWS(xgrad::nn::init::uniform_(zeros({2}), 1.0, 0.0), ValueError, "low <= high");
     XGRAD_CHECK_THROWS(xgrad::nn::init::normal_(zeros({2}), 0.0, -1.0), ValueError, "std");
@@ -386,7 +386,7 @@ BOOST_AUTO_TEST_CASE(randn_and_rand_follow_the_global_seed) {
     BOOST_TEST(r.min >= 0.0);
     BOOST_TEST(r.max < 1.0);
     BOOST_TEST(u.dtype() == DType::Float32);
-    BOOST_TEST(randn({2}, DType::Float32, true).requires_grad());
+    BOOST_TEST(randn({2}, requires_grad()).requires_grad());
 }
 
 BOOST_AUTO_TEST_CASE(generator_state_round_trips_as_text) {

@@ -56,7 +56,7 @@ std::vector<std::pair<const char*, Factory>> every_rule() {
 BOOST_AUTO_TEST_SUITE(nonfinite)
 
 BOOST_AUTO_TEST_CASE(anomaly_names_the_first_op_with_a_non_finite_forward_value) {
-    const Tensor x({0.5, 2.0, 3.0}, DType::Float64, true);
+    const Tensor x({0.5, 2.0, 3.0}, TensorOptions(DType::Float64).requires_grad(true));
     const DetectAnomalyGuard anomaly;
     // exp is fine, sub is fine, log of a negative is the first NaN; sqrt would be the second.
     XGRAD_CHECK_THROWS(sqrt(log(exp(x) - 2.0)), GraphError,
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(anomaly_names_the_first_op_with_a_non_finite_forward_value)
 BOOST_AUTO_TEST_CASE(anomaly_names_the_first_op_with_a_non_finite_gradient) {
     for (const bool create_graph : {false, true}) {
         BOOST_TEST_CONTEXT("create_graph " << create_graph) {
-            const Tensor x({0.0, 1.0, 4.0}, DType::Float64, true);
+            const Tensor x({0.0, 1.0, 4.0}, TensorOptions(DType::Float64).requires_grad(true));
             const DetectAnomalyGuard anomaly;
             // Forward finite everywhere. Backward runs sum, mul, sqrt, mul_scalar: sqrt's gradient
             // at 0 is the first Inf, and mul_scalar would pass it on.
@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(anomaly_names_the_first_op_with_a_non_finite_gradient) {
         }
     }
     // Without anomaly mode the same backward just yields Inf.
-    const Tensor x({0.0, 1.0}, DType::Float64, true);
+    const Tensor x({0.0, 1.0}, TensorOptions(DType::Float64).requires_grad(true));
     sum(sqrt(x * 2.0) * 3.0).backward();
     BOOST_TEST(std::isinf(x.grad().to_vector()[0]));
 }

@@ -94,11 +94,12 @@ BOOST_AUTO_TEST_CASE(reductions_with_and_without_keepdims) {
 }
 
 BOOST_AUTO_TEST_CASE(max_routes_the_gradient_to_the_argmax) {
-    const Tensor x({{1.0, 5.0, 5.0}, {7.0, 2.0, 3.0}}, DType::Float64, true);
+    const Tensor x({{1.0, 5.0, 5.0}, {7.0, 2.0, 3.0}},
+                   TensorOptions(DType::Float64).requires_grad(true));
     max(x, 1).backward(ones({2}, DType::Float64));
     // Ties go to the first maximum, as PyTorch's max(dim) does.
     BOOST_TEST(x.grad().to_vector() == std::vector<double>({0, 1, 0, 1, 0, 0}));
-    const Tensor y({1.0, 4.0, 4.0}, DType::Float64, true);
+    const Tensor y({1.0, 4.0, 4.0}, TensorOptions(DType::Float64).requires_grad(true));
     max(y).backward();
     BOOST_TEST(y.grad().to_vector() == std::vector<double>({0, 0.5, 0.5}));
 }

@@ -7,6 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "xgrad/data/csv.hpp"
+#include "xgrad/data/dataloader.hpp"
+#include "xgrad/data/idx.hpp"
 #include "xgrad/optim.hpp"
 
 using namespace xgrad;
@@ -227,6 +230,32 @@ BOOST_AUTO_TEST_CASE(each_setter_sets_its_option) {
     BOOST_TEST(held.line_search_fn() == "strong_wolfe");
 }
 
+// Schedules and data loading read the same way; unset options keep torch's defaults.
+BOOST_AUTO_TEST_CASE(schedule_and_data_options_by_name) {
+    const auto cycle = OneCycleLROptions(20).pct_start(0.25).three_phase(true);
+    BOOST_TEST(cycle.total_steps() == 20);
+    BOOST_TEST(cycle.pct_start() == 0.25);
+    BOOST_TEST(cycle.three_phase());
+    BOOST_TEST(cycle.div_factor() == 25.0);
+    BOOST_TEST(cycle.final_div_factor() == 1e4);
+    BOOST_TEST(cycle.cycle_momentum());
+    const auto plateau = ReduceLROnPlateauOptions(PlateauMode::Max).factor(0.5).min_lr({0.01});
+    BOOST_TEST((plateau.mode() == PlateauMode::Max && plateau.factor() == 0.5));
+    BOOST_TEST(plateau.patience() == 10);
+    BOOST_TEST(plateau.threshold() == 1e-4);
+    BOOST_TEST(plateau.min_lr() == std::vector<double>{0.01});
+    const auto loader = data::DataLoaderOptions(64).shuffle(true).seed(3);
+    BOOST_TEST((loader.batch_size() == 64 && loader.shuffle() && loader.seed() == 3));
+    BOOST_TEST(!loader.drop_last());
+    BOOST_TEST(data::DataLoaderOptions().batch_size() == 1u);
+    const auto csv = data::CsvOptions("label").delimiter(';');
+    BOOST_TEST((csv.label_column() == "label" && csv.delimiter() == ';'));
+    BOOST_TEST(csv.dtype() == DType::Float32);
+    const auto idx = data::IdxOptions(DType::Float64).input_scale(1.0 / 255);
+    BOOST_TEST((idx.dtype() == DType::Float64 && idx.input_scale() == 1.0 / 255));
+    BOOST_TEST((!idx.streaming() && idx.cache_dir().empty()));
+}
+
 BOOST_AUTO_TEST_CASE(setters_chain_on_one_object_and_getters_update_in_place) {
     SGDOptions options(0.1);
     BOOST_TEST(&options.momentum(0.9).nesterov(true) == &options);
@@ -288,6 +317,21 @@ BOOST_AUTO_TEST_CASE(deprecated_positional_spelling_builds_the_same_options) {
                fields(ASGDOptions(0.1).lambd(1e-3).alpha(0.5).t0(10)));
     BOOST_TEST(fields(RpropOptions{0.1, {0.4, 1.3}, {1e-5, 10.0}}) ==
                fields(RpropOptions(0.1).etas({0.4, 1.3}).step_sizes({1e-5, 10.0})));
+    const OneCycleLROptions cycle{20, 0.25};
+    BOOST_TEST(cycle.total_steps() == 20);
+    BOOST_TEST(cycle.pct_start() == 0.25);
+    const ReduceLROnPlateauOptions plateau{PlateauMode::Max, 0.5, 2};
+    BOOST_TEST((plateau.mode() == PlateauMode::Max && plateau.factor() == 0.5));
+    BOOST_TEST(plateau.patience() == 2);
+    const data::DataLoaderOptions loader{64, true, 7, true};
+    BOOST_TEST((loader.batch_size() == 64 && loader.shuffle() && loader.seed() == 7));
+    BOOST_TEST(loader.drop_last());
+    const data::CsvOptions csv{"y", ';', DType::Float64};
+    BOOST_TEST((csv.label_column() == "y" && csv.delimiter() == ';'));
+    BOOST_TEST(csv.dtype() == DType::Float64);
+    const data::IdxOptions idx{DType::Float64, 0.5, true, "cache"};
+    BOOST_TEST((idx.dtype() == DType::Float64 && idx.input_scale() == 0.5 && idx.streaming()));
+    BOOST_TEST(idx.cache_dir() == "cache");
     const LBFGSOptions lbfgs{0.5, 3, 7, 1e-5, 1e-6, 5, "strong_wolfe"};
     BOOST_TEST(lbfgs.max_iter() == 3);
     BOOST_TEST(lbfgs.max_eval().value() == 7);

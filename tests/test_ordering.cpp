@@ -15,7 +15,7 @@ namespace {
 /// The 3x4 input of the ordering references (distinct values), float64.
 Tensor ordering_input() {
     return Tensor({{0.3, -1.2, 2.5, 0.7}, {1.1, 0.4, -0.6, 2.0}, {-0.9, 1.8, 0.2, -1.5}},
-                  DType::Float64, true);
+                  TensorOptions(DType::Float64).requires_grad(true));
 }
 
 /// The gradient of sum(tanh(f(x))) with create_graph: gradchecking it checks second order.

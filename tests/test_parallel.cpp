@@ -25,7 +25,8 @@ std::vector<std::vector<double>> run(int threads, DType dtype) {
     const std::size_t n = 300001;
     Tensor x = testing::uniform({n}, 5, -2.0, 2.0, false).to(dtype);
     x.requires_grad_();
-    const Tensor a(0.7, dtype, true), b(-0.2, dtype, true);
+    const Tensor a(0.7, TensorOptions(dtype).requires_grad(true)),
+        b(-0.2, TensorOptions(dtype).requires_grad(true));
     const Tensor y = tanh(x * a + b) * exp(-x * x) + sigmoid(x) / (1.0 + x * x);
     const Tensor total = sum(y);
     total.backward();

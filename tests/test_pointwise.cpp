@@ -22,9 +22,10 @@ struct Case {
 
 /// Positive values (log, sqrt, pow, div) with a mix of magnitudes; `b` is broadcast when `row`.
 std::vector<Tensor> operands(DType dtype, bool row) {
-    Tensor a({{0.3, 1.7, 2.5}, {0.9, 4.0, 0.05}}, dtype, true);
-    Tensor b = row ? Tensor({0.6, 1.3, 2.2}, dtype, true)
-                   : Tensor({{0.6, 1.3, 2.2}, {3.1, 0.45, 1.9}}, dtype, true);
+    Tensor a({{0.3, 1.7, 2.5}, {0.9, 4.0, 0.05}}, TensorOptions(dtype).requires_grad(true));
+    Tensor b =
+        row ? Tensor({0.6, 1.3, 2.2}, TensorOptions(dtype).requires_grad(true))
+            : Tensor({{0.6, 1.3, 2.2}, {3.1, 0.45, 1.9}}, TensorOptions(dtype).requires_grad(true));
     return {a, b};
 }
 
@@ -100,8 +101,8 @@ BOOST_AUTO_TEST_CASE(second_order_gradcheck_through_every_rule) {
 BOOST_AUTO_TEST_CASE(fused_sum_loss_matches_its_tensor_rule) {
     // logistic_loss with a sum or mean reduction evaluates its rule in the reduced form.
     for (const auto reduction : {nn::Reduction::Sum, nn::Reduction::Mean}) {
-        const Tensor f({0.3, -1.2, 2.5, 0.0}, DType::Float64, true);
-        const Tensor y({1.0, -1.0, -1.0, 1.0}, DType::Float64, true);
+        const Tensor f({0.3, -1.2, 2.5, 0.0}, TensorOptions(DType::Float64).requires_grad(true));
+        const Tensor y({1.0, -1.0, -1.0, 1.0}, TensorOptions(DType::Float64).requires_grad(true));
         const auto loss = [&] { return nn::logistic_loss(f * 1.0, y * 1.0, reduction); };
         const std::vector<Tensor> fused = grad({loss()}, {f, y});
         const std::vector<Tensor> rule = grad({loss()}, {f, y}, {}, true);

@@ -154,10 +154,8 @@ BOOST_AUTO_TEST_CASE(onecyclelr_matches_pytorch_lr_and_momentum) {
             const json golden = load_golden("sched__onecyclelr_" + strategy + ".json");
             Tensor p = parameter(1.0);
             SGD opt({p}, SGDOptions(0.1).momentum(0.9));
-            OneCycleLROptions options;
-            options.total_steps = 30;
-            options.anneal_strategy =
-                strategy == "cos" ? AnnealStrategy::Cos : AnnealStrategy::Linear;
+            const auto options = OneCycleLROptions(30).anneal_strategy(
+                strategy == "cos" ? AnnealStrategy::Cos : AnnealStrategy::Linear);
             OneCycleLR schedule(opt, 0.1, options);
             const Trace run = trace(opt, schedule, golden["steps"]);
             check_sequence(run.lr, lrs_of(golden, "lr"), 0.0, "lr");
@@ -182,10 +180,8 @@ BOOST_AUTO_TEST_CASE(onecyclelr_matches_pytorch_lr_and_momentum) {
 BOOST_AUTO_TEST_CASE(onecyclelr_three_phase_cycles_adam_beta1_and_stops_at_total_steps) {
     Tensor p = parameter(1.0);
     Adam opt({p}, {0.1});
-    OneCycleLROptions options;
-    options.total_steps = 20;
-    options.three_phase = true;
-    options.anneal_strategy = AnnealStrategy::Linear;
+    const auto options =
+        OneCycleLROptions(20).three_phase(true).anneal_strategy(AnnealStrategy::Linear);
     OneCycleLR schedule(opt, 1.0, options);
     const Trace run = trace(opt, schedule, 20);
     // Phases end at 0.3·20 − 1 = 5, 2·0.3·20 − 2 = 10 and 19: 0.04 → 1 → 0.04 → 4e-6.
@@ -297,9 +293,7 @@ std::vector<double> plateau_lrs(ReduceLROnPlateau& plateau, Optimizer& opt,
 BOOST_AUTO_TEST_CASE(plateau_min_mode_patience_and_relative_threshold) {
     Tensor p = parameter(1.0);
     SGD opt({p}, {1.0});
-    ReduceLROnPlateauOptions o;
-    o.factor = 0.5;
-    o.patience = 2;
+    const auto o = ReduceLROnPlateauOptions().factor(0.5).patience(2);
     ReduceLROnPlateau plateau(opt, o);
     // 1.0 best; 0.99995, 0.99992 and 0.99991 are lower but within the 1e-4 relative threshold:
     // bad epochs; the third (> patience 2) halves the lr.
@@ -313,8 +307,7 @@ BOOST_AUTO_TEST_CASE(plateau_min_mode_patience_and_relative_threshold) {
 BOOST_AUTO_TEST_CASE(plateau_unchanged_negative_metric_is_not_an_improvement) {
     Tensor p = parameter(1.0);
     SGD opt({p}, {1.0});
-    ReduceLROnPlateauOptions o;
-    o.patience = 1;
+    const auto o = ReduceLROnPlateauOptions().patience(1);
     ReduceLROnPlateau plateau(opt, o);
     BOOST_TEST(!plateau.is_better(-1.0, -1.0));
     BOOST_TEST(!plateau.is_better(-0.99995, -1.0));  // worse, even if within |best|·threshold
@@ -322,8 +315,7 @@ BOOST_AUTO_TEST_CASE(plateau_unchanged_negative_metric_is_not_an_improvement) {
     const auto lrs = plateau_lrs(plateau, opt, {-1.0, -1.0, -1.0, -2.0});
     BOOST_TEST(lrs == std::vector<double>({1, 1, 0.1, 0.1}), tt::per_element());
     // Max mode: a metric must exceed best by |best|·threshold.
-    ReduceLROnPlateauOptions m;
-    m.mode = PlateauMode::Max;
+    const auto m = ReduceLROnPlateauOptions().mode(PlateauMode::Max);
     ReduceLROnPlateau max_plateau(opt, m);
     BOOST_TEST(!max_plateau.is_better(-1.0, -1.0));
     BOOST_TEST(!max_plateau.is_better(-1.00005, -1.0));
@@ -335,13 +327,13 @@ BOOST_AUTO_TEST_CASE(plateau_unchanged_negative_metric_is_not_an_improvement) {
 BOOST_AUTO_TEST_CASE(plateau_abs_threshold_cooldown_min_lr_and_eps) {
     Tensor p = parameter(1.0);
     SGD opt({p}, {1.0});
-    ReduceLROnPlateauOptions o;
-    o.mode = PlateauMode::Max;
-    o.threshold_mode = ThresholdMode::Abs;
-    o.threshold = 0.1;
-    o.patience = 0;
-    o.cooldown = 2;
-    o.min_lr = {0.3};
+    const auto o = ReduceLROnPlateauOptions()
+                       .mode(PlateauMode::Max)
+                       .threshold_mode(ThresholdMode::Abs)
+                       .threshold(0.1)
+                       .patience(0)
+                       .cooldown(2)
+                       .min_lr({0.3});
     ReduceLROnPlateau plateau(opt, o);
     // 0.5 best; 0.55 (< 0.5 + 0.1) bad -> lr 0.1·... = max(0.1, 0.3) = 0.3, cooldown 2;
     // the next two bad epochs are ignored; then min_lr holds the lr at 0.3 (the attempted
@@ -355,9 +347,7 @@ BOOST_AUTO_TEST_CASE(plateau_abs_threshold_cooldown_min_lr_and_eps) {
     // A reduction smaller than eps is skipped.
     Tensor q = parameter(1.0);
     SGD tiny({q}, {1e-8});
-    ReduceLROnPlateauOptions t;
-    t.patience = 0;
-    t.factor = 0.5;
+    const auto t = ReduceLROnPlateauOptions().patience(0).factor(0.5);
     ReduceLROnPlateau no_op(tiny, t);
     plateau_lrs(no_op, tiny, {1.0, 2.0});
     BOOST_TEST(tiny.lr(0) == 1e-8);
@@ -432,8 +422,7 @@ BOOST_AUTO_TEST_CASE(schedules_resume_identically_from_a_checkpoint) {
          [](Optimizer& o) { return std::make_unique<CosineAnnealingLR>(o, 6, 0.01); }},
         {"OneCycleLR",
          [](Optimizer& o) {
-             OneCycleLROptions options;
-             options.total_steps = 12;
+             const auto options = OneCycleLROptions(12);
              return std::make_unique<OneCycleLR>(o, 0.5, options);
          }},
         {"SequentialLR", [](Optimizer& o) {
@@ -453,10 +442,7 @@ BOOST_AUTO_TEST_CASE(schedules_resume_identically_from_a_checkpoint) {
 
 BOOST_AUTO_TEST_CASE(plateau_resumes_identically) {
     const std::vector<double> metrics = {5, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3};
-    ReduceLROnPlateauOptions o;
-    o.patience = 1;
-    o.cooldown = 1;
-    o.factor = 0.5;
+    const auto o = ReduceLROnPlateauOptions().patience(1).cooldown(1).factor(0.5);
     Tensor a = parameter(1.0);
     SGD straight({a}, {0.1});
     ReduceLROnPlateau reference(straight, o);
@@ -508,9 +494,7 @@ BOOST_AUTO_TEST_CASE(load_rejects_settings_the_constructor_refuses_and_changes_n
     rejected(linear, "total_iters", "0", {"LinearLR", "total_iters"});
     InverseTimeLR inverse(opt, 0.1);
     rejected(inverse, "decay_rate", "-1", {"InverseTimeLR", "decay_rate"});
-    OneCycleLROptions one_cycle_options;
-    one_cycle_options.total_steps = 10;
-    one_cycle_options.cycle_momentum = false;
+    const auto one_cycle_options = OneCycleLROptions(10).cycle_momentum(false);
     OneCycleLR one_cycle(opt, 0.1, one_cycle_options);
     rejected(one_cycle, "div_factor", "0", {"OneCycleLR", "div_factor"});
     ReduceLROnPlateau plateau(opt, ReduceLROnPlateauOptions());
@@ -536,14 +520,11 @@ BOOST_AUTO_TEST_CASE(invalid_settings_throw_naming_them) {
     check_value_error([&] { SequentialLR(opt, {a, b}, {}); }, {"SequentialLR", "milestones"});
     Tensor q = parameter(1.0);
     Adagrad adagrad({q});
-    OneCycleLROptions cycle;
-    cycle.total_steps = 10;
+    const auto cycle = OneCycleLROptions(10);
     check_value_error([&] { OneCycleLR(adagrad, 0.1, cycle); }, {"OneCycleLR", "Adagrad"});
-    ReduceLROnPlateauOptions factor;
-    factor.factor = 1.0;
+    const auto factor = ReduceLROnPlateauOptions().factor(1.0);
     check_value_error([&] { ReduceLROnPlateau(opt, factor); }, {"factor", "1"});
-    ReduceLROnPlateauOptions min_lrs;
-    min_lrs.min_lr = {0.1, 0.2};
+    const auto min_lrs = ReduceLROnPlateauOptions().min_lr({0.1, 0.2});
     check_value_error([&] { ReduceLROnPlateau(opt, min_lrs); }, {"min_lr"});
 }
 

@@ -12,7 +12,7 @@ BOOST_AUTO_TEST_CASE(construction_from_nested_lists) {
     const Tensor v({1, 2, 3});
     BOOST_TEST(v.shape() == Shape({3}));
     BOOST_TEST(v.dtype() == DType::Float32);
-    const Tensor m({{1, 2, 3}, {4, 5, 6}}, DType::Float64, true);
+    const Tensor m({{1, 2, 3}, {4, 5, 6}}, TensorOptions(DType::Float64).requires_grad(true));
     BOOST_TEST(m.shape() == Shape({2, 3}));
     BOOST_TEST(m.dtype() == DType::Float64);
     BOOST_TEST(m.requires_grad());

@@ -48,9 +48,19 @@ BOOST_AUTO_TEST_CASE(one_sided_clamp_matches_torch) {
     XGRAD_CHECK_THROWS(clamp(x, std::nullopt, std::nullopt), ValueError, "clamp: neither");
 }
 
+BOOST_AUTO_TEST_CASE(clamp_with_min_above_max_is_max_as_torch) {
+    // torch.clamp(x, min=2.0, max=1.0) is 1 everywhere, and x.grad is 0 everywhere.
+    const Tensor x = Tensor({-3.0, 0.5, 1.0, 1.5, 2.0, 7.0}, DType::Float64).requires_grad_();
+    const Tensor y = clamp(x, 2.0, 1.0);
+    BOOST_TEST(y.to_vector() == D({1, 1, 1, 1, 1, 1}), tt::per_element());
+    sum(y).backward();
+    BOOST_TEST(x.grad().to_vector() == D({0, 0, 0, 0, 0, 0}), tt::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(softplus_beta_threshold_matches_torch) {
     // torch.nn.functional.softplus(x, beta=2.0, threshold=10.0), then .sum().backward()
-    const Tensor x({-3.0, -0.5, 0.0, 0.4, 2.0, 7.0, 12.0}, DType::Float64, true);
+    const Tensor x({-3.0, -0.5, 0.0, 0.4, 2.0, 7.0, 12.0},
+                   TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = softplus(x, 2.0, 10.0);
     BOOST_TEST(y.to_vector() == D({0.0012378425688652247, 0.15663084375911143, 0.34657359027997264,
                                    0.5855503329738889, 2.0090749639589047, 7.0, 12.0}),
@@ -68,7 +78,7 @@ BOOST_AUTO_TEST_CASE(softplus_beta_threshold_matches_torch) {
 
 BOOST_AUTO_TEST_CASE(scalar_base_pow_matches_torch) {
     // e = [-1.5, 0, 0.5, 2]; y = torch.pow(2.5, e); y.sum().backward()
-    const Tensor e({-1.5, 0.0, 0.5, 2.0}, DType::Float64, true);
+    const Tensor e({-1.5, 0.0, 0.5, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     const Tensor y = pow(2.5, e);
     BOOST_TEST(y.to_vector() == D({0.25298221281347033, 1.0, 1.5811388300841898, 6.25}),
                tt::tolerance(1e-15) << tt::per_element());
@@ -77,7 +87,7 @@ BOOST_AUTO_TEST_CASE(scalar_base_pow_matches_torch) {
                                           1.4487828558124876, 5.72681707421347}),
                tt::tolerance(1e-14) << tt::per_element());
     // torch.pow(0.0, e): values [inf, 1, 0, 0], gradient [-inf, 0, 0, 0]
-    const Tensor e0({-1.5, 0.0, 0.5, 2.0}, DType::Float64, true);
+    const Tensor e0({-1.5, 0.0, 0.5, 2.0}, TensorOptions(DType::Float64).requires_grad(true));
     sum(pow(0.0, e0)).backward();
     const auto g0 = e0.grad().to_vector();
     BOOST_TEST((std::isinf(g0[0]) && g0[0] < 0));
@@ -93,7 +103,8 @@ BOOST_AUTO_TEST_CASE(from_vector_builds_a_tensor_of_a_shape) {
     BOOST_TEST(a.shape() == Shape({2, 3}));
     BOOST_TEST(a.dtype() == DType::Float32);
     BOOST_TEST(a.value<float>()(1, 0) == 4.0f);
-    const Tensor b = from_vector(std::vector<float>{0.5f, -1.5f}, {2, 1}, DType::Float64, true);
+    const Tensor b = from_vector(std::vector<float>{0.5f, -1.5f}, {2, 1},
+                                 TensorOptions(DType::Float64).requires_grad(true));
     BOOST_TEST(b.dtype() == DType::Float64);
     BOOST_TEST(b.requires_grad());
     BOOST_TEST(b.to_vector() == D({0.5, -1.5}), tt::per_element());

@@ -73,7 +73,8 @@ constexpr double kDivergence = 1e6;
 
 Trajectory descend(const Scene& scene, const Racer& racer) {
     const Surface& surface = explorer::surface(scene.surface);
-    const Tensor x(scene.x, xgrad::DType::Float64, true), y(scene.y, xgrad::DType::Float64, true);
+    const Tensor x(scene.x, xgrad::TensorOptions(xgrad::DType::Float64).requires_grad(true)),
+        y(scene.y, xgrad::TensorOptions(xgrad::DType::Float64).requires_grad(true));
     const auto optimizer = rule(racer.rule).make({x, y}, racer.settings);
     const auto scheduler = schedule(scene, *optimizer);
     BatchWalk walk(scene, surface.has_data ? logistic_data().size() : 0);

@@ -26,7 +26,8 @@ using OptimizerFactory =
 inline Path descend(
     const Surface& f, double x0, double y0, const OptimizerFactory& make, std::size_t max_steps,
     const std::function<bool(double, double)>& done = [](double, double) { return false; }) {
-    const xgrad::Tensor x(x0, xgrad::DType::Float64, true), y(y0, xgrad::DType::Float64, true);
+    const xgrad::Tensor x(x0, xgrad::TensorOptions(xgrad::DType::Float64).requires_grad(true)),
+        y(y0, xgrad::TensorOptions(xgrad::DType::Float64).requires_grad(true));
     auto optimizer = make({x, y});
     Path path{{x0, y0}};
     while (path.size() <= max_steps && !done(path.back().first, path.back().second)) {

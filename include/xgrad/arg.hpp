@@ -11,6 +11,11 @@
 
 #include <utility>
 
+/// Marks the positional constructor that keeps a former aggregate's spelling, such as
+/// `SGDOptions{0.1, 0.9}`, compiling.
+#define XGRAD_DEPRECATED_POSITIONAL_OPTIONS \
+    [[deprecated("name the options, as libtorch: SGDOptions(0.1).momentum(0.9)")]]
+
 #define XGRAD_ARG(T, name)                                   \
 public:                                                      \
     auto name(const T& new_##name)->decltype(*this) {        \

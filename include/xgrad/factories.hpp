@@ -9,12 +9,20 @@
 
 namespace xgrad {
 
-/// A tensor of `shape` holding `values` in row-major order, stored as `dtype`, as
-/// torch.tensor(values).reshape(shape): `from_vector(std::vector<double>{1, 2, 3, 4}, {2, 2})`.
+/// A tensor of `shape` holding `values` in row-major order, float32 unless the options say
+/// otherwise, as torch.tensor(values).reshape(shape):
+/// `from_vector(std::vector<double>{1, 2, 3, 4}, {2, 2}, requires_grad())`.
 /// A ShapeError naming from_vector when the element count differs from the shape's.
 Tensor from_vector(const std::vector<double>& values, const Shape& shape,
-                   DType dtype = DType::Float32, bool requires_grad = false);
+                   const TensorOptions& options = {});
 Tensor from_vector(const std::vector<float>& values, const Shape& shape,
-                   DType dtype = DType::Float32, bool requires_grad = false);
+                   const TensorOptions& options = {});
+/// The positional `(values, shape, dtype, requires_grad)` spellings of before TensorOptions.
+XGRAD_DEPRECATED_REQUIRES_GRAD Tensor from_vector(const std::vector<double>& values,
+                                                  const Shape& shape, DType dtype,
+                                                  bool requires_grad);
+XGRAD_DEPRECATED_REQUIRES_GRAD Tensor from_vector(const std::vector<float>& values,
+                                                  const Shape& shape, DType dtype,
+                                                  bool requires_grad);
 
 }  // namespace xgrad

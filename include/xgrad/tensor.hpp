@@ -15,6 +15,7 @@
 
 #include "xgrad/dtype.hpp"
 #include "xgrad/hooks.hpp"
+#include "xgrad/tensor_options.hpp"
 
 namespace xgrad {
 
@@ -51,24 +52,39 @@ public:
     Tensor() = default;
     explicit Tensor(std::shared_ptr<Node> node);
 
-    /// From nested initializer lists: `Tensor({1, 2})`, `Tensor({{1, 2}, {3, 4}})`, the column
-    /// `Tensor({{1}, {2}})`. Values are given as double and stored as `dtype`.
-    /// A 0-d tensor. A template, so that a braced list `Tensor({0.5})` is never this constructor
+    /// A 0-d tensor: `Tensor(0.5)`, `Tensor(2, requires_grad())`; float32 unless the options
+    /// say otherwise. A template, so that a braced list `Tensor({0.5})` is never this constructor
     /// but the 1-D one (with a plain double parameter, GCC and Clang chose differently).
     template <class Scalar, std::enable_if_t<std::is_arithmetic_v<Scalar>, int> = 0>
-    explicit Tensor(Scalar scalar, DType dtype = DType::Float32, bool requires_grad = false)
-        : Tensor(detail::scalar_node(static_cast<double>(scalar), dtype, requires_grad)) {}
-    Tensor(std::initializer_list<detail::ListValue> values, DType dtype = DType::Float32,
-           bool requires_grad = false);
-    Tensor(xt::nested_initializer_list_t<double, 2> values, DType dtype = DType::Float32,
-           bool requires_grad = false);
-    Tensor(xt::nested_initializer_list_t<double, 3> values, DType dtype = DType::Float32,
-           bool requires_grad = false);
-    Tensor(xt::nested_initializer_list_t<double, 4> values, DType dtype = DType::Float32,
-           bool requires_grad = false);
-    /// From an xtensor array; the dtype is the array's element type.
-    explicit Tensor(xt::xarray<float> values, bool requires_grad = false);
-    explicit Tensor(xt::xarray<double> values, bool requires_grad = false);
+    explicit Tensor(Scalar scalar, const TensorOptions& options = {})
+        : Tensor(detail::scalar_node(static_cast<double>(scalar), options.dtype_or(DType::Float32),
+                                     options.requires_grad())) {}
+    /// From nested initializer lists: `Tensor({1, 2})`, `Tensor({{1, 2}, {3, 4}})`, the column
+    /// `Tensor({{1}, {2}})`, `Tensor({1, 2}, TensorOptions(DType::Float64).requires_grad(true))`.
+    /// Values are given as double and stored as float32 unless the options set a dtype.
+    Tensor(std::initializer_list<detail::ListValue> values, const TensorOptions& options = {});
+    Tensor(xt::nested_initializer_list_t<double, 2> values, const TensorOptions& options = {});
+    Tensor(xt::nested_initializer_list_t<double, 3> values, const TensorOptions& options = {});
+    Tensor(xt::nested_initializer_list_t<double, 4> values, const TensorOptions& options = {});
+    /// From an xtensor array: its element type is the dtype unless the options set one (then
+    /// the values are converted).
+    explicit Tensor(xt::xarray<float> values, const TensorOptions& options = {});
+    explicit Tensor(xt::xarray<double> values, const TensorOptions& options = {});
+
+    /// The positional `(values, dtype, requires_grad)` spellings of before TensorOptions.
+    template <class Scalar, std::enable_if_t<std::is_arithmetic_v<Scalar>, int> = 0>
+    XGRAD_DEPRECATED_REQUIRES_GRAD explicit Tensor(Scalar scalar, DType dtype, bool requires_grad)
+        : Tensor(scalar, TensorOptions(dtype).requires_grad(requires_grad)) {}
+    XGRAD_DEPRECATED_REQUIRES_GRAD Tensor(std::initializer_list<detail::ListValue> values,
+                                          DType dtype, bool requires_grad);
+    XGRAD_DEPRECATED_REQUIRES_GRAD Tensor(xt::nested_initializer_list_t<double, 2> values,
+                                          DType dtype, bool requires_grad);
+    XGRAD_DEPRECATED_REQUIRES_GRAD Tensor(xt::nested_initializer_list_t<double, 3> values,
+                                          DType dtype, bool requires_grad);
+    XGRAD_DEPRECATED_REQUIRES_GRAD Tensor(xt::nested_initializer_list_t<double, 4> values,
+                                          DType dtype, bool requires_grad);
+    XGRAD_DEPRECATED_REQUIRES_GRAD explicit Tensor(xt::xarray<float> values, bool requires_grad);
+    XGRAD_DEPRECATED_REQUIRES_GRAD explicit Tensor(xt::xarray<double> values, bool requires_grad);
 
     bool defined() const { return node_ != nullptr; }
     DType dtype() const;
@@ -151,18 +167,26 @@ private:
     std::shared_ptr<Node> node_;
 };
 
-/// A new tensor filled with zeros / ones / `value`.
-Tensor zeros(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
-Tensor ones(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
-Tensor full(const Shape& shape, double value, DType dtype = DType::Float32,
-            bool requires_grad = false);
+/// A new tensor filled with zeros / ones / `value`, float32 unless the options say otherwise:
+/// `zeros({2, 3})`, `zeros({2, 3}, DType::Float64)`, `ones({3}, requires_grad())`.
+Tensor zeros(const Shape& shape, const TensorOptions& options = {});
+Tensor ones(const Shape& shape, const TensorOptions& options = {});
+Tensor full(const Shape& shape, double value, const TensorOptions& options = {});
 Tensor zeros_like(const Tensor& like);
 Tensor ones_like(const Tensor& like);
 /// start, start+step, ... up to but excluding stop (1-D).
-Tensor arange(double start, double stop, double step = 1.0, DType dtype = DType::Float32);
+Tensor arange(double start, double stop, double step = 1.0, const TensorOptions& options = {});
 /// Standard normal samples / uniform samples in [0, 1) from xgrad's global generator.
-Tensor randn(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
-Tensor rand(const Shape& shape, DType dtype = DType::Float32, bool requires_grad = false);
+Tensor randn(const Shape& shape, const TensorOptions& options = {});
+Tensor rand(const Shape& shape, const TensorOptions& options = {});
+
+/// The positional `(shape, dtype, requires_grad)` spellings of before TensorOptions.
+XGRAD_DEPRECATED_REQUIRES_GRAD Tensor zeros(const Shape& shape, DType dtype, bool requires_grad);
+XGRAD_DEPRECATED_REQUIRES_GRAD Tensor ones(const Shape& shape, DType dtype, bool requires_grad);
+XGRAD_DEPRECATED_REQUIRES_GRAD Tensor full(const Shape& shape, double value, DType dtype,
+                                           bool requires_grad);
+XGRAD_DEPRECATED_REQUIRES_GRAD Tensor randn(const Shape& shape, DType dtype, bool requires_grad);
+XGRAD_DEPRECATED_REQUIRES_GRAD Tensor rand(const Shape& shape, DType dtype, bool requires_grad);
 
 /// Prints shape, dtype and values.
 std::ostream& operator<<(std::ostream& out, const Tensor& tensor);

@@ -87,7 +87,7 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
         ++line_number;
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (trim(line).empty()) continue;
-        std::vector<std::string> cells = split(line, options.delimiter, path, line_number);
+        std::vector<std::string> cells = split(line, options.delimiter(), path, line_number);
 
         if (columns.empty()) {
             std::set<std::string> seen;
@@ -97,10 +97,10 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
                                       std::to_string(line_number) + ": column name '" + cells[c] +
                                       "' appears twice in the header");
             columns = std::move(cells);
-            if (!options.label_column.empty()) {
+            if (!options.label_column().empty()) {
                 std::string listed;
                 for (std::size_t c = 0; c < columns.size(); ++c) {
-                    if (columns[c] == options.label_column) {
+                    if (columns[c] == options.label_column()) {
                         label_index = c;
                         has_label = true;
                     }
@@ -108,7 +108,7 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
                 }
                 if (!has_label)
                     throw ValueError("read_csv '" + path + "': no column named '" +
-                                     options.label_column + "'; the columns are " + listed);
+                                     options.label_column() + "'; the columns are " + listed);
             }
             continue;
         }
@@ -136,7 +136,7 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
             table.feature_names.push_back(columns[c]);
     }
     const auto as_tensor = [&](const std::vector<double>& values, const Shape& shape) {
-        return make_leaf(dispatch(options.dtype, [&](auto tag) -> Array {
+        return make_leaf(dispatch(options.dtype(), [&](auto tag) -> Array {
             using T = decltype(tag);
             auto array = xt::xarray<T>::from_shape(shape);
             std::copy(values.begin(), values.end(), array.data());

@@ -37,16 +37,16 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
     : dataset_(std::move(dataset)) {
     if (!dataset_) throw ValueError("DataLoader: the dataset is null");
     const std::size_t n = dataset_->size();
-    batch_size_ = options.batch_size == 0 ? std::max<std::size_t>(n, 1) : options.batch_size;
-    drop_last_ = options.drop_last;
-    if (options.shuffle) {
-        if (options.batch_size == 0)
+    batch_size_ = options.batch_size() == 0 ? std::max<std::size_t>(n, 1) : options.batch_size();
+    drop_last_ = options.drop_last();
+    if (options.shuffle()) {
+        if (options.batch_size() == 0)
             sampler_ = BatchSampler::batch(n);
-        else if (options.batch_size == 1)
-            sampler_ = BatchSampler::stochastic(n, options.seed);
+        else if (options.batch_size() == 1)
+            sampler_ = BatchSampler::stochastic(n, options.seed());
         else
-            sampler_ =
-                BatchSampler::mini_batch(n, options.batch_size, options.drop_last, options.seed);
+            sampler_ = BatchSampler::mini_batch(n, options.batch_size(), options.drop_last(),
+                                                options.seed());
         drop_last_ = sampler_->drop_last();
     }
 }

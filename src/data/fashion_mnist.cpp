@@ -21,8 +21,7 @@ const std::array<const char*, 10>& fashion_mnist_classes() {
 }
 
 IdxOptions fashion_mnist_options() {
-    IdxOptions options;
-    options.input_scale = 1.0 / 255.0;
+    const auto options = IdxOptions().input_scale(1.0 / 255.0);
     return options;
 }
 

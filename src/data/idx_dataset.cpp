@@ -30,13 +30,13 @@ IdxHeader header_of(const Tensor& tensor, IdxType type) {
 IdxDataset::IdxDataset(const std::string& inputs_path, const std::string& labels_path,
                        IdxOptions options)
     : options_(std::move(options)) {
-    if (options_.streaming) {
-        inputs_file_ = std::make_shared<IdxFile>(inputs_path, options_.cache_dir);
-        labels_file_ = std::make_shared<IdxFile>(labels_path, options_.cache_dir);
+    if (options_.streaming()) {
+        inputs_file_ = std::make_shared<IdxFile>(inputs_path, options_.cache_dir());
+        labels_file_ = std::make_shared<IdxFile>(labels_path, options_.cache_dir());
         check_pair(inputs_path, inputs_file_->header(), labels_path, labels_file_->header());
     } else {
-        Tensor inputs = read_idx(inputs_path, options_.dtype, options_.input_scale);
-        Tensor labels = read_idx(labels_path, options_.dtype);
+        Tensor inputs = read_idx(inputs_path, options_.dtype(), options_.input_scale());
+        Tensor labels = read_idx(labels_path, options_.dtype());
         check_pair(inputs_path, header_of(inputs, IdxType::UInt8), labels_path,
                    header_of(labels, IdxType::UInt8));
         loaded_ = std::make_shared<TensorDataset>(inputs, labels);
@@ -54,12 +54,13 @@ Shape IdxDataset::input_shape() const {
 void IdxDataset::read_rows(const std::size_t* indices, std::size_t count, void* inputs,
                            void* targets) const {
     if (loaded_) return loaded_->read_rows(indices, count, inputs, targets);
-    if (options_.dtype == DType::Float64) {
+    if (options_.dtype() == DType::Float64) {
         inputs_file_->read_items(indices, count, static_cast<double*>(inputs),
-                                 options_.input_scale);
+                                 options_.input_scale());
         labels_file_->read_items(indices, count, static_cast<double*>(targets));
     } else {
-        inputs_file_->read_items(indices, count, static_cast<float*>(inputs), options_.input_scale);
+        inputs_file_->read_items(indices, count, static_cast<float*>(inputs),
+                                 options_.input_scale());
         labels_file_->read_items(indices, count, static_cast<float*>(targets));
     }
 }

@@ -119,17 +119,16 @@ Tensor log_sigmoid(const Tensor& x) {
 Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
     if (!min && !max)
         throw ValueError("clamp: neither min nor max is given (expected at least one bound)");
-    if (min && max && *min > *max)
-        throw ValueError("clamp: min " + std::to_string(*min) + " is greater than max " +
-                         std::to_string(*max));
-    // A missing bound is an infinite one; the gradient is 1 inside [min, max], bounds included,
-    // and 0 outside.
+    // A missing bound is an infinite one. torch's min(max(x, min), max): with min > max every
+    // element is max. The gradient is 1 inside [min, max], bounds included, and 0 outside (so
+    // everywhere when min > max).
     const double lo = min.value_or(-INFINITY), hi = max.value_or(INFINITY);
     Tensor y = unary_pointwise(
         "clamp", x,
         [lo, hi](auto v) {
             using T = decltype(v);
-            return v < T(lo) ? T(lo) : (v > T(hi) ? T(hi) : v);
+            const T raised = v < T(lo) ? T(lo) : v;
+            return raised > T(hi) ? T(hi) : raised;
         },
         [lo, hi](auto g, auto x, auto) {
             return if_positive(like(x, lo) - x, 0, if_positive(x - like(x, hi), 0, g));

@@ -14,12 +14,12 @@ namespace {
 /// The constructor's checks, also applied to a loaded state: a checkpoint must not bring back
 /// settings the constructor refuses.
 void check_options(const ReduceLROnPlateauOptions& options) {
-    detail::require(options.factor >= 0.0 && options.factor < 1.0, kName, "factor", options.factor,
-                    "in [0, 1)");
-    detail::require(options.patience >= 0, kName, "patience", options.patience, ">= 0");
-    detail::require(options.cooldown >= 0, kName, "cooldown", options.cooldown, ">= 0");
-    detail::require_non_negative(kName, "threshold", options.threshold);
-    detail::require_non_negative(kName, "eps", options.eps);
+    detail::require(options.factor() >= 0.0 && options.factor() < 1.0, kName, "factor",
+                    options.factor(), "in [0, 1)");
+    detail::require(options.patience() >= 0, kName, "patience", options.patience(), ">= 0");
+    detail::require(options.cooldown() >= 0, kName, "cooldown", options.cooldown(), ">= 0");
+    detail::require_non_negative(kName, "threshold", options.threshold());
+    detail::require_non_negative(kName, "eps", options.eps());
 }
 }  // namespace
 
@@ -27,28 +27,28 @@ ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, const ReduceLROnPlate
     : optimizer_(optimizer), options_(options) {
     const std::size_t groups = optimizer.num_param_groups();
     check_options(options);
-    if (options.min_lr.size() == 1)
-        min_lrs_.assign(groups, options.min_lr[0]);
-    else if (options.min_lr.size() == groups)
-        min_lrs_ = options.min_lr;
+    if (options.min_lr().size() == 1)
+        min_lrs_.assign(groups, options.min_lr()[0]);
+    else if (options.min_lr().size() == groups)
+        min_lrs_ = options.min_lr();
     else
         throw ValueError(std::string(kName) + ": expected 1 or " + std::to_string(groups) +
-                         " min_lr values, got " + std::to_string(options.min_lr.size()));
+                         " min_lr values, got " + std::to_string(options.min_lr().size()));
     for (double min_lr : min_lrs_) detail::require_non_negative(kName, "min_lr", min_lr);
-    best_ = options.mode == PlateauMode::Min ? std::numeric_limits<double>::infinity()
-                                             : -std::numeric_limits<double>::infinity();
+    best_ = options.mode() == PlateauMode::Min ? std::numeric_limits<double>::infinity()
+                                               : -std::numeric_limits<double>::infinity();
     last_lr_ = group_lrs();
 }
 
 bool ReduceLROnPlateau::is_better(double metric, double best) const {
-    const double t = options_.threshold;
-    if (options_.threshold_mode == ThresholdMode::Abs)
-        return options_.mode == PlateauMode::Min ? metric < best - t : metric > best + t;
+    const double t = options_.threshold();
+    if (options_.threshold_mode() == ThresholdMode::Abs)
+        return options_.mode() == PlateauMode::Min ? metric < best - t : metric > best + t;
     // PyTorch: best·(1 − t) (min) or best·(1 + t) (max); for a negative best those factors move
     // the bar the wrong way, so they swap there.
-    const bool shrink = (options_.mode == PlateauMode::Min) == (best >= 0);
+    const bool shrink = (options_.mode() == PlateauMode::Min) == (best >= 0);
     const double bar = best * (shrink ? 1. - t : t + 1.);
-    return options_.mode == PlateauMode::Min ? metric < bar : metric > bar;
+    return options_.mode() == PlateauMode::Min ? metric < bar : metric > bar;
 }
 
 void ReduceLROnPlateau::step(double metric) {
@@ -63,9 +63,9 @@ void ReduceLROnPlateau::step(double metric) {
         cooldown_counter_ -= 1;
         num_bad_epochs_ = 0;  // bad epochs in cooldown do not count
     }
-    if (num_bad_epochs_ > options_.patience) {
+    if (num_bad_epochs_ > options_.patience()) {
         reduce_lr();
-        cooldown_counter_ = options_.cooldown;
+        cooldown_counter_ = options_.cooldown();
         num_bad_epochs_ = 0;
     }
     last_lr_ = group_lrs();
@@ -74,8 +74,8 @@ void ReduceLROnPlateau::step(double metric) {
 void ReduceLROnPlateau::reduce_lr() {
     for (std::size_t g = 0; g < optimizer_.num_param_groups(); ++g) {
         const double old_lr = optimizer_.lr(g);
-        const double new_lr = std::max(old_lr * options_.factor, min_lrs_[g]);
-        if (old_lr - new_lr > options_.eps) optimizer_.set_lr(g, new_lr);
+        const double new_lr = std::max(old_lr * options_.factor(), min_lrs_[g]);
+        if (old_lr - new_lr > options_.eps()) optimizer_.set_lr(g, new_lr);
     }
 }
 
@@ -95,17 +95,17 @@ void ReduceLROnPlateau::visit(FieldVisitor& fn) {
                              "'");
         first_value = text == first;
     };
-    bool min_mode = options_.mode == PlateauMode::Min;
+    bool min_mode = options_.mode() == PlateauMode::Min;
     choice("mode", min_mode, "min", "max");
-    options_.mode = min_mode ? PlateauMode::Min : PlateauMode::Max;
-    fn("factor", options_.factor);
-    fn("patience", options_.patience);
-    fn("threshold", options_.threshold);
-    bool relative = options_.threshold_mode == ThresholdMode::Rel;
+    options_.mode(min_mode ? PlateauMode::Min : PlateauMode::Max);
+    fn("factor", options_.factor());
+    fn("patience", options_.patience());
+    fn("threshold", options_.threshold());
+    bool relative = options_.threshold_mode() == ThresholdMode::Rel;
     choice("threshold_mode", relative, "rel", "abs");
-    options_.threshold_mode = relative ? ThresholdMode::Rel : ThresholdMode::Abs;
-    fn("cooldown", options_.cooldown);
-    fn("eps", options_.eps);
+    options_.threshold_mode(relative ? ThresholdMode::Rel : ThresholdMode::Abs);
+    fn("cooldown", options_.cooldown());
+    fn("eps", options_.eps());
     fn("min_lrs", min_lrs_);
     fn("best", best_);
     fn("num_bad_epochs", num_bad_epochs_);
@@ -128,7 +128,7 @@ void ReduceLROnPlateau::load_fields(const StateDict& in) {
     visit(loader);
     std::vector<double> last_lr(optimizer_.num_param_groups());
     loader("last_lr", last_lr);
-    options_.min_lr = min_lrs_;
+    options_.min_lr(min_lrs_);
     check_options(options_);
     for (double min_lr : min_lrs_) detail::require_non_negative(kName, "min_lr", min_lr);
     for (std::size_t g = 0; g < last_lr.size(); ++g) optimizer_.set_lr(g, last_lr[g]);

@@ -15,7 +15,7 @@ void read(const std::string& path, const xgrad::data::CsvOptions& options) {
         // The shapes must agree with the column names whatever the input was.
         const std::size_t rows = table.features.shape()[0];
         if (table.features.shape()[1] != table.feature_names.size()) std::abort();
-        if (!options.label_column.empty() && table.labels.shape() != xgrad::Shape{rows})
+        if (!options.label_column().empty() && table.labels.shape() != xgrad::Shape{rows})
             std::abort();
     } catch (const xgrad::Error&) {
     }

@@ -165,7 +165,8 @@ void check(DType dtype, double tolerance, std::size_t bucket_bytes) {
 /// A parameter with a gradient on rank 0 only counts as zeros elsewhere; one without a gradient
 /// on any rank keeps none.
 void check_missing_gradients() {
-    const Tensor some = zeros({3}, DType::Float64, true), none = zeros({2}, DType::Float64, true);
+    const Tensor some = zeros({3}, TensorOptions(DType::Float64).requires_grad(true)),
+                 none = zeros({2}, TensorOptions(DType::Float64).requires_grad(true));
     if (distributed::rank() == 0) some.set_grad(full({3}, 6.0, DType::Float64));
     distributed::allreduce_gradients({some, none});
     const double expected = 6.0 / distributed::world_size();
@@ -177,8 +178,8 @@ void check_missing_gradients() {
 /// Ranks passing different parameters get a DistributedError on every rank instead of a
 /// collective with mismatched sizes.
 void check_layout_mismatch() {
-    std::vector<Tensor> params{zeros({4}, DType::Float32, true)};
-    if (distributed::rank() == 1) params.push_back(zeros({2}, DType::Float32, true));
+    std::vector<Tensor> params{zeros({4}, requires_grad())};
+    if (distributed::rank() == 1) params.push_back(zeros({2}, requires_grad()));
     std::string message;
     try {
         distributed::GradientReducer reducer(params);

@@ -18,7 +18,7 @@ using namespace xgrad;
 namespace {
 
 void train(const std::string& fault) {
-    const Tensor w = zeros({1000}, DType::Float32, true);
+    const Tensor w = zeros({1000}, requires_grad());
     distributed::GradientReducer reducer({w});
     for (int step = 0; step < 20; ++step) {
         if (distributed::rank() == 1 && step == 3) {

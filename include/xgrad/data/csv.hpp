@@ -6,18 +6,29 @@
 #include <string>
 #include <vector>
 
+#include "xgrad/arg.hpp"
 #include "xgrad/tensor.hpp"
 
 namespace xgrad::data {
 
 /// How read_csv() reads a table.
-struct CsvOptions {
+class CsvOptions {
+public:
+    /// The other options keep their defaults until set by name:
+    /// `CsvOptions("label").delimiter(';')`.
+    CsvOptions(std::string label_column = "") : label_column_(std::move(label_column)) {}
+    /// The former aggregate's positional spelling, `CsvOptions{label_column, delimiter, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    CsvOptions(std::string label_column, char delimiter, DType dtype = DType::Float32)
+        : CsvOptions(std::move(label_column)) {
+        this->delimiter(delimiter).dtype(dtype);
+    }
     /// Name of the label column; empty means every column is a feature.
-    std::string label_column;
+    XGRAD_ARG(std::string, label_column);
     /// Cell separator.
-    char delimiter = ',';
+    XGRAD_ARG(char, delimiter) = ',';
     /// Element type of the tensors.
-    DType dtype = DType::Float32;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
 };
 
 /// A table split into features and labels.

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "xgrad/arg.hpp"
 #include "xgrad/data/batch_sampler.hpp"
 #include "xgrad/data/dataset.hpp"
 #include "xgrad/data/distributed_sampler.hpp"
@@ -20,16 +21,27 @@
 namespace xgrad::data {
 
 /// How a DataLoader cuts an epoch into batches when no BatchSampler is given.
-struct DataLoaderOptions {
+class DataLoaderOptions {
+public:
+    /// The other options keep their defaults until set by name:
+    /// `DataLoaderOptions(...).shuffle(...)`.
+    DataLoaderOptions(std::size_t batch_size = 1) : batch_size_(batch_size) {}
+    /// The former aggregate's positional spelling, `DataLoaderOptions{batch_size, shuffle, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    DataLoaderOptions(std::size_t batch_size, bool shuffle, std::uint64_t seed = 0,
+                      bool drop_last = false)
+        : DataLoaderOptions(batch_size) {
+        this->shuffle(shuffle).seed(seed).drop_last(drop_last);
+    }
     /// Examples per batch; 0 means the whole dataset in one batch.
-    std::size_t batch_size = 1;
+    XGRAD_ARG(std::size_t, batch_size);
     /// Visit the examples in a new random order every epoch (the mini-batch variant of
     /// BatchSampler); otherwise in index order (for evaluation).
-    bool shuffle = false;
+    XGRAD_ARG(bool, shuffle) = false;
     /// The orders of all epochs follow from this seed (and the epoch number) alone.
-    std::uint64_t seed = 0;
+    XGRAD_ARG(std::uint64_t, seed) = 0;
     /// Skip the last batch of an epoch when it is smaller than batch_size.
-    bool drop_last = false;
+    XGRAD_ARG(bool, drop_last) = false;
 };
 
 /// Iterates a dataset in batches. The batches of each epoch come from an BatchSampler

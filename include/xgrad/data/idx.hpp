@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "xgrad/arg.hpp"
 #include "xgrad/data/dataset.hpp"
 #include "xgrad/tensor.hpp"
 
@@ -117,15 +118,24 @@ private:
 };
 
 /// How an IdxDataset holds its data.
-struct IdxOptions {
+class IdxOptions {
+public:
+    /// The other options keep their defaults until set by name: `IdxOptions(...).input_scale(...)`.
+    IdxOptions(DType dtype = DType::Float32) : dtype_(dtype) {}
+    /// The former aggregate's positional spelling, `IdxOptions{dtype, input_scale, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    IdxOptions(DType dtype, double input_scale, bool streaming = false, std::string cache_dir = "")
+        : IdxOptions(dtype) {
+        this->input_scale(input_scale).streaming(streaming).cache_dir(cache_dir);
+    }
     /// Element type of the inputs and targets.
-    DType dtype = DType::Float32;
+    XGRAD_ARG(DType, dtype);
     /// Factor applied to the input values (labels are never scaled).
-    double input_scale = 1.0;
+    XGRAD_ARG(double, input_scale) = 1.0;
     /// Read each batch's rows from disk instead of loading the files into memory.
-    bool streaming = false;
+    XGRAD_ARG(bool, streaming) = false;
     /// Streaming mode: where gzipped files are decompressed (empty: default_cache_dir()).
-    std::string cache_dir;
+    XGRAD_ARG(std::string, cache_dir);
 };
 
 /// A Dataset of IDX inputs (n, ...) and IDX labels (n,) — MNIST's and Fashion-MNIST's layout —
@@ -139,7 +149,7 @@ public:
     std::size_t size() const override;
     Shape input_shape() const override;
     Shape target_shape() const override { return {}; }
-    DType dtype() const override { return options_.dtype; }
+    DType dtype() const override { return options_.dtype(); }
     void read_rows(const std::size_t* indices, std::size_t count, void* inputs,
                    void* targets) const override;
 

@@ -52,8 +52,8 @@ Tensor softplus(const Tensor& x, double beta, double threshold = 20.0);
 /// log σ(x) = -softplus(-x), stable for large |x| (no log(0)).
 Tensor log_sigmoid(const Tensor& x);
 /// x limited to [min, max], either bound optional as in torch.clamp (`clamp(x,
-/// std::nullopt, 1.0)`); the gradient is 1 inside (bounds included) and 0 outside. A ValueError
-/// when both are missing or min > max (torch would give max everywhere).
+/// std::nullopt, 1.0)`); the gradient is 1 inside (bounds included) and 0 outside. min > max
+/// gives max everywhere with a zero gradient, as torch. A ValueError when both are missing.
 Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
 /// clamp(x, min, std::nullopt) and clamp(x, std::nullopt, max).
 Tensor clamp_min(const Tensor& x, double min);

@@ -253,22 +253,44 @@ private:
 enum class AnnealStrategy { Cos, Linear };
 
 /// OneCycleLR's settings with PyTorch's defaults; total_steps is required.
-struct OneCycleLROptions {
+class OneCycleLROptions {
+public:
+    /// The other options keep their defaults until set by name:
+    /// `OneCycleLROptions(...).pct_start(...)`.
+    OneCycleLROptions(int total_steps = 0) : total_steps_(total_steps) {}
+    /// The former aggregate's positional spelling, `OneCycleLROptions{total_steps, pct_start,
+    /// ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    OneCycleLROptions(int total_steps, double pct_start,
+                      AnnealStrategy anneal_strategy = AnnealStrategy::Cos,
+                      bool cycle_momentum = true, double base_momentum = 0.85,
+                      double max_momentum = 0.95, double div_factor = 25.0,
+                      double final_div_factor = 1e4, bool three_phase = false)
+        : OneCycleLROptions(total_steps) {
+        this->pct_start(pct_start)
+            .anneal_strategy(anneal_strategy)
+            .cycle_momentum(cycle_momentum)
+            .base_momentum(base_momentum)
+            .max_momentum(max_momentum)
+            .div_factor(div_factor)
+            .final_div_factor(final_div_factor)
+            .three_phase(three_phase);
+    }
     /// Number of step() calls in the whole cycle (epochs · batches per epoch).
-    int total_steps = 0;
+    XGRAD_ARG(int, total_steps);
     /// Fraction of the cycle spent raising the lr.
-    double pct_start = 0.3;
-    AnnealStrategy anneal_strategy = AnnealStrategy::Cos;
+    XGRAD_ARG(double, pct_start) = 0.3;
+    XGRAD_ARG(AnnealStrategy, anneal_strategy) = AnnealStrategy::Cos;
     /// Cycle the momentum (SGD/RMSprop momentum, Adam-family β1) inversely to the lr.
-    bool cycle_momentum = true;
-    double base_momentum = 0.85;
-    double max_momentum = 0.95;
+    XGRAD_ARG(bool, cycle_momentum) = true;
+    XGRAD_ARG(double, base_momentum) = 0.85;
+    XGRAD_ARG(double, max_momentum) = 0.95;
     /// initial_lr = max_lr / div_factor.
-    double div_factor = 25.0;
+    XGRAD_ARG(double, div_factor) = 25.0;
     /// min_lr = initial_lr / final_div_factor.
-    double final_div_factor = 1e4;
+    XGRAD_ARG(double, final_div_factor) = 1e4;
     /// Three phases (up, down to initial_lr, down to min_lr) instead of two.
-    bool three_phase = false;
+    XGRAD_ARG(bool, three_phase) = false;
 };
 
 /// The 1cycle policy (PyTorch's OneCycleLR): the lr rises from max_lr/div_factor to max_lr over

@@ -28,11 +28,6 @@
 #include "xgrad/state_fields.hpp"
 #include "xgrad/tensor.hpp"
 
-/// Marks the positional constructor that keeps the former aggregate spelling
-/// `SGDOptions{0.1, 0.9}` compiling.
-#define XGRAD_DEPRECATED_POSITIONAL_OPTIONS \
-    [[deprecated("name the options: SGDOptions(0.1).momentum(0.9), as libtorch")]]
-
 namespace xgrad::optim {
 
 /// Two coefficients of one option: Adam's betas, Rprop's etas and step sizes.

@@ -26,20 +26,40 @@ enum class PlateauMode { Min, Max };
 enum class ThresholdMode { Rel, Abs };
 
 /// ReduceLROnPlateau's settings with PyTorch's defaults.
-struct ReduceLROnPlateauOptions {
-    PlateauMode mode = PlateauMode::Min;
+class ReduceLROnPlateauOptions {
+public:
+    /// The other options keep their defaults until set by name:
+    /// `ReduceLROnPlateauOptions(...).factor(...)`.
+    ReduceLROnPlateauOptions(PlateauMode mode = PlateauMode::Min) : mode_(mode) {}
+    /// The former aggregate's positional spelling, `ReduceLROnPlateauOptions{mode, factor, ...}`.
+    XGRAD_DEPRECATED_POSITIONAL_OPTIONS
+    ReduceLROnPlateauOptions(PlateauMode mode, double factor, int patience = 10,
+                             double threshold = 1e-4,
+                             ThresholdMode threshold_mode = ThresholdMode::Rel, int cooldown = 0,
+                             std::vector<double> min_lr = std::vector<double>{0.0},
+                             double eps = 1e-8)
+        : ReduceLROnPlateauOptions(mode) {
+        this->factor(factor)
+            .patience(patience)
+            .threshold(threshold)
+            .threshold_mode(threshold_mode)
+            .cooldown(cooldown)
+            .min_lr(min_lr)
+            .eps(eps);
+    }
+    XGRAD_ARG(PlateauMode, mode);
     /// new_lr = max(lr · factor, min_lr); in [0, 1).
-    double factor = 0.1;
+    XGRAD_ARG(double, factor) = 0.1;
     /// Epochs without improvement tolerated; the lr drops on the next one.
-    int patience = 10;
-    double threshold = 1e-4;
-    ThresholdMode threshold_mode = ThresholdMode::Rel;
+    XGRAD_ARG(int, patience) = 10;
+    XGRAD_ARG(double, threshold) = 1e-4;
+    XGRAD_ARG(ThresholdMode, threshold_mode) = ThresholdMode::Rel;
     /// Epochs after a reduction during which bad epochs are not counted.
-    int cooldown = 0;
+    XGRAD_ARG(int, cooldown) = 0;
     /// Lower bound of the lr: one value for every group, or one per group.
-    std::vector<double> min_lr = {0.0};
+    XGRAD_ARG(std::vector<double>, min_lr) = {0.0};
     /// A reduction smaller than eps is skipped.
-    double eps = 1e-8;
+    XGRAD_ARG(double, eps) = 1e-8;
 };
 
 class ReduceLROnPlateau {
