@@ -1,0 +1,38 @@
+#pragma once
+/// \file nn/layer_options.hpp
+/// What the layers' options classes (nn::Conv2dOptions, nn::LSTMOptions, ...) share. As in
+/// libtorch's C++ frontend, an options class takes a layer's required arguments in its
+/// constructor and the optional ones through chained setters named as torch's keywords:
+/// `nn::Conv2d(nn::Conv2dOptions(1, 32, 3).stride(2).padding(1).bias(false))`. Beyond torch,
+/// `.dtype(DType::Float64)` and `.generator(g)` choose the parameters' dtype and the generator
+/// they are drawn from. The positional constructors that pass more than the first optional
+/// argument still build, deprecated.
+
+#include "xgrad/arg.hpp"
+#include "xgrad/random.hpp"
+
+/// Marks a layer constructor taking two or more optional arguments by position; `spelling` shows
+/// the options form to use instead.
+#define XGRAD_DEPRECATED_LAYER_ARGS(spelling) \
+    [[deprecated("optional layer arguments by position: use " spelling)]]
+
+namespace xgrad::nn {
+
+/// The generator an options object draws a layer's initial values from: the one given to
+/// `.generator(g)`, else default_generator() (looked up when used). It refers to `g`, which must
+/// outlive the constructor call (for Dropout, the module).
+class GeneratorRef {
+public:
+    GeneratorRef() = default;
+    GeneratorRef(Generator& generator) : generator_(&generator) {}  // NOLINT: `.generator(g)`
+    /// The generator given, or default_generator().
+    Generator& get() const { return generator_ ? *generator_ : default_generator(); }
+    operator Generator&() const { return get(); }  // NOLINT: passes where a Generator& is taken
+    /// Whether a generator was given.
+    bool is_set() const { return generator_ != nullptr; }
+
+private:
+    Generator* generator_ = nullptr;
+};
+
+}  // namespace xgrad::nn
