@@ -155,7 +155,9 @@ public:
     double transformer_step(const TransformerShape& c, const TimingOptions& timing) override {
         const Tensor x = randn({c.steps, c.batch, c.d_model});
         const Tensor mask = causal_mask(c.steps);
-        nn::TransformerEncoderLayer layer(c.d_model, c.heads, c.feedforward, 0.0);
+        nn::TransformerEncoderLayer layer(nn::TransformerEncoderLayerOptions(c.d_model, c.heads)
+                                              .dim_feedforward(c.feedforward)
+                                              .dropout(0.0));
         optim::SGDOptions options;
         options.lr = 0.01;
         options.momentum = 0.9;

@@ -30,10 +30,10 @@ double max_abs(const Tensor& t) {
 /// The example's CNN at a small size: conv - BN - ReLU - maxpool - linear.
 std::shared_ptr<nn::Sequential> small_cnn() {
     return std::make_shared<nn::Sequential>(
-        std::make_shared<nn::Conv2d>(1, 4, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(4),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-        std::make_shared<nn::Flatten>(), std::make_shared<nn::Dropout>(0.25),
-        std::make_shared<nn::Linear>(4 * 3 * 3, 3));
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 4, 3).padding(1)),
+        std::make_shared<nn::BatchNorm2d>(4), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::MaxPool2d>(2), std::make_shared<nn::Flatten>(),
+        std::make_shared<nn::Dropout>(0.25), std::make_shared<nn::Linear>(4 * 3 * 3, 3));
 }
 
 void train_steps(nn::Module& model, optim::SGD& optimizer, int steps, std::uint64_t seed) {
@@ -53,13 +53,14 @@ void train_steps(nn::Module& model, optim::SGD& optimizer, int steps, std::uint6
 BOOST_AUTO_TEST_SUITE(layer_modules)
 
 BOOST_AUTO_TEST_CASE(state_dict_names_match_pytorch) {
-    nn::Sequential model{std::make_shared<nn::Conv2d>(1, 2, 3),
-                         std::make_shared<nn::BatchNorm2d>(2),
-                         std::make_shared<nn::LayerNorm>(Shape{3}),
-                         std::make_shared<nn::GroupNorm>(1, 2),
-                         std::make_shared<nn::Embedding>(4, 3),
-                         std::make_shared<nn::ConvTranspose2d>(2, 6, 3, 1, 0, 0, 2),
-                         std::make_shared<nn::Conv1d>(2, 2, 3, 1, 0, 1, 1, false)};
+    nn::Sequential model{
+        std::make_shared<nn::Conv2d>(1, 2, 3),
+        std::make_shared<nn::BatchNorm2d>(2),
+        std::make_shared<nn::LayerNorm>(Shape{3}),
+        std::make_shared<nn::GroupNorm>(1, 2),
+        std::make_shared<nn::Embedding>(4, 3),
+        std::make_shared<nn::ConvTranspose2d>(nn::ConvTranspose2dOptions(2, 6, 3).groups(2)),
+        std::make_shared<nn::Conv1d>(nn::Conv1dOptions(2, 2, 3).bias(false))};
     const std::vector<std::string> expected{
         "0.bias",         "0.weight",      "1.bias",   "1.num_batches_tracked",
         "1.running_mean", "1.running_var", "1.weight", "2.bias",
@@ -135,7 +136,7 @@ BOOST_AUTO_TEST_CASE(failing_forward_names_the_layer_and_changes_no_statistic) {
     XGRAD_CHECK_THROWS(conv(ones({2, 3, 5, 5})), ShapeError, "with C = 1, got (2, 3, 5, 5)");
     XGRAD_CHECK_THROWS(conv(ones({1, 1, 2, 2})), ShapeError,
                        "Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1)): conv2d: the kernel 3x3");
-    XGRAD_CHECK_THROWS(nn::Conv2d(4, 6, 3, 1, 0, 1, 4), ValueError,
+    XGRAD_CHECK_THROWS(nn::Conv2d(nn::Conv2dOptions(4, 6, 3).groups(4)), ValueError,
                        "groups=4 must divide in_channels=4 and out_channels=6");
     nn::Embedding table(5, 2);
     XGRAD_CHECK_THROWS(table(IndexArray{1, 5}), IndexError,

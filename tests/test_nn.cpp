@@ -17,8 +17,10 @@ struct Net : xgrad::nn::Module {
     std::shared_ptr<xgrad::nn::Linear> fc1, fc2;
     Tensor running;
     explicit Net(DType dtype = DType::Float32) {
-        fc1 = register_module("fc1", std::make_shared<xgrad::nn::Linear>(4, 3, true, dtype));
-        fc2 = register_module("fc2", std::make_shared<xgrad::nn::Linear>(3, 2, true, dtype));
+        fc1 = register_module("fc1", std::make_shared<xgrad::nn::Linear>(
+                                         xgrad::nn::LinearOptions(4, 3).dtype(dtype)));
+        fc2 = register_module("fc2", std::make_shared<xgrad::nn::Linear>(
+                                         xgrad::nn::LinearOptions(3, 2).dtype(dtype)));
         running = register_buffer("running", zeros({2}, dtype));
     }
     Tensor forward(const Tensor& x) override { return (*fc2)(relu((*fc1)(x))); }
@@ -207,8 +209,10 @@ BOOST_AUTO_TEST_CASE(linear_gradcheck) {
 }
 
 BOOST_AUTO_TEST_CASE(sequential_names_and_applies_in_order) {
-    auto l1 = std::make_shared<xgrad::nn::Linear>(4, 3, true, DType::Float64);
-    auto l2 = std::make_shared<xgrad::nn::Linear>(3, 2, true, DType::Float64);
+    auto l1 =
+        std::make_shared<xgrad::nn::Linear>(xgrad::nn::LinearOptions(4, 3).dtype(DType::Float64));
+    auto l2 =
+        std::make_shared<xgrad::nn::Linear>(xgrad::nn::LinearOptions(3, 2).dtype(DType::Float64));
     xgrad::nn::Sequential model(l1, std::make_shared<xgrad::nn::Tanh>(), l2);
     const std::vector<std::string> expected{"0.weight", "0.bias", "2.weight", "2.bias"};
     BOOST_TEST(names_of(model.named_parameters()) == expected, boost::test_tools::per_element());

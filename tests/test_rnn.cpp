@@ -46,17 +46,35 @@ std::shared_ptr<nn::Module> build(const nlohmann::json& c, DType dtype) {
     const bool bidirectional = k.value("bidirectional", false);
     const std::string nonlinearity = k.value("nonlinearity", "tanh");
     if (kind == "LSTM")
-        return std::make_shared<nn::LSTM>(in, hidden, layers, bias, batch_first, 0.0, bidirectional,
-                                          dtype);
+        return std::make_shared<nn::LSTM>(nn::LSTMOptions(in, hidden)
+                                              .num_layers(layers)
+                                              .bias(bias)
+                                              .batch_first(batch_first)
+                                              .bidirectional(bidirectional)
+                                              .dtype(dtype));
     if (kind == "GRU")
-        return std::make_shared<nn::GRU>(in, hidden, layers, bias, batch_first, 0.0, bidirectional,
-                                         dtype);
+        return std::make_shared<nn::GRU>(nn::GRUOptions(in, hidden)
+                                             .num_layers(layers)
+                                             .bias(bias)
+                                             .batch_first(batch_first)
+                                             .bidirectional(bidirectional)
+                                             .dtype(dtype));
     if (kind == "RNN")
-        return std::make_shared<nn::RNN>(in, hidden, layers, nonlinearity, bias, batch_first, 0.0,
-                                         bidirectional, dtype);
-    if (kind == "LSTMCell") return std::make_shared<nn::LSTMCell>(in, hidden, bias, dtype);
-    if (kind == "GRUCell") return std::make_shared<nn::GRUCell>(in, hidden, bias, dtype);
-    return std::make_shared<nn::RNNCell>(in, hidden, bias, nonlinearity, dtype);
+        return std::make_shared<nn::RNN>(nn::RNNOptions(in, hidden)
+                                             .num_layers(layers)
+                                             .nonlinearity(nonlinearity)
+                                             .bias(bias)
+                                             .batch_first(batch_first)
+                                             .bidirectional(bidirectional)
+                                             .dtype(dtype));
+    if (kind == "LSTMCell")
+        return std::make_shared<nn::LSTMCell>(
+            nn::LSTMCellOptions(in, hidden).bias(bias).dtype(dtype));
+    if (kind == "GRUCell")
+        return std::make_shared<nn::GRUCell>(
+            nn::GRUCellOptions(in, hidden).bias(bias).dtype(dtype));
+    return std::make_shared<nn::RNNCell>(
+        nn::RNNCellOptions(in, hidden).bias(bias).nonlinearity(nonlinearity).dtype(dtype));
 }
 
 /// Runs a case's module on its inputs: output, h_n and c_n as the case names them.
@@ -370,8 +388,10 @@ BOOST_AUTO_TEST_CASE(errors_name_the_layer_and_the_layout) {
     XGRAD_CHECK_THROWS(cell(zeros({2, 4})), ShapeError, "GRUCell(3, 4): expected input (N, 3)");
     XGRAD_CHECK_THROWS(cell.forward(zeros({2, 3}), zeros({3, 4})), ShapeError,
                        "expected hidden state of shape (2, 4)");
-    XGRAD_CHECK_THROWS(nn::RNN(3, 4, 1, "sigmoid"), ValueError, "unknown nonlinearity 'sigmoid'");
-    XGRAD_CHECK_THROWS(nn::LSTM(3, 4, 2, true, false, 1.5), ValueError, "0 <= dropout <= 1");
+    XGRAD_CHECK_THROWS(nn::RNN(nn::RNNOptions(3, 4).nonlinearity("sigmoid")), ValueError,
+                       "unknown nonlinearity 'sigmoid'");
+    XGRAD_CHECK_THROWS(nn::LSTM(nn::LSTMOptions(3, 4).num_layers(2).dropout(1.5)), ValueError,
+                       "0 <= dropout <= 1");
     XGRAD_CHECK_THROWS(nn::GRU(3, 0), ValueError, "hidden_size=0");
 }
 
