@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(hook_on_a_tensor_without_grad_is_refused) {
 // Module hooks on a Linear 3 -> 2 in float64, input (4, 3).
 namespace {
 struct LinearCase {
-    nn::Linear layer{3, 2, true, DType::Float64};
+    nn::Linear layer{nn::LinearOptions(3, 2).dtype(DType::Float64)};
     Tensor x = testing::uniform({4, 3}, 11);
     Tensor c = testing::uniform({4, 2}, 12, -1.0, 1.0, false);  // loss = sum(y * c): dL/dy = c
 

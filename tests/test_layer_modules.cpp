@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(default_initialisation_has_pytorchs_bounds) {
     BOOST_TEST(max_abs(conv.weight()) <= bound);
     BOOST_TEST(max_abs(conv.weight()) > 0.95 * bound);
     BOOST_TEST(max_abs(conv.bias()) <= bound);
-    nn::Conv2d depthwise(8, 8, 3, 1, 1, 1, 8);  // fan_in 9
+    nn::Conv2d depthwise(nn::Conv2dOptions(8, 8, 3).padding(1).groups(8));  // fan_in 9
     BOOST_TEST(max_abs(depthwise.weight()) <= 1.0 / 3.0);
     BOOST_TEST(max_abs(depthwise.weight()) > 0.8 / 3.0);
     nn::ConvTranspose2d transposed(4, 6, 2);  // fan_in = weight.size(1) * 4 = 24
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(default_initialisation_has_pytorchs_bounds) {
 }
 
 BOOST_AUTO_TEST_CASE(batch_norm_statistics_follow_train_and_eval) {
-    nn::BatchNorm1d bn(2, 1e-5, 0.1, true, true, DType::Float64);
+    nn::BatchNorm1d bn(nn::BatchNorm1dOptions(2).dtype(DType::Float64));
     const Tensor x = Tensor({{1, 10}, {3, 14}, {5, 12}}, DType::Float64);
     const Tensor y = bn(x);
     // Batch mean (3, 12), biased variance (8/3, 8/3) normalizes; unbiased (4, 4) updates.
@@ -110,7 +110,8 @@ BOOST_AUTO_TEST_CASE(batch_norm_statistics_follow_train_and_eval) {
     BOOST_TEST(std::abs(bn.running_mean().to_vector()[0] - 0.3) < 1e-12);
 
     // momentum unset: the cumulative average of the batch means.
-    nn::BatchNorm1d average(1, 1e-5, std::nullopt, false, true, DType::Float64);
+    nn::BatchNorm1d average(
+        nn::BatchNorm1dOptions(1).momentum(std::nullopt).affine(false).dtype(DType::Float64));
     average(Tensor({{2}, {4}}, DType::Float64));
     average(Tensor({{6}, {8}}, DType::Float64));
     BOOST_TEST(std::abs(average.running_mean().item() - 5.0) < 1e-12);
@@ -148,7 +149,7 @@ BOOST_AUTO_TEST_CASE(failing_forward_names_the_layer_and_changes_no_statistic) {
 
 BOOST_AUTO_TEST_CASE(dropout2d_zeroes_whole_channels) {
     Generator generator(5);
-    nn::Dropout2d drop(0.5, generator);
+    nn::Dropout2d drop(nn::Dropout2dOptions(0.5).generator(generator));
     const Tensor y = drop(ones({4, 8, 3, 3}));
     const auto v = y.to_vector();
     std::size_t zeroed = 0;

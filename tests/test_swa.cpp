@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(averaged_model_state_round_trip_and_errors) {
 
     // A model of another shape: ShapeError, the average unchanged.
     const std::vector<double> before = flat_values(*straight.module());
-    nn::Linear other(4, 2, true, DType::Float64);
+    nn::Linear other(nn::LinearOptions(4, 2).dtype(DType::Float64));
     try {
         straight.update_parameters(other);
         BOOST_ERROR("no exception for a model of another shape");

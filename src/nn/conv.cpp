@@ -31,11 +31,13 @@ void check_channels(const char* layer, std::size_t in, std::size_t out, std::siz
                          " and out_channels=" + std::to_string(out));
 }
 
+std::string pair(Pair2 p) { return detail::pair_str(p.h, p.w); }
+
 std::string padding_str(const ConvPadding& p, bool one_d) {
     // torch prints the string settings unquoted: "padding=same".
     if (p.mode == ConvPadding::Mode::Same) return "same";
     if (p.mode == ConvPadding::Mode::Valid) return "valid";
-    return one_d ? "(" + std::to_string(p.size.w) + ",)" : detail::pair_str(p.size.h, p.size.w);
+    return one_d ? "(" + std::to_string(p.size.w) + ",)" : pair(p.size);
 }
 
 /// ShapeError unless `input` has `rank` axes and `channels` channels.
@@ -73,16 +75,14 @@ Tensor Conv2d::forward(const Tensor& input) {
 }
 
 std::string Conv2d::describe() const {
-    std::string s = "Conv2d(" + std::to_string(options_.in_channels()) + ", " +
-                    std::to_string(options_.out_channels()) + ", kernel_size=" +
-                    detail::pair_str(options_.kernel_size().h, options_.kernel_size().w) +
-                    ", stride=" + detail::pair_str(options_.stride().h, options_.stride().w);
-    if (!(options_.padding().mode == ConvPadding::Mode::Explicit &&
-          options_.padding().size == Pair2(0)))
-        s += ", padding=" + padding_str(options_.padding(), false);
-    if (!(options_.dilation() == Pair2(1)))
-        s += ", dilation=" + detail::pair_str(options_.dilation().h, options_.dilation().w);
-    if (options_.groups() != 1) s += ", groups=" + std::to_string(options_.groups());
+    const Conv2dOptions& o = options_;
+    std::string s = "Conv2d(" + std::to_string(o.in_channels()) + ", " +
+                    std::to_string(o.out_channels()) + ", kernel_size=" + pair(o.kernel_size()) +
+                    ", stride=" + pair(o.stride());
+    if (!(o.padding().mode == ConvPadding::Mode::Explicit && o.padding().size == Pair2(0)))
+        s += ", padding=" + padding_str(o.padding(), false);
+    if (!(o.dilation() == Pair2(1))) s += ", dilation=" + pair(o.dilation());
+    if (o.groups() != 1) s += ", groups=" + std::to_string(o.groups());
     if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }
@@ -110,14 +110,15 @@ Tensor Conv1d::forward(const Tensor& input) {
 }
 
 std::string Conv1d::describe() const {
-    std::string s = "Conv1d(" + std::to_string(options_.in_channels()) + ", " +
-                    std::to_string(options_.out_channels()) + ", kernel_size=(" +
-                    std::to_string(options_.kernel_size()) + ",), stride=(" +
-                    std::to_string(options_.stride()) + ",)";
-    if (!(options_.padding().mode == ConvPadding::Mode::Explicit && options_.padding().size.w == 0))
-        s += ", padding=" + padding_str(options_.padding(), true);
-    if (options_.dilation() != 1) s += ", dilation=(" + std::to_string(options_.dilation()) + ",)";
-    if (options_.groups() != 1) s += ", groups=" + std::to_string(options_.groups());
+    const Conv1dOptions& o = options_;
+    std::string s = "Conv1d(" + std::to_string(o.in_channels()) + ", " +
+                    std::to_string(o.out_channels()) + ", kernel_size=(" +
+                    std::to_string(o.kernel_size()) + ",), stride=(" + std::to_string(o.stride()) +
+                    ",)";
+    if (!(o.padding().mode == ConvPadding::Mode::Explicit && o.padding().size.w == 0))
+        s += ", padding=" + padding_str(o.padding(), true);
+    if (o.dilation() != 1) s += ", dilation=(" + std::to_string(o.dilation()) + ",)";
+    if (o.groups() != 1) s += ", groups=" + std::to_string(o.groups());
     if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }
@@ -149,19 +150,15 @@ Tensor ConvTranspose2d::forward(const Tensor& input) {
 }
 
 std::string ConvTranspose2d::describe() const {
-    std::string s = "ConvTranspose2d(" + std::to_string(options_.in_channels()) + ", " +
-                    std::to_string(options_.out_channels()) + ", kernel_size=" +
-                    detail::pair_str(options_.kernel_size().h, options_.kernel_size().w) +
-                    ", stride=" + detail::pair_str(options_.stride().h, options_.stride().w);
-    if (!(options_.padding() == Pair2(0)))
-        s += ", padding=" + detail::pair_str(options_.padding().h, options_.padding().w);
+    const ConvTranspose2dOptions& o = options_;
+    std::string s = "ConvTranspose2d(" + std::to_string(o.in_channels()) + ", " +
+                    std::to_string(o.out_channels()) + ", kernel_size=" + pair(o.kernel_size()) +
+                    ", stride=" + pair(o.stride());
+    if (!(o.padding() == Pair2(0))) s += ", padding=" + pair(o.padding());
     // torch's _ConvNd.extra_repr order: dilation before output_padding.
-    if (!(options_.dilation() == Pair2(1)))
-        s += ", dilation=" + detail::pair_str(options_.dilation().h, options_.dilation().w);
-    if (!(options_.output_padding() == Pair2(0)))
-        s += ", output_padding=" +
-             detail::pair_str(options_.output_padding().h, options_.output_padding().w);
-    if (options_.groups() != 1) s += ", groups=" + std::to_string(options_.groups());
+    if (!(o.dilation() == Pair2(1))) s += ", dilation=" + pair(o.dilation());
+    if (!(o.output_padding() == Pair2(0))) s += ", output_padding=" + pair(o.output_padding());
+    if (o.groups() != 1) s += ", groups=" + std::to_string(o.groups());
     if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }

@@ -8,13 +8,23 @@
 /// they are drawn from. The positional constructors that pass more than the first optional
 /// argument still build, deprecated.
 
+#include <type_traits>
+
 #include "xgrad/arg.hpp"
 #include "xgrad/random.hpp"
 
 /// Marks a layer constructor taking two or more optional arguments by position; `spelling` shows
-/// the options form to use instead.
+/// the options form to use instead. Defining XGRAD_NO_DEPRECATED_LAYER_ARGS removes those
+/// constructors from overload resolution, so that a build also finds the calls the warning misses
+/// (GCC is silent about std::make_shared<nn::Conv2d>(1, 32, 3, 1, 1): the call is in a system
+/// header).
+#ifdef XGRAD_NO_DEPRECATED_LAYER_ARGS
+#define XGRAD_DEPRECATED_LAYER_ARGS(spelling) \
+    template <int Removed = 0, std::enable_if_t<Removed == 1, int> = 0>
+#else
 #define XGRAD_DEPRECATED_LAYER_ARGS(spelling) \
     [[deprecated("optional layer arguments by position: use " spelling)]]
+#endif
 
 namespace xgrad::nn {
 

@@ -31,8 +31,9 @@ class MaxPool2d : public Module {
 public:
     explicit MaxPool2d(const MaxPool2dOptions& options) : options_(options) {}
     explicit MaxPool2d(Pair2 kernel_size) : options_(kernel_size) {}
-    MaxPool2d(Pair2 kernel_size, Pair2 stride)
-        : options_(MaxPool2dOptions(kernel_size).stride(stride)) {}
+    /// The stride unset is the kernel size.
+    MaxPool2d(Pair2 kernel_size, std::optional<Pair2> stride)
+        : options_(MaxPool2dOptions(kernel_size).stride(stride.value_or(kernel_size))) {}
     XGRAD_DEPRECATED_LAYER_ARGS("nn::MaxPool2d(nn::MaxPool2dOptions(k).stride(s).padding(p))")
     MaxPool2d(Pair2 kernel_size, std::optional<Pair2> stride, Pair2 padding, Pair2 dilation = 1,
               bool ceil_mode = false)
@@ -68,8 +69,9 @@ class MaxPool1d : public Module {
 public:
     explicit MaxPool1d(const MaxPool1dOptions& options) : options_(options) {}
     explicit MaxPool1d(std::size_t kernel_size) : options_(kernel_size) {}
-    MaxPool1d(std::size_t kernel_size, std::size_t stride)
-        : options_(MaxPool1dOptions(kernel_size).stride(stride)) {}
+    /// The stride unset is the kernel size.
+    MaxPool1d(std::size_t kernel_size, std::optional<std::size_t> stride)
+        : options_(MaxPool1dOptions(kernel_size).stride(stride.value_or(kernel_size))) {}
     XGRAD_DEPRECATED_LAYER_ARGS("nn::MaxPool1d(nn::MaxPool1dOptions(k).stride(s).padding(p))")
     MaxPool1d(std::size_t kernel_size, std::optional<std::size_t> stride, std::size_t padding,
               std::size_t dilation = 1, bool ceil_mode = false)
@@ -107,8 +109,9 @@ class AvgPool2d : public Module {
 public:
     explicit AvgPool2d(const AvgPool2dOptions& options) : options_(options) {}
     explicit AvgPool2d(Pair2 kernel_size) : options_(kernel_size) {}
-    AvgPool2d(Pair2 kernel_size, Pair2 stride)
-        : options_(AvgPool2dOptions(kernel_size).stride(stride)) {}
+    /// The stride unset is the kernel size.
+    AvgPool2d(Pair2 kernel_size, std::optional<Pair2> stride)
+        : options_(AvgPool2dOptions(kernel_size).stride(stride.value_or(kernel_size))) {}
     XGRAD_DEPRECATED_LAYER_ARGS("nn::AvgPool2d(nn::AvgPool2dOptions(k).stride(s).padding(p))")
     AvgPool2d(Pair2 kernel_size, std::optional<Pair2> stride, Pair2 padding, bool ceil_mode = false,
               bool count_include_pad = true, std::optional<std::size_t> divisor_override = {})
@@ -145,8 +148,9 @@ class AvgPool1d : public Module {
 public:
     explicit AvgPool1d(const AvgPool1dOptions& options) : options_(options) {}
     explicit AvgPool1d(std::size_t kernel_size) : options_(kernel_size) {}
-    AvgPool1d(std::size_t kernel_size, std::size_t stride)
-        : options_(AvgPool1dOptions(kernel_size).stride(stride)) {}
+    /// The stride unset is the kernel size.
+    AvgPool1d(std::size_t kernel_size, std::optional<std::size_t> stride)
+        : options_(AvgPool1dOptions(kernel_size).stride(stride.value_or(kernel_size))) {}
     XGRAD_DEPRECATED_LAYER_ARGS("nn::AvgPool1d(nn::AvgPool1dOptions(k).stride(s).padding(p))")
     AvgPool1d(std::size_t kernel_size, std::optional<std::size_t> stride, std::size_t padding,
               bool ceil_mode = false, bool count_include_pad = true)
