@@ -13,24 +13,30 @@
 
 namespace xgrad::nn {
 
-/// torch.nn.Conv2d's arguments: `nn::Conv2dOptions(1, 32, 3).stride(2).padding(1).bias(false)`.
-class Conv2dOptions {
+/// torch.nn.Conv1d's and Conv2d's arguments, as libtorch's ConvOptions<D>:
+/// `nn::Conv2dOptions(1, 32, 3).stride(2).padding(1).bias(false)`,
+/// `nn::Conv1dOptions(16, 32, 5).padding("same")`.
+template <std::size_t D>
+class ConvOptions {
 public:
-    Conv2dOptions(std::size_t in_channels, std::size_t out_channels, Pair2 kernel_size)
+    using Size = WindowSize<D>;
+    ConvOptions(std::size_t in_channels, std::size_t out_channels, Size kernel_size)
         : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
     XGRAD_ARG(std::size_t, in_channels);
     XGRAD_ARG(std::size_t, out_channels);
-    XGRAD_ARG(Pair2, kernel_size);
-    XGRAD_ARG(Pair2, stride) = 1;
+    XGRAD_ARG(Size, kernel_size);
+    XGRAD_ARG(Size, stride) = 1;
     /// Sizes, or "valid" / "same".
     XGRAD_ARG(ConvPadding, padding) = 0;
-    XGRAD_ARG(Pair2, dilation) = 1;
+    XGRAD_ARG(Size, dilation) = 1;
     XGRAD_ARG(std::size_t, groups) = 1;
     XGRAD_ARG(bool, bias) = true;
     XGRAD_ARG(DType, dtype) = DType::Float32;
     /// Where the initial weight and bias are drawn from.
     XGRAD_ARG(GeneratorRef, generator);
 };
+using Conv1dOptions = ConvOptions<1>;
+using Conv2dOptions = ConvOptions<2>;
 
 /// torch.nn.Conv2d: (N, in_channels, H, W) -> (N, out_channels, H_out, W_out) by conv2d().
 /// weight (out_channels, in_channels / groups, kH, kW), bias (out_channels,).
@@ -66,25 +72,6 @@ public:
 private:
     Conv2dOptions options_;
     Tensor weight_, bias_;
-};
-
-/// torch.nn.Conv1d's arguments: `nn::Conv1dOptions(16, 32, 5).padding(2)`.
-class Conv1dOptions {
-public:
-    Conv1dOptions(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size)
-        : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
-    XGRAD_ARG(std::size_t, in_channels);
-    XGRAD_ARG(std::size_t, out_channels);
-    XGRAD_ARG(std::size_t, kernel_size);
-    XGRAD_ARG(std::size_t, stride) = 1;
-    /// A size, or "valid" / "same".
-    XGRAD_ARG(ConvPadding, padding) = 0;
-    XGRAD_ARG(std::size_t, dilation) = 1;
-    XGRAD_ARG(std::size_t, groups) = 1;
-    XGRAD_ARG(bool, bias) = true;
-    XGRAD_ARG(DType, dtype) = DType::Float32;
-    /// Where the initial weight and bias are drawn from.
-    XGRAD_ARG(GeneratorRef, generator);
 };
 
 /// torch.nn.Conv1d: (N, in_channels, L) -> (N, out_channels, L_out) by conv1d().

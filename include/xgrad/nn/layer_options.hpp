@@ -8,9 +8,11 @@
 /// they are drawn from. The positional constructors that pass more than the first optional
 /// argument still build, deprecated.
 
+#include <cstddef>
 #include <type_traits>
 
 #include "xgrad/arg.hpp"
+#include "xgrad/ops/conv.hpp"
 #include "xgrad/random.hpp"
 
 /// Marks a layer constructor taking two or more optional arguments by position; `spelling` shows
@@ -27,6 +29,12 @@
 #endif
 
 namespace xgrad::nn {
+
+/// The size of a D-dimensional window (kernel, stride, padding, ...): a number for the 1-D layers,
+/// a Pair2 (height, width) for the 2-D ones. Conv1dOptions and Conv2dOptions are ConvOptions<1>
+/// and ConvOptions<2>, as libtorch's.
+template <std::size_t D>
+using WindowSize = std::conditional_t<D == 1, std::size_t, Pair2>;
 
 /// The generator an options object draws a layer's initial values from: the one given to
 /// `.generator(g)`, else default_generator() (looked up when used). It refers to `g`, which must

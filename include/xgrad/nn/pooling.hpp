@@ -13,18 +13,22 @@
 
 namespace xgrad::nn {
 
-/// torch.nn.MaxPool2d's arguments; the stride starts as the kernel size:
-/// `nn::MaxPool2dOptions(3).stride(2).padding(1)`.
-class MaxPool2dOptions {
+/// torch.nn.MaxPool1d's and MaxPool2d's arguments, as libtorch's MaxPoolOptions<D>; the stride
+/// starts as the kernel size: `nn::MaxPool2dOptions(3).stride(2).padding(1)`.
+template <std::size_t D>
+class MaxPoolOptions {
 public:
-    MaxPool2dOptions(Pair2 kernel_size)  // NOLINT: implicit, as torch's
+    using Size = WindowSize<D>;
+    MaxPoolOptions(Size kernel_size)  // NOLINT: implicit, as torch's
         : kernel_size_(kernel_size), stride_(kernel_size) {}
-    XGRAD_ARG(Pair2, kernel_size);
-    XGRAD_ARG(Pair2, stride);
-    XGRAD_ARG(Pair2, padding) = 0;
-    XGRAD_ARG(Pair2, dilation) = 1;
+    XGRAD_ARG(Size, kernel_size);
+    XGRAD_ARG(Size, stride);
+    XGRAD_ARG(Size, padding) = 0;
+    XGRAD_ARG(Size, dilation) = 1;
     XGRAD_ARG(bool, ceil_mode) = false;
 };
+using MaxPool1dOptions = MaxPoolOptions<1>;
+using MaxPool2dOptions = MaxPoolOptions<2>;
 
 /// max_pool2d() as a layer; stride defaults to kernel_size.
 class MaxPool2d : public Module {
@@ -49,19 +53,6 @@ public:
 
 private:
     MaxPool2dOptions options_;
-};
-
-/// torch.nn.MaxPool1d's arguments; the stride starts as the kernel size:
-/// `nn::MaxPool1dOptions(3).stride(1)`.
-class MaxPool1dOptions {
-public:
-    MaxPool1dOptions(std::size_t kernel_size)  // NOLINT: implicit, as torch's
-        : kernel_size_(kernel_size), stride_(kernel_size) {}
-    XGRAD_ARG(std::size_t, kernel_size);
-    XGRAD_ARG(std::size_t, stride);
-    XGRAD_ARG(std::size_t, padding) = 0;
-    XGRAD_ARG(std::size_t, dilation) = 1;
-    XGRAD_ARG(bool, ceil_mode) = false;
 };
 
 /// max_pool1d() as a layer; stride defaults to kernel_size.

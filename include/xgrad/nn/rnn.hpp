@@ -135,10 +135,13 @@ public:
     RNNOutput forward(const Tensor& input, const Tensor& h0, const Lengths& lengths = {});
 };
 
-/// torch.nn.LSTM's arguments: `nn::LSTMOptions(64, 128).num_layers(2).batch_first(true)`.
-class LSTMOptions {
+namespace detail {
+/// torch.nn.LSTM's and GRU's arguments (RNN's without the nonlinearity): two types, as libtorch's,
+/// of one definition.
+template <RNNMode Mode>
+class GatedRNNOptions {
 public:
-    LSTMOptions(std::size_t input_size, std::size_t hidden_size)
+    GatedRNNOptions(std::size_t input_size, std::size_t hidden_size)
         : input_size_(input_size), hidden_size_(hidden_size) {}
     XGRAD_ARG(std::size_t, input_size);
     XGRAD_ARG(std::size_t, hidden_size);
@@ -155,6 +158,11 @@ public:
     /// Where the initial parameters and the dropout masks are drawn from.
     XGRAD_ARG(GeneratorRef, generator);
 };
+}  // namespace detail
+/// torch.nn.LSTM's arguments: `nn::LSTMOptions(64, 128).num_layers(2).batch_first(true)`.
+using LSTMOptions = detail::GatedRNNOptions<RNNMode::LSTM>;
+/// torch.nn.GRU's arguments: `nn::GRUOptions(64, 128).bidirectional(true)`.
+using GRUOptions = detail::GatedRNNOptions<RNNMode::GRU>;
 
 /// torch.nn.LSTM: per layer and step, gates i, f, g, o from W_ih x_t + b_ih + W_hh h + b_hh;
 /// c_t = sigmoid(f) c_(t-1) + sigmoid(i) tanh(g), h_t = sigmoid(o) tanh(c_t).
@@ -181,27 +189,6 @@ public:
     /// (num_layers D, H) (each undefined for zeros) and optional per-sequence lengths.
     RNNOutput forward(const Tensor& input, const Tensor& h0, const Tensor& c0,
                       const Lengths& lengths = {});
-};
-
-/// torch.nn.GRU's arguments: `nn::GRUOptions(64, 128).bidirectional(true)`.
-class GRUOptions {
-public:
-    GRUOptions(std::size_t input_size, std::size_t hidden_size)
-        : input_size_(input_size), hidden_size_(hidden_size) {}
-    XGRAD_ARG(std::size_t, input_size);
-    XGRAD_ARG(std::size_t, hidden_size);
-    /// The number of stacked layers.
-    XGRAD_ARG(std::size_t, num_layers) = 1;
-    XGRAD_ARG(bool, bias) = true;
-    /// Whether input and output are (N, L, features) rather than (L, N, features).
-    XGRAD_ARG(bool, batch_first) = false;
-    /// The dropout probability on the outputs of every layer but the last, in training mode.
-    XGRAD_ARG(double, dropout) = 0.0;
-    /// Whether every layer also runs from the last step to the first.
-    XGRAD_ARG(bool, bidirectional) = false;
-    XGRAD_ARG(DType, dtype) = DType::Float32;
-    /// Where the initial parameters and the dropout masks are drawn from.
-    XGRAD_ARG(GeneratorRef, generator);
 };
 
 /// torch.nn.GRU: gates r, z, n; n = tanh(W_in x + b_in + r (W_hn h + b_hn)),

@@ -93,10 +93,12 @@ public:
     Tensor forward(const Tensor& input, const Tensor& hx);
 };
 
-/// torch.nn.LSTMCell's arguments: `nn::LSTMCellOptions(8, 16).bias(false)`.
-class LSTMCellOptions {
+namespace detail {
+/// torch.nn.LSTMCell's and GRUCell's arguments: two types, as libtorch's, of one definition.
+template <RNNMode Mode>
+class GatedCellOptions {
 public:
-    LSTMCellOptions(std::size_t input_size, std::size_t hidden_size)
+    GatedCellOptions(std::size_t input_size, std::size_t hidden_size)
         : input_size_(input_size), hidden_size_(hidden_size) {}
     XGRAD_ARG(std::size_t, input_size);
     XGRAD_ARG(std::size_t, hidden_size);
@@ -105,6 +107,11 @@ public:
     /// Where the initial parameters are drawn from.
     XGRAD_ARG(GeneratorRef, generator);
 };
+}  // namespace detail
+/// torch.nn.LSTMCell's arguments: `nn::LSTMCellOptions(8, 16).bias(false)`.
+using LSTMCellOptions = detail::GatedCellOptions<RNNMode::LSTM>;
+/// torch.nn.GRUCell's arguments: `nn::GRUCellOptions(8, 16).bias(false)`.
+using GRUCellOptions = detail::GatedCellOptions<RNNMode::GRU>;
 
 /// torch.nn.LSTMCell: gates i, f, g, o (rows of the weights in that order), c' = f c + i g,
 /// h' = o tanh(c').
@@ -124,19 +131,6 @@ public:
     Tensor forward(const Tensor& input) override;
     /// (h', c') from `input` (N, I) or (I,) and `h`, `c` (N, H) or (H,), each undefined for zeros.
     RNNState forward(const Tensor& input, const Tensor& h, const Tensor& c);
-};
-
-/// torch.nn.GRUCell's arguments: `nn::GRUCellOptions(8, 16).bias(false)`.
-class GRUCellOptions {
-public:
-    GRUCellOptions(std::size_t input_size, std::size_t hidden_size)
-        : input_size_(input_size), hidden_size_(hidden_size) {}
-    XGRAD_ARG(std::size_t, input_size);
-    XGRAD_ARG(std::size_t, hidden_size);
-    XGRAD_ARG(bool, bias) = true;
-    XGRAD_ARG(DType, dtype) = DType::Float32;
-    /// Where the initial parameters are drawn from.
-    XGRAD_ARG(GeneratorRef, generator);
 };
 
 /// torch.nn.GRUCell: gates r, z, n; n = tanh(W_in x + b_in + r (W_hn h + b_hn)),
