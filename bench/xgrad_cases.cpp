@@ -30,13 +30,14 @@ std::shared_ptr<nn::Sequential> make_mlp(const std::vector<std::size_t>& layers)
 /// The example's CNN (examples/fashion_mnist.cpp --model cnn).
 std::shared_ptr<nn::Sequential> make_cnn() {
     return std::make_shared<nn::Sequential>(
-        std::make_shared<nn::Conv2d>(1, 32, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(32),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-        std::make_shared<nn::Conv2d>(32, 64, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(64),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-        std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(64 * 7 * 7, 128),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::Dropout>(0.25),
-        std::make_shared<nn::Linear>(128, 10));
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 32, 3).padding(1)),
+        std::make_shared<nn::BatchNorm2d>(32), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::MaxPool2d>(2),
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(32, 64, 3).padding(1)),
+        std::make_shared<nn::BatchNorm2d>(64), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::MaxPool2d>(2), std::make_shared<nn::Flatten>(),
+        std::make_shared<nn::Linear>(64 * 7 * 7, 128), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::Dropout>(0.25), std::make_shared<nn::Linear>(128, 10));
 }
 
 class XgradSide : public Side {
@@ -147,7 +148,9 @@ public:
     double transformer_step(const TransformerShape& c, const TimingOptions& timing) override {
         const Tensor x = randn({c.steps, c.batch, c.d_model});
         const Tensor mask = causal_mask(c.steps);
-        nn::TransformerEncoderLayer layer(c.d_model, c.heads, c.feedforward, 0.0);
+        nn::TransformerEncoderLayer layer(nn::TransformerEncoderLayerOptions(c.d_model, c.heads)
+                                              .dim_feedforward(c.feedforward)
+                                              .dropout(0.0));
         const auto options = optim::SGDOptions(0.01).momentum(0.9);
         optim::SGD sgd(layer.parameters(), options);
         return median_seconds(

@@ -86,12 +86,15 @@ public:
         embed_ = register_module("embed", nn::Embedding(kVocabulary, width));
         if (transformer_) {
             for (const char* name : {"block0", "block1"})
-                blocks_.push_back(
-                    register_module(name, nn::TransformerEncoderLayer(width, 4, 2 * width, 0.1,
-                                                                      nullptr, 1e-5, true, true)));
+                blocks_.push_back(register_module(
+                    name, nn::TransformerEncoderLayer(nn::TransformerEncoderLayerOptions(width, 4)
+                                                          .dim_feedforward(2 * width)
+                                                          .batch_first(true)
+                                                          .norm_first(true))));
             norm_ = register_module("norm", nn::LayerNorm(Shape{width}));
         } else {
-            lstm_ = register_module("lstm", nn::LSTM(width, width, 2, true, true));
+            lstm_ = register_module(
+                "lstm", nn::LSTM(nn::LSTMOptions(width, width).num_layers(2).batch_first(true)));
         }
         head_ = register_module("head", nn::Linear(width, kVocabulary));
     }

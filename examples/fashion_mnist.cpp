@@ -36,11 +36,11 @@ using namespace xgrad;
 /// construct the layers first to last, so every compiler draws the same initial weights.)
 nn::Sequential make_model(const std::string& name) {
     if (name == "cnn")
-        return nn::Sequential{nn::Conv2d(1, 32, 3, 1, 1),
+        return nn::Sequential{nn::Conv2d(nn::Conv2dOptions(1, 32, 3).padding(1)),
                               nn::BatchNorm2d(32),
                               nn::ReLU(),
                               nn::MaxPool2d(2),
-                              nn::Conv2d(32, 64, 3, 1, 1),
+                              nn::Conv2d(nn::Conv2dOptions(32, 64, 3).padding(1)),
                               nn::BatchNorm2d(64),
                               nn::ReLU(),
                               nn::MaxPool2d(2),

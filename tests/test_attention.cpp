@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(sdpa_gradients_first_and_second_order) {
 }
 
 BOOST_AUTO_TEST_CASE(multihead_attention_matches_torch) {
-    nn::MultiheadAttention mha(6, 2, 0.0, true, false, DType::Float64);
+    nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(6, 2).dtype(DType::Float64));
     const auto names = mha.named_parameters();
     BOOST_TEST(names.size() == 4u);
     BOOST_TEST(names[0].first == "in_proj_weight");
@@ -127,7 +127,8 @@ BOOST_AUTO_TEST_CASE(multihead_attention_matches_torch) {
 
 BOOST_AUTO_TEST_CASE(multihead_attention_gradients) {
     manual_seed(5);
-    nn::MultiheadAttention mha(4, 2, 0.0, true, true, DType::Float64);
+    nn::MultiheadAttention mha(
+        nn::MultiheadAttentionOptions(4, 2).batch_first(true).dtype(DType::Float64));
     const Tensor x = uniform({2, 3, 4}, 9);
     std::vector<Tensor> inputs{x};
     for (auto& [name, p] : mha.named_parameters()) inputs.push_back(p);
@@ -137,8 +138,12 @@ BOOST_AUTO_TEST_CASE(multihead_attention_gradients) {
 
 BOOST_AUTO_TEST_CASE(transformer_encoder_layer_matches_torch_post_and_pre_norm) {
     for (bool norm_first : {false, true}) {
-        nn::TransformerEncoderLayer layer(6, 2, 8, 0.0, nullptr, 1e-5, true, norm_first,
-                                          DType::Float64);
+        nn::TransformerEncoderLayer layer(nn::TransformerEncoderLayerOptions(6, 2)
+                                              .dim_feedforward(8)
+                                              .dropout(0.0)
+                                              .batch_first(true)
+                                              .norm_first(norm_first)
+                                              .dtype(DType::Float64));
         std::vector<std::string> names;
         for (const auto& [name, p] : layer.named_parameters()) names.push_back(name);
         const std::vector<std::string> torch_names{"self_attn.in_proj_weight",

@@ -29,9 +29,9 @@ struct OneBlasThread {
 std::vector<double> train(std::uint64_t seed) {
     Generator generator(seed);
     auto model = std::make_shared<nn::Sequential>(
-        std::make_shared<nn::Linear>(6, 16, true, DType::Float32, generator),
+        std::make_shared<nn::Linear>(nn::LinearOptions(6, 16).generator(generator)),
         std::make_shared<nn::Tanh>(),
-        std::make_shared<nn::Linear>(16, 3, true, DType::Float32, generator));
+        std::make_shared<nn::Linear>(nn::LinearOptions(16, 3).generator(generator)));
     optim::Adam optimizer(model->parameters(), {1e-2});
     Tensor x = zeros({32, 6});
     generator.fill_normal(x.value<float>().data(), x.numel());

@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(hook_on_a_tensor_without_grad_is_refused) {
 // Module hooks on a Linear 3 -> 2 in float64, input (4, 3).
 namespace {
 struct LinearCase {
-    nn::Linear layer{3, 2, true, DType::Float64};
+    nn::Linear layer{nn::LinearOptions(3, 2).dtype(DType::Float64)};
     Tensor x = testing::uniform({4, 3}, 11);
     Tensor c = testing::uniform({4, 2}, 12, -1.0, 1.0, false);  // loss = sum(y * c): dL/dy = c
 
@@ -312,7 +312,7 @@ BOOST_AUTO_TEST_CASE(module_full_backward_hook_without_input_grad) {
 }
 
 BOOST_AUTO_TEST_CASE(module_hooks_run_inside_a_sequential_and_are_removable) {
-    auto first = std::make_shared<nn::Linear>(3, 2, true, DType::Float64);
+    auto first = std::make_shared<nn::Linear>(nn::LinearOptions(3, 2).dtype(DType::Float64));
     nn::Sequential model{first, std::make_shared<nn::ReLU>()};
     int pre = 0, post = 0, back = 0;
     HookHandle h_pre = first->register_forward_pre_hook([&](nn::Module&, const Tensor&) { ++pre; });

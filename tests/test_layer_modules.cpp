@@ -30,10 +30,10 @@ double max_abs(const Tensor& t) {
 /// The example's CNN at a small size: conv - BN - ReLU - maxpool - linear.
 std::shared_ptr<nn::Sequential> small_cnn() {
     return std::make_shared<nn::Sequential>(
-        std::make_shared<nn::Conv2d>(1, 4, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(4),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-        std::make_shared<nn::Flatten>(), std::make_shared<nn::Dropout>(0.25),
-        std::make_shared<nn::Linear>(4 * 3 * 3, 3));
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 4, 3).padding(1)),
+        std::make_shared<nn::BatchNorm2d>(4), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::MaxPool2d>(2), std::make_shared<nn::Flatten>(),
+        std::make_shared<nn::Dropout>(0.25), std::make_shared<nn::Linear>(4 * 3 * 3, 3));
 }
 
 void train_steps(nn::Module& model, optim::SGD& optimizer, int steps, std::uint64_t seed) {
@@ -53,13 +53,14 @@ void train_steps(nn::Module& model, optim::SGD& optimizer, int steps, std::uint6
 BOOST_AUTO_TEST_SUITE(layer_modules)
 
 BOOST_AUTO_TEST_CASE(state_dict_names_match_pytorch) {
-    nn::Sequential model{std::make_shared<nn::Conv2d>(1, 2, 3),
-                         std::make_shared<nn::BatchNorm2d>(2),
-                         std::make_shared<nn::LayerNorm>(Shape{3}),
-                         std::make_shared<nn::GroupNorm>(1, 2),
-                         std::make_shared<nn::Embedding>(4, 3),
-                         std::make_shared<nn::ConvTranspose2d>(2, 6, 3, 1, 0, 0, 2),
-                         std::make_shared<nn::Conv1d>(2, 2, 3, 1, 0, 1, 1, false)};
+    nn::Sequential model{
+        std::make_shared<nn::Conv2d>(1, 2, 3),
+        std::make_shared<nn::BatchNorm2d>(2),
+        std::make_shared<nn::LayerNorm>(Shape{3}),
+        std::make_shared<nn::GroupNorm>(1, 2),
+        std::make_shared<nn::Embedding>(4, 3),
+        std::make_shared<nn::ConvTranspose2d>(nn::ConvTranspose2dOptions(2, 6, 3).groups(2)),
+        std::make_shared<nn::Conv1d>(nn::Conv1dOptions(2, 2, 3).bias(false))};
     const std::vector<std::string> expected{
         "0.bias",         "0.weight",      "1.bias",   "1.num_batches_tracked",
         "1.running_mean", "1.running_var", "1.weight", "2.bias",
@@ -80,7 +81,7 @@ BOOST_AUTO_TEST_CASE(default_initialisation_has_pytorchs_bounds) {
     BOOST_TEST(max_abs(conv.weight()) <= bound);
     BOOST_TEST(max_abs(conv.weight()) > 0.95 * bound);
     BOOST_TEST(max_abs(conv.bias()) <= bound);
-    nn::Conv2d depthwise(8, 8, 3, 1, 1, 1, 8);  // fan_in 9
+    nn::Conv2d depthwise(nn::Conv2dOptions(8, 8, 3).padding(1).groups(8));  // fan_in 9
     BOOST_TEST(max_abs(depthwise.weight()) <= 1.0 / 3.0);
     BOOST_TEST(max_abs(depthwise.weight()) > 0.8 / 3.0);
     nn::ConvTranspose2d transposed(4, 6, 2);  // fan_in = weight.size(1) * 4 = 24
@@ -93,7 +94,7 @@ BOOST_AUTO_TEST_CASE(default_initialisation_has_pytorchs_bounds) {
 }
 
 BOOST_AUTO_TEST_CASE(batch_norm_statistics_follow_train_and_eval) {
-    nn::BatchNorm1d bn(2, 1e-5, 0.1, true, true, DType::Float64);
+    nn::BatchNorm1d bn(nn::BatchNorm1dOptions(2).dtype(DType::Float64));
     const Tensor x = Tensor({{1, 10}, {3, 14}, {5, 12}}, DType::Float64);
     const Tensor y = bn(x);
     // Batch mean (3, 12), biased variance (8/3, 8/3) normalizes; unbiased (4, 4) updates.
@@ -109,7 +110,8 @@ BOOST_AUTO_TEST_CASE(batch_norm_statistics_follow_train_and_eval) {
     BOOST_TEST(std::abs(bn.running_mean().to_vector()[0] - 0.3) < 1e-12);
 
     // momentum unset: the cumulative average of the batch means.
-    nn::BatchNorm1d average(1, 1e-5, std::nullopt, false, true, DType::Float64);
+    nn::BatchNorm1d average(
+        nn::BatchNorm1dOptions(1).momentum(std::nullopt).affine(false).dtype(DType::Float64));
     average(Tensor({{2}, {4}}, DType::Float64));
     average(Tensor({{6}, {8}}, DType::Float64));
     BOOST_TEST(std::abs(average.running_mean().item() - 5.0) < 1e-12);
@@ -135,7 +137,7 @@ BOOST_AUTO_TEST_CASE(failing_forward_names_the_layer_and_changes_no_statistic) {
     XGRAD_CHECK_THROWS(conv(ones({2, 3, 5, 5})), ShapeError, "with C = 1, got (2, 3, 5, 5)");
     XGRAD_CHECK_THROWS(conv(ones({1, 1, 2, 2})), ShapeError,
                        "Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1)): conv2d: the kernel 3x3");
-    XGRAD_CHECK_THROWS(nn::Conv2d(4, 6, 3, 1, 0, 1, 4), ValueError,
+    XGRAD_CHECK_THROWS(nn::Conv2d(nn::Conv2dOptions(4, 6, 3).groups(4)), ValueError,
                        "groups=4 must divide in_channels=4 and out_channels=6");
     nn::Embedding table(5, 2);
     XGRAD_CHECK_THROWS(table(IndexArray{1, 5}), IndexError,
@@ -147,7 +149,7 @@ BOOST_AUTO_TEST_CASE(failing_forward_names_the_layer_and_changes_no_statistic) {
 
 BOOST_AUTO_TEST_CASE(dropout2d_zeroes_whole_channels) {
     Generator generator(5);
-    nn::Dropout2d drop(0.5, generator);
+    nn::Dropout2d drop(nn::Dropout2dOptions(0.5).generator(generator));
     const Tensor y = drop(ones({4, 8, 3, 3}));
     const auto v = y.to_vector();
     std::size_t zeroed = 0;

@@ -63,8 +63,8 @@ struct OldNet : nn::Module {
 
 /// A siamese pair: one encoder applied to two inputs, both encodings returned.
 struct Siamese : nn::Module {
-    nn::ModuleHolder<nn::Linear> encoder =
-        register_module("encoder", nn::Linear(2, 1, false, DType::Float64));
+    nn::ModuleHolder<nn::Linear> encoder = register_module(
+        "encoder", nn::Linear(nn::LinearOptions(2, 1).bias(false).dtype(DType::Float64)));
     using Module::forward;  // the one-tensor forward stays visible: no -Woverloaded-virtual
     std::pair<Tensor, Tensor> forward(const Tensor& a, const Tensor& b) {
         return {encoder(a), encoder(b)};
@@ -232,7 +232,8 @@ BOOST_AUTO_TEST_CASE(built_in_multi_input_layers_through_holders) {
     BOOST_TEST(bits(r.output) == bits(direct.output));
     BOOST_TEST(bits(r.c_n) == bits(direct.c_n));
 
-    nn::ModuleHolder<nn::TransformerEncoderLayer> layer = nn::TransformerEncoderLayer(4, 2, 8, 0.0);
+    nn::ModuleHolder<nn::TransformerEncoderLayer> layer = nn::TransformerEncoderLayer(
+        nn::TransformerEncoderLayerOptions(4, 2).dim_feedforward(8).dropout(0.0));
     const Tensor mask = causal_mask(3);
     BOOST_TEST(bits(layer(q, mask)) == bits(layer->forward(q, mask)));
 }

@@ -42,9 +42,10 @@ nn::Sequential mlp() {
 /// nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.5), nn.Linear(64*7*7, 10))
 nn::Sequential cnn() {
     return nn::Sequential(
-        std::make_shared<nn::Conv2d>(1, 32, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(32),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-        std::make_shared<nn::Conv2d>(32, 64, 3, 1, 1, 1, 1, false),
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 32, 3).padding(1)),
+        std::make_shared<nn::BatchNorm2d>(32), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::MaxPool2d>(2),
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(32, 64, 3).padding(1).bias(false)),
         std::make_shared<nn::BatchNorm2d>(64), std::make_shared<nn::ReLU>(),
         std::make_shared<nn::MaxPool2d>(2), std::make_shared<nn::Flatten>(),
         std::make_shared<nn::Dropout>(0.5), std::make_shared<nn::Linear>(64 * 7 * 7, 10));
@@ -105,47 +106,67 @@ BOOST_AUTO_TEST_CASE(every_layer_uses_torchs_words) {
         {make_shared<nn::Dropout2d>(0.1), "Dropout2d(p=0.1, inplace=False)"},
         {make_shared<nn::Flatten>(0, 2), "Flatten(start_dim=0, end_dim=2)"},
         {make_shared<nn::Embedding>(50, 8, 49), "Embedding(50, 8, padding_idx=49)"},
-        {make_shared<nn::Conv1d>(1, 4, 3, 2, 1, 2, 1, false),
+        {make_shared<nn::Conv1d>(
+             nn::Conv1dOptions(1, 4, 3).stride(2).padding(1).dilation(2).bias(false)),
          "Conv1d(1, 4, kernel_size=(3,), stride=(2,), padding=(1,), dilation=(2,), bias=False)"},
-        {make_shared<nn::Conv1d>(2, 4, 3, 1, "same", 1, 2),
+        {make_shared<nn::Conv1d>(nn::Conv1dOptions(2, 4, 3).padding("same").groups(2)),
          "Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding=same, groups=2)"},
-        {make_shared<nn::Conv2d>(2, 4, 3, 1, "valid"),
+        {make_shared<nn::Conv2d>(nn::Conv2dOptions(2, 4, 3).padding("valid")),
          "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=valid)"},
-        {make_shared<nn::Conv2d>(2, 4, Pair2(3, 5), 2, Pair2(1, 2), Pair2(2, 1), 2, false),
+        {make_shared<nn::Conv2d>(nn::Conv2dOptions(2, 4, Pair2(3, 5))
+                                     .stride(2)
+                                     .padding(Pair2(1, 2))
+                                     .dilation(Pair2(2, 1))
+                                     .groups(2)
+                                     .bias(false)),
          "Conv2d(2, 4, kernel_size=(3, 5), stride=(2, 2), padding=(1, 2), dilation=(2, 1), "
          "groups=2, bias=False)"},
-        {make_shared<nn::ConvTranspose2d>(4, 2, 3, 2, 1, 1, 1, false),
+        {make_shared<nn::ConvTranspose2d>(
+             nn::ConvTranspose2dOptions(4, 2, 3).stride(2).padding(1).output_padding(1).bias(
+                 false)),
          "ConvTranspose2d(4, 2, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), "
          "output_padding=(1, 1), bias=False)"},
-        {make_shared<nn::ConvTranspose2d>(4, 2, 3, 2, 1, 1, 2, true, 2),
+        {make_shared<nn::ConvTranspose2d>(nn::ConvTranspose2dOptions(4, 2, 3)
+                                              .stride(2)
+                                              .padding(1)
+                                              .output_padding(1)
+                                              .groups(2)
+                                              .dilation(2)),
          "ConvTranspose2d(4, 2, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), "
          "dilation=(2, 2), output_padding=(1, 1), groups=2)"},
-        {make_shared<nn::MaxPool2d>(Pair2(2, 3), Pair2(1), 1, 1, true),
+        {make_shared<nn::MaxPool2d>(
+             nn::MaxPool2dOptions(Pair2(2, 3)).stride(1).padding(1).ceil_mode(true)),
          "MaxPool2d(kernel_size=(2, 3), stride=1, padding=1, dilation=1, ceil_mode=True)"},
-        {make_shared<nn::MaxPool1d>(3, 2, 0, 2),
+        {make_shared<nn::MaxPool1d>(nn::MaxPool1dOptions(3).stride(2).dilation(2)),
          "MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=2, ceil_mode=False)"},
-        {make_shared<nn::AvgPool2d>(2, std::nullopt, 1, false, true, 3),
+        {make_shared<nn::AvgPool2d>(nn::AvgPool2dOptions(2).padding(1).divisor_override(3)),
          "AvgPool2d(kernel_size=2, stride=2, padding=1)"},
         {make_shared<nn::AvgPool1d>(4, 2),
          "AvgPool1d(kernel_size=(4,), stride=(2,), padding=(0,))"},
         {make_shared<nn::AdaptiveAvgPool2d>(1), "AdaptiveAvgPool2d(output_size=1)"},
         {make_shared<nn::AdaptiveAvgPool2d>(Pair2(2, 3)), "AdaptiveAvgPool2d(output_size=(2, 3))"},
         {make_shared<nn::Linear>(3, 2, false), "Linear(in_features=3, out_features=2, bias=False)"},
-        {make_shared<nn::BatchNorm1d>(8, 1e-3, std::nullopt, false, false),
+        {make_shared<nn::BatchNorm1d>(nn::BatchNorm1dOptions(8)
+                                          .eps(1e-3)
+                                          .momentum(std::nullopt)
+                                          .affine(false)
+                                          .track_running_stats(false)),
          "BatchNorm1d(8, eps=0.001, momentum=None, affine=False, track_running_stats=False)"},
-        {make_shared<nn::LayerNorm>(Shape{4, 5}, 1e-5, false),
+        {make_shared<nn::LayerNorm>(nn::LayerNormOptions({4, 5}).elementwise_affine(false)),
          "LayerNorm((4, 5), eps=1e-05, elementwise_affine=False)"},
         {make_shared<nn::LayerNorm>(Shape{10}, 1e-6),
          "LayerNorm((10,), eps=1e-06, elementwise_affine=True)"},
-        {make_shared<nn::GroupNorm>(2, 4, 1e-5, false), "GroupNorm(2, 4, eps=1e-05, affine=False)"},
-        {make_shared<nn::LSTM>(10, 20, 2, true, true, 0.0, true),
+        {make_shared<nn::GroupNorm>(nn::GroupNormOptions(2, 4).affine(false)),
+         "GroupNorm(2, 4, eps=1e-05, affine=False)"},
+        {make_shared<nn::LSTM>(
+             nn::LSTMOptions(10, 20).num_layers(2).batch_first(true).bidirectional(true)),
          "LSTM(10, 20, num_layers=2, batch_first=True, bidirectional=True)"},
-        {make_shared<nn::RNN>(3, 4, 1, "relu", false, false, 0.5),
+        {make_shared<nn::RNN>(nn::RNNOptions(3, 4).nonlinearity("relu").bias(false).dropout(0.5)),
          "RNN(3, 4, bias=False, dropout=0.5)"},
         {make_shared<nn::GRU>(3, 4), "GRU(3, 4)"},
         {make_shared<nn::GRUCell>(3, 4), "GRUCell(3, 4)"},
         {make_shared<nn::LSTMCell>(3, 4), "LSTMCell(3, 4)"},
-        {make_shared<nn::RNNCell>(3, 4, false, "relu"),
+        {make_shared<nn::RNNCell>(nn::RNNCellOptions(3, 4).bias(false).nonlinearity("relu")),
          "RNNCell(3, 4, bias=False, nonlinearity=relu)"},
     };
     for (const auto& [module, torch] : cases) BOOST_TEST(printed(*module) == torch);

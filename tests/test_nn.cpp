@@ -17,8 +17,10 @@ struct Net : xgrad::nn::Module {
     std::shared_ptr<xgrad::nn::Linear> fc1, fc2;
     Tensor running;
     explicit Net(DType dtype = DType::Float32) {
-        fc1 = register_module("fc1", std::make_shared<xgrad::nn::Linear>(4, 3, true, dtype));
-        fc2 = register_module("fc2", std::make_shared<xgrad::nn::Linear>(3, 2, true, dtype));
+        fc1 = register_module("fc1", std::make_shared<xgrad::nn::Linear>(
+                                         xgrad::nn::LinearOptions(4, 3).dtype(dtype)));
+        fc2 = register_module("fc2", std::make_shared<xgrad::nn::Linear>(
+                                         xgrad::nn::LinearOptions(3, 2).dtype(dtype)));
         running = register_buffer("running", zeros({2}, dtype));
     }
     Tensor forward(const Tensor& x) override { return (*fc2)(relu((*fc1)(x))); }
@@ -184,8 +186,9 @@ BOOST_AUTO_TEST_CASE(linear_has_pytorch_layout_values_and_init) {
 
 BOOST_AUTO_TEST_CASE(linear_init_is_reproducible_from_the_seed) {
     Generator a(42), b(42), c(43);
-    xgrad::nn::Linear la(5, 4, true, DType::Float32, a), lb(5, 4, true, DType::Float32, b),
-        lc(5, 4, true, DType::Float32, c);
+    using xgrad::nn::LinearOptions;
+    xgrad::nn::Linear la(LinearOptions(5, 4).generator(a)), lb(LinearOptions(5, 4).generator(b)),
+        lc(LinearOptions(5, 4).generator(c));
     BOOST_TEST(max_abs_difference(la.weight(), lb.weight()) == 0.0);
     BOOST_TEST(max_abs_difference(la.bias(), lb.bias()) == 0.0);
     BOOST_TEST(max_abs_difference(la.weight(), lc.weight()) > 0.0);
@@ -197,7 +200,7 @@ BOOST_AUTO_TEST_CASE(linear_init_is_reproducible_from_the_seed) {
 }
 
 BOOST_AUTO_TEST_CASE(linear_gradcheck) {
-    xgrad::nn::Linear layer(4, 3, true, DType::Float64);
+    xgrad::nn::Linear layer(xgrad::nn::LinearOptions(4, 3).dtype(DType::Float64));
     const Tensor x = uniform({5, 4}, 1);
     const auto fn = [&](const V& v) { return layer(v[0]); };
     XGRAD_CHECK_GRAD(fn, {x, layer.weight(), layer.bias()});
@@ -207,8 +210,10 @@ BOOST_AUTO_TEST_CASE(linear_gradcheck) {
 }
 
 BOOST_AUTO_TEST_CASE(sequential_names_and_applies_in_order) {
-    auto l1 = std::make_shared<xgrad::nn::Linear>(4, 3, true, DType::Float64);
-    auto l2 = std::make_shared<xgrad::nn::Linear>(3, 2, true, DType::Float64);
+    auto l1 =
+        std::make_shared<xgrad::nn::Linear>(xgrad::nn::LinearOptions(4, 3).dtype(DType::Float64));
+    auto l2 =
+        std::make_shared<xgrad::nn::Linear>(xgrad::nn::LinearOptions(3, 2).dtype(DType::Float64));
     xgrad::nn::Sequential model(l1, std::make_shared<xgrad::nn::Tanh>(), l2);
     const std::vector<std::string> expected{"0.weight", "0.bias", "2.weight", "2.bias"};
     BOOST_TEST(names_of(model.named_parameters()) == expected, boost::test_tools::per_element());
@@ -263,7 +268,7 @@ BOOST_AUTO_TEST_CASE(activation_layers_values_and_gradcheck) {
 
 BOOST_AUTO_TEST_CASE(dropout_masks_in_training_only) {
     Generator generator(3);
-    xgrad::nn::Dropout dropout(0.25, generator);
+    xgrad::nn::Dropout dropout(xgrad::nn::DropoutOptions(0.25).generator(generator));
     const Tensor x = ones({200, 50}, DType::Float64);
     const auto y = dropout(x).to_vector();
     std::size_t zeros_seen = 0;

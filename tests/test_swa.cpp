@@ -24,7 +24,7 @@ namespace {
 constexpr double kPi = 3.141592653589793;
 
 std::shared_ptr<nn::Linear> linear() {
-    return std::make_shared<nn::Linear>(3, 2, true, DType::Float64);
+    return std::make_shared<nn::Linear>(nn::LinearOptions(3, 2).dtype(DType::Float64));
 }
 
 /// Sets every parameter of `model` to base + k·(index of the element + 1) + k², a different
@@ -128,7 +128,8 @@ void check_stats(const nn::BatchNorm& bn, const ChannelStats& expected, double a
 
 std::shared_ptr<nn::BatchNorm1d> batch_norm_1d(std::size_t channels,
                                                std::optional<double> momentum = 0.1) {
-    return std::make_shared<nn::BatchNorm1d>(channels, 1e-5, momentum, true, true, DType::Float64);
+    return std::make_shared<nn::BatchNorm1d>(
+        nn::BatchNorm1dOptions(channels).momentum(momentum).dtype(DType::Float64));
 }
 
 /// A model without batch norm that counts its forward passes.
@@ -212,7 +213,7 @@ BOOST_AUTO_TEST_CASE(averaged_model_state_round_trip_and_errors) {
 
     // A model of another shape: ShapeError, the average unchanged.
     const std::vector<double> before = flat_values(*straight.module());
-    nn::Linear other(4, 2, true, DType::Float64);
+    nn::Linear other(nn::LinearOptions(4, 2).dtype(DType::Float64));
     try {
         straight.update_parameters(other);
         BOOST_ERROR("no exception for a model of another shape");
@@ -282,7 +283,7 @@ BOOST_AUTO_TEST_CASE(swalr_per_group_swa_lrs_state_round_trip_and_errors) {
 BOOST_AUTO_TEST_CASE(update_bn_one_batch_gives_its_mean_and_unbiased_variance) {
     auto bn = batch_norm_1d(2, 0.3);
     auto model = std::make_shared<nn::Sequential>(
-        bn, std::make_shared<nn::Linear>(2, 1, true, DType::Float64));
+        bn, std::make_shared<nn::Linear>(nn::LinearOptions(2, 1).dtype(DType::Float64)));
     // Statistics from other data first: update_bn starts from scratch.
     for (int k = 5; k < 8; ++k) (*model)(Tensor(batch_values(6, 2, k)));
     const xt::xarray<double> x = batch_values(5, 2, 1);
@@ -315,7 +316,7 @@ BOOST_AUTO_TEST_CASE(update_bn_averages_the_statistics_of_the_batches) {
     BOOST_TEST(loader.current_epoch() == 1u);  // iterating the loader ran its epoch 0
 
     // BatchNorm2d pools N, H and W; three (N, 2, 2, 3) batches of different sizes as tensors.
-    auto bn2d = std::make_shared<nn::BatchNorm2d>(2, 1e-5, 0.1, true, true, DType::Float64);
+    auto bn2d = std::make_shared<nn::BatchNorm2d>(nn::BatchNorm2dOptions(2).dtype(DType::Float64));
     nn::Sequential net(bn2d);
     std::vector<xt::xarray<double>> images;
     std::vector<Tensor> inputs;
@@ -374,7 +375,8 @@ BOOST_AUTO_TEST_CASE(update_bn_leaves_a_model_without_batch_norm_alone) {
         BOOST_TEST(after.tensors.at(name).to_vector() == tensor.to_vector(), tt::per_element());
 
     // A batch norm without running statistics has nothing to recompute either.
-    auto untracked = std::make_shared<nn::BatchNorm1d>(3, 1e-5, 0.1, true, false, DType::Float64);
+    auto untracked = std::make_shared<nn::BatchNorm1d>(
+        nn::BatchNorm1dOptions(3).track_running_stats(false).dtype(DType::Float64));
     nn::Sequential plain(untracked);
     plain.eval();
     nn::update_bn({Tensor(batch_values(4, 3, 1))}, plain);

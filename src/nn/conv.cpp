@@ -31,11 +31,13 @@ void check_channels(const char* layer, std::size_t in, std::size_t out, std::siz
                          " and out_channels=" + std::to_string(out));
 }
 
+std::string pair(Pair2 p) { return detail::pair_str(p.h, p.w); }
+
 std::string padding_str(const ConvPadding& p, bool one_d) {
     // torch prints the string settings unquoted: "padding=same".
     if (p.mode == ConvPadding::Mode::Same) return "same";
     if (p.mode == ConvPadding::Mode::Valid) return "valid";
-    return one_d ? "(" + std::to_string(p.size.w) + ",)" : detail::pair_str(p.size.h, p.size.w);
+    return one_d ? "(" + std::to_string(p.size.w) + ",)" : pair(p.size);
 }
 
 /// ShapeError unless `input` has `rank` axes and `channels` channels.
@@ -46,107 +48,93 @@ void check_input(const Tensor& input, std::size_t rank, std::size_t channels, co
 }
 }  // namespace
 
-Conv2d::Conv2d(std::size_t in_channels, std::size_t out_channels, Pair2 kernel_size, Pair2 stride,
-               ConvPadding padding, Pair2 dilation, std::size_t groups, bool bias, DType dtype,
-               Generator& generator)
-    : in_channels_(in_channels),
-      out_channels_(out_channels),
-      kernel_size_(kernel_size),
-      stride_(stride),
-      padding_(padding),
-      dilation_(dilation),
-      groups_(groups) {
+Conv2d::Conv2d(const Conv2dOptions& options) : options_(options) {
+    const std::size_t in_channels = options.in_channels(), out_channels = options.out_channels(),
+                      groups = options.groups();
+    const Pair2 kernel_size = options.kernel_size();
+    const DType dtype = options.dtype();
     check_channels("Conv2d", in_channels, out_channels, groups);
     if (kernel_size.h == 0 || kernel_size.w == 0)
         throw ValueError("Conv2d: kernel_size must be positive");
-    if (padding.mode == ConvPadding::Mode::Same && !(stride == Pair2(1)))
+    if (options.padding().mode == ConvPadding::Mode::Same && !(options.stride() == Pair2(1)))
         throw ValueError("Conv2d: padding='same' needs stride 1");
     weight_ = register_parameter(
         "weight", zeros({out_channels, in_channels / groups, kernel_size.h, kernel_size.w}, dtype));
-    if (bias) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
-    reset_parameters(generator);
+    if (options.bias()) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
+    reset_parameters(options.generator());
 }
 
 void Conv2d::reset_parameters(Generator& generator) { reset_conv(weight_, bias_, generator); }
 
 Tensor Conv2d::forward(const Tensor& input) {
     return detail::naming_layer(describe(), [&] {
-        check_input(input, 4, in_channels_, "(N, C, H, W)");
-        return conv2d(input, weight_, bias_, stride_, padding_, dilation_, groups_);
+        check_input(input, 4, options_.in_channels(), "(N, C, H, W)");
+        return conv2d(input, weight_, bias_, options_.stride(), options_.padding(),
+                      options_.dilation(), options_.groups());
     });
 }
 
 std::string Conv2d::describe() const {
-    std::string s = "Conv2d(" + std::to_string(in_channels_) + ", " +
-                    std::to_string(out_channels_) +
-                    ", kernel_size=" + detail::pair_str(kernel_size_.h, kernel_size_.w) +
-                    ", stride=" + detail::pair_str(stride_.h, stride_.w);
-    if (!(padding_.mode == ConvPadding::Mode::Explicit && padding_.size == Pair2(0)))
-        s += ", padding=" + padding_str(padding_, false);
-    if (!(dilation_ == Pair2(1))) s += ", dilation=" + detail::pair_str(dilation_.h, dilation_.w);
-    if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
+    const Conv2dOptions& o = options_;
+    std::string s = "Conv2d(" + std::to_string(o.in_channels()) + ", " +
+                    std::to_string(o.out_channels()) + ", kernel_size=" + pair(o.kernel_size()) +
+                    ", stride=" + pair(o.stride());
+    if (!(o.padding().mode == ConvPadding::Mode::Explicit && o.padding().size == Pair2(0)))
+        s += ", padding=" + padding_str(o.padding(), false);
+    if (!(o.dilation() == Pair2(1))) s += ", dilation=" + pair(o.dilation());
+    if (o.groups() != 1) s += ", groups=" + std::to_string(o.groups());
     if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }
 
-Conv1d::Conv1d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size,
-               std::size_t stride, ConvPadding padding, std::size_t dilation, std::size_t groups,
-               bool bias, DType dtype, Generator& generator)
-    : in_channels_(in_channels),
-      out_channels_(out_channels),
-      kernel_size_(kernel_size),
-      stride_(stride),
-      padding_(padding),
-      dilation_(dilation),
-      groups_(groups) {
+Conv1d::Conv1d(const Conv1dOptions& options) : options_(options) {
+    const std::size_t in_channels = options.in_channels(), out_channels = options.out_channels(),
+                      groups = options.groups(), kernel_size = options.kernel_size();
+    const DType dtype = options.dtype();
     check_channels("Conv1d", in_channels, out_channels, groups);
     if (kernel_size == 0) throw ValueError("Conv1d: kernel_size must be positive");
     weight_ = register_parameter("weight",
                                  zeros({out_channels, in_channels / groups, kernel_size}, dtype));
-    if (bias) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
-    reset_parameters(generator);
+    if (options.bias()) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
+    reset_parameters(options.generator());
 }
 
 void Conv1d::reset_parameters(Generator& generator) { reset_conv(weight_, bias_, generator); }
 
 Tensor Conv1d::forward(const Tensor& input) {
     return detail::naming_layer(describe(), [&] {
-        check_input(input, 3, in_channels_, "(N, C, L)");
-        return conv1d(input, weight_, bias_, stride_, padding_, dilation_, groups_);
+        check_input(input, 3, options_.in_channels(), "(N, C, L)");
+        return conv1d(input, weight_, bias_, options_.stride(), options_.padding(),
+                      options_.dilation(), options_.groups());
     });
 }
 
 std::string Conv1d::describe() const {
-    std::string s = "Conv1d(" + std::to_string(in_channels_) + ", " +
-                    std::to_string(out_channels_) + ", kernel_size=(" +
-                    std::to_string(kernel_size_) + ",), stride=(" + std::to_string(stride_) + ",)";
-    if (!(padding_.mode == ConvPadding::Mode::Explicit && padding_.size.w == 0))
-        s += ", padding=" + padding_str(padding_, true);
-    if (dilation_ != 1) s += ", dilation=(" + std::to_string(dilation_) + ",)";
-    if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
+    const Conv1dOptions& o = options_;
+    std::string s = "Conv1d(" + std::to_string(o.in_channels()) + ", " +
+                    std::to_string(o.out_channels()) + ", kernel_size=(" +
+                    std::to_string(o.kernel_size()) + ",), stride=(" + std::to_string(o.stride()) +
+                    ",)";
+    if (!(o.padding().mode == ConvPadding::Mode::Explicit && o.padding().size.w == 0))
+        s += ", padding=" + padding_str(o.padding(), true);
+    if (o.dilation() != 1) s += ", dilation=(" + std::to_string(o.dilation()) + ",)";
+    if (o.groups() != 1) s += ", groups=" + std::to_string(o.groups());
     if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }
 
-ConvTranspose2d::ConvTranspose2d(std::size_t in_channels, std::size_t out_channels,
-                                 Pair2 kernel_size, Pair2 stride, Pair2 padding,
-                                 Pair2 output_padding, std::size_t groups, bool bias,
-                                 Pair2 dilation, DType dtype, Generator& generator)
-    : in_channels_(in_channels),
-      out_channels_(out_channels),
-      kernel_size_(kernel_size),
-      stride_(stride),
-      padding_(padding),
-      output_padding_(output_padding),
-      groups_(groups),
-      dilation_(dilation) {
+ConvTranspose2d::ConvTranspose2d(const ConvTranspose2dOptions& options) : options_(options) {
+    const std::size_t in_channels = options.in_channels(), out_channels = options.out_channels(),
+                      groups = options.groups();
+    const Pair2 kernel_size = options.kernel_size();
+    const DType dtype = options.dtype();
     check_channels("ConvTranspose2d", in_channels, out_channels, groups);
     if (kernel_size.h == 0 || kernel_size.w == 0)
         throw ValueError("ConvTranspose2d: kernel_size must be positive");
     weight_ = register_parameter(
         "weight", zeros({in_channels, out_channels / groups, kernel_size.h, kernel_size.w}, dtype));
-    if (bias) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
-    reset_parameters(generator);
+    if (options.bias()) bias_ = register_parameter("bias", zeros({out_channels}, dtype));
+    reset_parameters(options.generator());
 }
 
 void ConvTranspose2d::reset_parameters(Generator& generator) {
@@ -155,23 +143,22 @@ void ConvTranspose2d::reset_parameters(Generator& generator) {
 
 Tensor ConvTranspose2d::forward(const Tensor& input) {
     return detail::naming_layer(describe(), [&] {
-        check_input(input, 4, in_channels_, "(N, C, H, W)");
-        return conv_transpose2d(input, weight_, bias_, stride_, padding_, output_padding_, groups_,
-                                dilation_);
+        check_input(input, 4, options_.in_channels(), "(N, C, H, W)");
+        return conv_transpose2d(input, weight_, bias_, options_.stride(), options_.padding(),
+                                options_.output_padding(), options_.groups(), options_.dilation());
     });
 }
 
 std::string ConvTranspose2d::describe() const {
-    std::string s = "ConvTranspose2d(" + std::to_string(in_channels_) + ", " +
-                    std::to_string(out_channels_) +
-                    ", kernel_size=" + detail::pair_str(kernel_size_.h, kernel_size_.w) +
-                    ", stride=" + detail::pair_str(stride_.h, stride_.w);
-    if (!(padding_ == Pair2(0))) s += ", padding=" + detail::pair_str(padding_.h, padding_.w);
+    const ConvTranspose2dOptions& o = options_;
+    std::string s = "ConvTranspose2d(" + std::to_string(o.in_channels()) + ", " +
+                    std::to_string(o.out_channels()) + ", kernel_size=" + pair(o.kernel_size()) +
+                    ", stride=" + pair(o.stride());
+    if (!(o.padding() == Pair2(0))) s += ", padding=" + pair(o.padding());
     // torch's _ConvNd.extra_repr order: dilation before output_padding.
-    if (!(dilation_ == Pair2(1))) s += ", dilation=" + detail::pair_str(dilation_.h, dilation_.w);
-    if (!(output_padding_ == Pair2(0)))
-        s += ", output_padding=" + detail::pair_str(output_padding_.h, output_padding_.w);
-    if (groups_ != 1) s += ", groups=" + std::to_string(groups_);
+    if (!(o.dilation() == Pair2(1))) s += ", dilation=" + pair(o.dilation());
+    if (!(o.output_padding() == Pair2(0))) s += ", output_padding=" + pair(o.output_padding());
+    if (o.groups() != 1) s += ", groups=" + std::to_string(o.groups());
     if (!bias_.defined()) s += ", bias=False";
     return s + ")";
 }

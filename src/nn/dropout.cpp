@@ -8,12 +8,11 @@
 
 namespace xgrad::nn {
 
-Dropout::Dropout(double p) : p_(p) {
+Dropout::Dropout(const DropoutOptions& options) : options_(options) {
+    const double p = options.p();
     if (!(p >= 0.0 && p <= 1.0))
         throw ValueError("Dropout: expected 0 <= p <= 1, got " + format_exact(p));
 }
-
-Dropout::Dropout(double p, Generator& generator) : Dropout(p) { generator_ = &generator; }
 
 namespace {
 /// A mask of `shape` holding 0 with probability p and 1 / (1 - p) otherwise, in x's dtype.
@@ -33,36 +32,34 @@ Tensor keep_mask(const Tensor& x, const Shape& shape, double p, Generator& gener
 }  // namespace
 
 Tensor Dropout::forward(const Tensor& input) {
-    if (!is_training() || p_ == 0.0) return input;
+    if (!is_training() || options_.p() == 0.0) return input;
     // The product is an ordinary differentiable mul: the gradient is masked and scaled alike.
-    return input *
-           keep_mask(input, input.shape(), p_, generator_ ? *generator_ : default_generator());
+    return input * keep_mask(input, input.shape(), options_.p(), options_.generator());
 }
 
 std::string Dropout::describe() const {
-    return "Dropout(p=" + detail::number_str(p_) + ", inplace=False)";
+    return "Dropout(p=" + detail::number_str(options_.p()) + ", inplace=False)";
 }
 
-Dropout2d::Dropout2d(double p) : p_(p) {
+Dropout2d::Dropout2d(const Dropout2dOptions& options) : options_(options) {
+    const double p = options.p();
     if (!(p >= 0.0 && p <= 1.0))
         throw ValueError("Dropout2d: expected 0 <= p <= 1, got " + format_exact(p));
 }
-
-Dropout2d::Dropout2d(double p, Generator& generator) : Dropout2d(p) { generator_ = &generator; }
 
 Tensor Dropout2d::forward(const Tensor& input) {
     if (input.dim() != 3 && input.dim() != 4)
         throw ShapeError(describe() + ": expected an input (N, C, H, W) or (C, H, W), got " +
                          shape_str(input.shape()));
-    if (!is_training() || p_ == 0.0) return input;
+    if (!is_training() || options_.p() == 0.0) return input;
     // One draw per channel, broadcast over its height and width.
     Shape channels = input.shape();
     channels[channels.size() - 1] = channels[channels.size() - 2] = 1;
-    return input * keep_mask(input, channels, p_, generator_ ? *generator_ : default_generator());
+    return input * keep_mask(input, channels, options_.p(), options_.generator());
 }
 
 std::string Dropout2d::describe() const {
-    return "Dropout2d(p=" + detail::number_str(p_) + ", inplace=False)";
+    return "Dropout2d(p=" + detail::number_str(options_.p()) + ", inplace=False)";
 }
 
 }  // namespace xgrad::nn

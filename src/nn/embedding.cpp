@@ -9,31 +9,33 @@
 
 namespace xgrad::nn {
 
-Embedding::Embedding(std::size_t num_embeddings, std::size_t embedding_dim,
-                     std::optional<std::int64_t> padding_idx, DType dtype, Generator& generator)
-    : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim), padding_idx_(padding_idx) {
+Embedding::Embedding(const EmbeddingOptions& options) : options_(options) {
+    const std::size_t num_embeddings = options.num_embeddings(),
+                      embedding_dim = options.embedding_dim();
+    // as PyTorch stores it: made non-negative
+    std::optional<std::int64_t>& padding_idx = options_.padding_idx();
     const auto rows = static_cast<std::int64_t>(num_embeddings);
-    if (padding_idx_) {
-        if (*padding_idx_ < -rows || *padding_idx_ >= rows)
-            throw IndexError("Embedding: padding_idx " + std::to_string(*padding_idx_) +
+    if (padding_idx) {
+        if (*padding_idx < -rows || *padding_idx >= rows)
+            throw IndexError("Embedding: padding_idx " + std::to_string(*padding_idx) +
                              " is outside a table of " + std::to_string(rows) + " rows");
-        if (*padding_idx_ < 0) *padding_idx_ += rows;  // as PyTorch stores it
+        if (*padding_idx < 0) *padding_idx += rows;
     }
-    weight_ = register_parameter("weight", zeros({num_embeddings, embedding_dim}, dtype));
-    init::normal_(weight_, 0.0, 1.0, generator);
-    if (padding_idx_)
+    weight_ = register_parameter("weight", zeros({num_embeddings, embedding_dim}, options.dtype()));
+    init::normal_(weight_, 0.0, 1.0, options.generator());
+    if (padding_idx)
         std::visit(
             [&](auto& w) {
                 using T = typename std::decay_t<decltype(w)>::value_type;
-                std::fill_n(w.data() + *padding_idx_ * static_cast<std::int64_t>(embedding_dim),
+                std::fill_n(w.data() + *padding_idx * static_cast<std::int64_t>(embedding_dim),
                             embedding_dim, T(0));
             },
             weight_.node()->value);
 }
 
 Tensor Embedding::forward(const IndexArray& indices) {
-    return detail::naming_layer(describe(),
-                                [&] { return embedding(indices, weight_, padding_idx_); });
+    return detail::naming_layer(
+        describe(), [&] { return embedding(indices, weight_, options_.padding_idx()); });
 }
 
 Tensor Embedding::forward(const Tensor& indices) {
@@ -51,8 +53,11 @@ Tensor Embedding::forward(const Tensor& indices) {
 }
 
 std::string Embedding::describe() const {
-    return "Embedding(" + std::to_string(num_embeddings_) + ", " + std::to_string(embedding_dim_) +
-           (padding_idx_ ? ", padding_idx=" + std::to_string(*padding_idx_) : "") + ")";
+    return "Embedding(" + std::to_string(options_.num_embeddings()) + ", " +
+           std::to_string(options_.embedding_dim()) +
+           (options_.padding_idx() ? ", padding_idx=" + std::to_string(*options_.padding_idx())
+                                   : "") +
+           ")";
 }
 
 }  // namespace xgrad::nn

@@ -8,21 +8,16 @@
 namespace xgrad::nn {
 using detail::naming_layer;
 
-BatchNorm::BatchNorm(const char* name, std::size_t num_features, double eps,
-                     std::optional<double> momentum, bool affine, bool track_running_stats,
-                     DType dtype)
-    : name_(name),
-      num_features_(num_features),
-      eps_(eps),
-      momentum_(momentum),
-      affine_(affine),
-      track_running_stats_(track_running_stats) {
+BatchNorm::BatchNorm(const char* name, const BatchNormOptions& options)
+    : name_(name), options_(options) {
+    const std::size_t num_features = options.num_features();
+    const DType dtype = options.dtype();
     if (num_features == 0) throw ValueError(std::string(name) + ": num_features must be positive");
-    if (affine) {
+    if (options.affine()) {
         weight_ = register_parameter("weight", ones({num_features}, dtype));
         bias_ = register_parameter("bias", zeros({num_features}, dtype));
     }
-    if (track_running_stats) {
+    if (options.track_running_stats()) {
         running_mean_ = register_buffer("running_mean", zeros({num_features}, dtype));
         running_var_ = register_buffer("running_var", ones({num_features}, dtype));
         num_batches_tracked_ = register_buffer("num_batches_tracked", Tensor(0.0, dtype));
@@ -30,7 +25,7 @@ BatchNorm::BatchNorm(const char* name, std::size_t num_features, double eps,
 }
 
 void BatchNorm::reset_running_stats() {
-    if (!track_running_stats_) return;
+    if (!options_.track_running_stats()) return;
     NoGradGuard no_grad;
     const auto fill = [](const Tensor& t, double v) {
         std::visit(
@@ -46,16 +41,18 @@ void BatchNorm::reset_running_stats() {
 
 Tensor BatchNorm::forward(const Tensor& input) {
     return naming_layer(describe(), [&] {
-        if (!accepts(input.dim()) || input.shape()[1] != num_features_)
-            throw ShapeError(std::string("expected an input of shape ") + layout() + " with C = " +
-                             std::to_string(num_features_) + ", got " + shape_str(input.shape()));
-        const bool update = is_training() && track_running_stats_;
+        if (!accepts(input.dim()) || input.shape()[1] != options_.num_features())
+            throw ShapeError(std::string("expected an input of shape ") + layout() +
+                             " with C = " + std::to_string(options_.num_features()) + ", got " +
+                             shape_str(input.shape()));
+        const bool update = is_training() && options_.track_running_stats();
         const double batches = update ? num_batches_tracked_.item() + 1.0 : 0.0;
-        const double momentum = momentum_ ? *momentum_ : (update ? 1.0 / batches : 0.0);
+        const double momentum =
+            options_.momentum() ? *options_.momentum() : (update ? 1.0 / batches : 0.0);
         // Without running statistics, evaluation also normalizes by the batch's (PyTorch).
-        const bool batch_stats = is_training() || !track_running_stats_;
+        const bool batch_stats = is_training() || !options_.track_running_stats();
         Tensor y = batch_norm(input, running_mean_, running_var_, weight_, bias_, batch_stats,
-                              momentum, eps_);
+                              momentum, options_.eps());
         if (update)  // counted only once the batch went through
             std::visit(
                 [&](auto& a) {
@@ -67,40 +64,41 @@ Tensor BatchNorm::forward(const Tensor& input) {
 }
 
 std::string BatchNorm::describe() const {
-    return std::string(name_) + "(" + std::to_string(num_features_) +
-           ", eps=" + detail::number_str(eps_) +
-           ", momentum=" + (momentum_ ? detail::number_str(*momentum_) : "None") +
-           ", affine=" + detail::bool_str(affine_) +
-           ", track_running_stats=" + detail::bool_str(track_running_stats_) + ")";
+    return std::string(name_) + "(" + std::to_string(options_.num_features()) +
+           ", eps=" + detail::number_str(options_.eps()) + ", momentum=" +
+           (options_.momentum() ? detail::number_str(*options_.momentum()) : "None") +
+           ", affine=" + detail::bool_str(options_.affine()) +
+           ", track_running_stats=" + detail::bool_str(options_.track_running_stats()) + ")";
 }
 
-LayerNorm::LayerNorm(Shape normalized_shape, double eps, bool elementwise_affine, DType dtype)
-    : normalized_shape_(std::move(normalized_shape)), eps_(eps) {
-    if (normalized_shape_.empty())
-        throw ValueError("LayerNorm: normalized_shape must have at least one axis");
-    if (elementwise_affine) {
-        weight_ = register_parameter("weight", ones(normalized_shape_, dtype));
-        bias_ = register_parameter("bias", zeros(normalized_shape_, dtype));
+LayerNorm::LayerNorm(const LayerNormOptions& options) : options_(options) {
+    const Shape& shape = options.normalized_shape();
+    if (shape.empty()) throw ValueError("LayerNorm: normalized_shape must have at least one axis");
+    if (options.elementwise_affine()) {
+        weight_ = register_parameter("weight", ones(shape, options.dtype()));
+        bias_ = register_parameter("bias", zeros(shape, options.dtype()));
     }
 }
 
 Tensor LayerNorm::forward(const Tensor& input) {
-    return naming_layer(describe(),
-                        [&] { return layer_norm(input, normalized_shape_, weight_, bias_, eps_); });
+    return naming_layer(describe(), [&] {
+        return layer_norm(input, options_.normalized_shape(), weight_, bias_, options_.eps());
+    });
 }
 
 std::string LayerNorm::describe() const {
-    return "LayerNorm(" + shape_str(normalized_shape_) + ", eps=" + detail::number_str(eps_) +
+    return "LayerNorm(" + shape_str(options_.normalized_shape()) +
+           ", eps=" + detail::number_str(options_.eps()) +
            ", elementwise_affine=" + detail::bool_str(weight_.defined()) + ")";
 }
 
-GroupNorm::GroupNorm(std::size_t num_groups, std::size_t num_channels, double eps, bool affine,
-                     DType dtype)
-    : num_groups_(num_groups), num_channels_(num_channels), eps_(eps) {
+GroupNorm::GroupNorm(const GroupNormOptions& options) : options_(options) {
+    const std::size_t num_groups = options.num_groups(), num_channels = options.num_channels();
+    const DType dtype = options.dtype();
     if (num_groups == 0 || num_channels % num_groups != 0)
         throw ValueError("GroupNorm: num_groups=" + std::to_string(num_groups) +
                          " must divide num_channels=" + std::to_string(num_channels));
-    if (affine) {
+    if (options.affine()) {
         weight_ = register_parameter("weight", ones({num_channels}, dtype));
         bias_ = register_parameter("bias", zeros({num_channels}, dtype));
     }
@@ -108,17 +106,18 @@ GroupNorm::GroupNorm(std::size_t num_groups, std::size_t num_channels, double ep
 
 Tensor GroupNorm::forward(const Tensor& input) {
     return naming_layer(describe(), [&] {
-        if (input.dim() < 2 || input.shape()[1] != num_channels_)
-            throw ShapeError("expected an input of shape (N, " + std::to_string(num_channels_) +
-                             ", *), got " + shape_str(input.shape()));
-        return group_norm(input, num_groups_, weight_, bias_, eps_);
+        if (input.dim() < 2 || input.shape()[1] != options_.num_channels())
+            throw ShapeError("expected an input of shape (N, " +
+                             std::to_string(options_.num_channels()) + ", *), got " +
+                             shape_str(input.shape()));
+        return group_norm(input, options_.num_groups(), weight_, bias_, options_.eps());
     });
 }
 
 std::string GroupNorm::describe() const {
-    return "GroupNorm(" + std::to_string(num_groups_) + ", " + std::to_string(num_channels_) +
-           ", eps=" + detail::number_str(eps_) + ", affine=" + detail::bool_str(weight_.defined()) +
-           ")";
+    return "GroupNorm(" + std::to_string(options_.num_groups()) + ", " +
+           std::to_string(options_.num_channels()) + ", eps=" + detail::number_str(options_.eps()) +
+           ", affine=" + detail::bool_str(weight_.defined()) + ")";
 }
 
 }  // namespace xgrad::nn

@@ -62,7 +62,7 @@ RNNBase::RNNBase(RNNMode mode, const char* name, std::size_t input_size, std::si
       batch_first_(batch_first),
       dropout_(checked_dropout(name, dropout)),
       bidirectional_(bidirectional),
-      between_layers_(dropout, generator) {
+      between_layers_(DropoutOptions(dropout).generator(generator)) {
     if (input_size == 0 || hidden_size == 0 || num_layers == 0)
         throw ValueError(std::string(name) +
                          ": expected positive sizes, got input_size=" + std::to_string(input_size) +
@@ -198,30 +198,27 @@ RNNOutput RNNBase::run(const Tensor& input, const Tensor& h0, const Tensor& c0,
     return out;
 }
 
-RNN::RNN(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers,
-         const std::string& nonlinearity, bool bias, bool batch_first, double dropout,
-         bool bidirectional, DType dtype, Generator& generator)
-    : RNNBase(detail::plain_rnn_mode(nonlinearity, "RNN"), "RNN", input_size, hidden_size,
-              num_layers, bias, batch_first, dropout, bidirectional, dtype, generator) {}
+RNN::RNN(const RNNOptions& o)
+    : RNNBase(detail::plain_rnn_mode(o.nonlinearity(), "RNN"), "RNN", o.input_size(),
+              o.hidden_size(), o.num_layers(), o.bias(), o.batch_first(), o.dropout(),
+              o.bidirectional(), o.dtype(), o.generator()) {}
 
 RNNOutput RNN::forward(const Tensor& input, const Tensor& h0, const Lengths& lengths) {
     return run(input, h0, Tensor(), lengths);
 }
 
-LSTM::LSTM(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers, bool bias,
-           bool batch_first, double dropout, bool bidirectional, DType dtype, Generator& generator)
-    : RNNBase(RNNMode::LSTM, "LSTM", input_size, hidden_size, num_layers, bias, batch_first,
-              dropout, bidirectional, dtype, generator) {}
+LSTM::LSTM(const LSTMOptions& o)
+    : RNNBase(RNNMode::LSTM, "LSTM", o.input_size(), o.hidden_size(), o.num_layers(), o.bias(),
+              o.batch_first(), o.dropout(), o.bidirectional(), o.dtype(), o.generator()) {}
 
 RNNOutput LSTM::forward(const Tensor& input, const Tensor& h0, const Tensor& c0,
                         const Lengths& lengths) {
     return run(input, h0, c0, lengths);
 }
 
-GRU::GRU(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers, bool bias,
-         bool batch_first, double dropout, bool bidirectional, DType dtype, Generator& generator)
-    : RNNBase(RNNMode::GRU, "GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-              bidirectional, dtype, generator) {}
+GRU::GRU(const GRUOptions& o)
+    : RNNBase(RNNMode::GRU, "GRU", o.input_size(), o.hidden_size(), o.num_layers(), o.bias(),
+              o.batch_first(), o.dropout(), o.bidirectional(), o.dtype(), o.generator()) {}
 
 RNNOutput GRU::forward(const Tensor& input, const Tensor& h0, const Lengths& lengths) {
     return run(input, h0, Tensor(), lengths);

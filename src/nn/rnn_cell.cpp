@@ -65,10 +65,9 @@ RNNState RNNCellBase::step(const Tensor& input, const RNNState& state) const {
     return next;
 }
 
-RNNCell::RNNCell(std::size_t input_size, std::size_t hidden_size, bool bias,
-                 const std::string& nonlinearity, DType dtype, Generator& generator)
-    : RNNCellBase(detail::plain_rnn_mode(nonlinearity, "RNNCell"), "RNNCell", input_size,
-                  hidden_size, bias, dtype, generator) {}
+RNNCell::RNNCell(const RNNCellOptions& o)
+    : RNNCellBase(detail::plain_rnn_mode(o.nonlinearity(), "RNNCell"), "RNNCell", o.input_size(),
+                  o.hidden_size(), o.bias(), o.dtype(), o.generator()) {}
 
 Tensor RNNCell::forward(const Tensor& input) { return step(input, {}).h; }
 
@@ -76,9 +75,9 @@ Tensor RNNCell::forward(const Tensor& input, const Tensor& hx) {
     return step(input, {hx, Tensor()}).h;
 }
 
-LSTMCell::LSTMCell(std::size_t input_size, std::size_t hidden_size, bool bias, DType dtype,
-                   Generator& generator)
-    : RNNCellBase(RNNMode::LSTM, "LSTMCell", input_size, hidden_size, bias, dtype, generator) {}
+LSTMCell::LSTMCell(const LSTMCellOptions& o)
+    : RNNCellBase(RNNMode::LSTM, "LSTMCell", o.input_size(), o.hidden_size(), o.bias(), o.dtype(),
+                  o.generator()) {}
 
 Tensor LSTMCell::forward(const Tensor& input) { return step(input, {}).h; }
 
@@ -86,9 +85,9 @@ RNNState LSTMCell::forward(const Tensor& input, const Tensor& h, const Tensor& c
     return step(input, {h, c});
 }
 
-GRUCell::GRUCell(std::size_t input_size, std::size_t hidden_size, bool bias, DType dtype,
-                 Generator& generator)
-    : RNNCellBase(RNNMode::GRU, "GRUCell", input_size, hidden_size, bias, dtype, generator) {}
+GRUCell::GRUCell(const GRUCellOptions& o)
+    : RNNCellBase(RNNMode::GRU, "GRUCell", o.input_size(), o.hidden_size(), o.bias(), o.dtype(),
+                  o.generator()) {}
 
 Tensor GRUCell::forward(const Tensor& input) { return step(input, {}).h; }
 

@@ -10,29 +10,33 @@
 
 namespace xgrad::nn {
 
-TransformerEncoderLayer::TransformerEncoderLayer(std::size_t d_model, std::size_t nhead,
-                                                 std::size_t dim_feedforward, double dropout,
-                                                 std::function<Tensor(const Tensor&)> activation,
-                                                 double layer_norm_eps, bool batch_first,
-                                                 bool norm_first, DType dtype)
-    : norm_first_(norm_first),
-      activation_(activation ? std::move(activation)
-                             : std::function<Tensor(const Tensor&)>(
-                                   [](const Tensor& x) { return relu(x); })) {
+TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOptions& options)
+    : options_(options) {
+    if (!options_.activation()) options_.activation([](const Tensor& x) { return relu(x); });
+    const std::size_t d_model = options.d_model(), dim_feedforward = options.dim_feedforward();
+    const DType dtype = options.dtype();
+    const double dropout = options.dropout();
     self_attn_ = register_module(
-        "self_attn",
-        std::make_shared<MultiheadAttention>(d_model, nhead, dropout, true, batch_first, dtype));
-    linear1_ =
-        register_module("linear1", std::make_shared<Linear>(d_model, dim_feedforward, true, dtype));
-    dropout_ = register_module("dropout", std::make_shared<Dropout>(dropout));
-    linear2_ =
-        register_module("linear2", std::make_shared<Linear>(dim_feedforward, d_model, true, dtype));
-    norm1_ = register_module(
-        "norm1", std::make_shared<LayerNorm>(Shape{d_model}, layer_norm_eps, true, dtype));
-    norm2_ = register_module(
-        "norm2", std::make_shared<LayerNorm>(Shape{d_model}, layer_norm_eps, true, dtype));
-    dropout1_ = register_module("dropout1", std::make_shared<Dropout>(dropout));
-    dropout2_ = register_module("dropout2", std::make_shared<Dropout>(dropout));
+        "self_attn", MultiheadAttention(MultiheadAttentionOptions(d_model, options.nhead())
+                                            .dropout(dropout)
+                                            .batch_first(options.batch_first())
+                                            .dtype(dtype)
+                                            .generator(options.generator())));
+    linear1_ = register_module(
+        "linear1",
+        Linear(
+            LinearOptions(d_model, dim_feedforward).dtype(dtype).generator(options.generator())));
+    dropout_ = register_module("dropout", Dropout(dropout));
+    linear2_ = register_module(
+        "linear2",
+        Linear(
+            LinearOptions(dim_feedforward, d_model).dtype(dtype).generator(options.generator())));
+    const LayerNormOptions norm =
+        LayerNormOptions({d_model}).eps(options.layer_norm_eps()).dtype(dtype);
+    norm1_ = register_module("norm1", LayerNorm(norm));
+    norm2_ = register_module("norm2", LayerNorm(norm));
+    dropout1_ = register_module("dropout1", Dropout(dropout));
+    dropout2_ = register_module("dropout2", Dropout(dropout));
 }
 
 Tensor TransformerEncoderLayer::self_attention(const Tensor& x, const Tensor& mask,
@@ -41,13 +45,13 @@ Tensor TransformerEncoderLayer::self_attention(const Tensor& x, const Tensor& ma
 }
 
 Tensor TransformerEncoderLayer::feed_forward(const Tensor& x) {
-    return (*dropout2_)((*linear2_)((*dropout_)(activation_((*linear1_)(x)))));
+    return (*dropout2_)((*linear2_)((*dropout_)(options_.activation()((*linear1_)(x)))));
 }
 
 Tensor TransformerEncoderLayer::forward(const Tensor& src, const Tensor& src_mask,
                                         const Tensor& src_key_padding_mask) {
     Tensor x = src;
-    if (norm_first_) {
+    if (options_.norm_first()) {
         x = x + self_attention((*norm1_)(x), src_mask, src_key_padding_mask);
         return x + feed_forward((*norm2_)(x));
     }

@@ -47,13 +47,14 @@ Tensor input_of(const Shape& shape) {
 std::shared_ptr<nn::Sequential> cnn() {
     manual_seed(3);
     auto model = std::make_shared<nn::Sequential>(
-        std::make_shared<nn::Conv2d>(1, 4, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(4),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-        std::make_shared<nn::Conv2d>(4, 8, 3, 1, 1), std::make_shared<nn::BatchNorm2d>(8),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
-        std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(8 * 7 * 7, 16),
-        std::make_shared<nn::ReLU>(), std::make_shared<nn::Dropout>(0.25),
-        std::make_shared<nn::Linear>(16, 10));
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 4, 3).padding(1)),
+        std::make_shared<nn::BatchNorm2d>(4), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::MaxPool2d>(2),
+        std::make_shared<nn::Conv2d>(nn::Conv2dOptions(4, 8, 3).padding(1)),
+        std::make_shared<nn::BatchNorm2d>(8), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::MaxPool2d>(2), std::make_shared<nn::Flatten>(),
+        std::make_shared<nn::Linear>(8 * 7 * 7, 16), std::make_shared<nn::ReLU>(),
+        std::make_shared<nn::Dropout>(0.25), std::make_shared<nn::Linear>(16, 10));
     for (int i = 0; i < 3; ++i) (*model)(randn({4, 1, 28, 28}) * (1.0 + i) + 0.5 * i);
     return model;
 }
@@ -229,13 +230,22 @@ BOOST_AUTO_TEST_CASE(models_for_onnxruntime) {
     {  // convolutions and pools with every setting
         manual_seed(11);
         Model m;
-        auto strided = m.add("strided", std::make_shared<nn::Conv2d>(4, 6, Pair2{3, 2}, Pair2{2, 1},
-                                                                     Pair2{1, 0}, Pair2{1, 2}, 2));
-        auto depthwise =
-            m.add("depthwise", std::make_shared<nn::Conv2d>(6, 6, 3, 1, ConvPadding("same"), 1, 6));
-        auto even = m.add(
-            "even", std::make_shared<nn::Conv2d>(6, 4, 4, 1, ConvPadding("same"), 1, 1, false));
-        auto up = m.add("up", std::make_shared<nn::ConvTranspose2d>(4, 4, 3, 2, 1, 1, 2));
+        auto strided =
+            m.add("strided", std::make_shared<nn::Conv2d>(nn::Conv2dOptions(4, 6, Pair2{3, 2})
+                                                              .stride(Pair2{2, 1})
+                                                              .padding(Pair2{1, 0})
+                                                              .dilation(Pair2{1, 2})
+                                                              .groups(2)));
+        auto depthwise = m.add(
+            "depthwise",
+            std::make_shared<nn::Conv2d>(nn::Conv2dOptions(6, 6, 3).padding("same").groups(6)));
+        auto even = m.add("even", std::make_shared<nn::Conv2d>(
+                                      nn::Conv2dOptions(6, 4, 4).padding("same").bias(false)));
+        auto up = m.add(
+            "up",
+            std::make_shared<nn::ConvTranspose2d>(
+                nn::ConvTranspose2dOptions(4, 4, 3).stride(2).padding(1).output_padding(1).groups(
+                    2)));
         auto norm = m.add("norm", std::make_shared<nn::GroupNorm>(2, 4));
         m.body = [=](const Tensor& x) {
             Tensor y = leaky_relu((*strided)(x), 0.2);
@@ -253,7 +263,8 @@ BOOST_AUTO_TEST_CASE(models_for_onnxruntime) {
         Model m;
         auto embed = m.add("embed", std::make_shared<nn::Embedding>(10, 6));
         auto norm = m.add("norm", std::make_shared<nn::LayerNorm>(Shape{6}));
-        auto conv = m.add("conv", std::make_shared<nn::Conv1d>(6, 5, 3, 1, ConvPadding("same")));
+        auto conv =
+            m.add("conv", std::make_shared<nn::Conv1d>(nn::Conv1dOptions(6, 5, 3).padding("same")));
         m.body = [=](const Tensor& indices) {
             const Tensor h = transpose((*norm)((*embed)(indices)), 1, 2);  // (N, 6, L)
             const Tensor c = tanh((*conv)(h));

@@ -7,11 +7,30 @@
 #include <string>
 
 #include "xgrad/nn/dropout.hpp"
+#include "xgrad/nn/layer_options.hpp"
 #include "xgrad/nn/linear.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/random.hpp"
 
 namespace xgrad::nn {
+
+/// torch.nn.MultiheadAttention's arguments: `nn::MultiheadAttentionOptions(64, 4).dropout(0.1)`.
+class MultiheadAttentionOptions {
+public:
+    MultiheadAttentionOptions(std::size_t embed_dim, std::size_t num_heads)
+        : embed_dim_(embed_dim), num_heads_(num_heads) {}
+    XGRAD_ARG(std::size_t, embed_dim);
+    XGRAD_ARG(std::size_t, num_heads);
+    /// The dropout probability on the attention weights, in training mode.
+    XGRAD_ARG(double, dropout) = 0.0;
+    /// Whether the in- and out-projections have biases.
+    XGRAD_ARG(bool, bias) = true;
+    /// Whether inputs and outputs are (N, L, E) rather than (L, N, E).
+    XGRAD_ARG(bool, batch_first) = false;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
+    /// Where the initial projections are drawn from.
+    XGRAD_ARG(GeneratorRef, generator);
+};
 
 /// Attention of `num_heads` heads of size embed_dim / num_heads, as torch.nn.MultiheadAttention
 /// (kdim = vdim = embed_dim): q, k and v are the query, key and value projected by
@@ -22,11 +41,21 @@ namespace xgrad::nn {
 /// out_proj.weight as a Linear's.
 class MultiheadAttention : public Module {
 public:
-    /// ValueError unless num_heads divides embed_dim. With `batch_first` inputs and outputs are
-    /// (N, L, E), else (L, N, E).
-    MultiheadAttention(std::size_t embed_dim, std::size_t num_heads, double dropout = 0.0,
-                       bool bias = true, bool batch_first = false, DType dtype = DType::Float32,
-                       Generator& generator = default_generator());
+    /// ValueError unless num_heads divides embed_dim.
+    explicit MultiheadAttention(const MultiheadAttentionOptions& options);
+    MultiheadAttention(std::size_t embed_dim, std::size_t num_heads, double dropout = 0.0)
+        : MultiheadAttention(MultiheadAttentionOptions(embed_dim, num_heads).dropout(dropout)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS(
+        "nn::MultiheadAttention(nn::MultiheadAttentionOptions(e, heads).dropout(p).batch_first(b))")
+    MultiheadAttention(std::size_t embed_dim, std::size_t num_heads, double dropout, bool bias,
+                       bool batch_first = false, DType dtype = DType::Float32,
+                       Generator& generator = default_generator())
+        : MultiheadAttention(MultiheadAttentionOptions(embed_dim, num_heads)
+                                 .dropout(dropout)
+                                 .bias(bias)
+                                 .batch_first(batch_first)
+                                 .dtype(dtype)
+                                 .generator(generator)) {}
 
     /// The attended values and the attention weights.
     struct Output {
@@ -49,18 +78,18 @@ public:
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;
 
-    std::size_t embed_dim() const { return embed_dim_; }
-    std::size_t num_heads() const { return num_heads_; }
-    bool batch_first() const { return batch_first_; }
+    std::size_t embed_dim() const { return options_.embed_dim(); }
+    std::size_t num_heads() const { return options_.num_heads(); }
+    bool batch_first() const { return options_.batch_first(); }
+    /// The arguments the layer was built with.
+    const MultiheadAttentionOptions& options() const { return options_; }
     const Tensor& in_proj_weight() const { return in_proj_weight_; }
     /// Undefined without bias.
     const Tensor& in_proj_bias() const { return in_proj_bias_; }
     Linear& out_proj() { return *out_proj_; }
 
 private:
-    std::size_t embed_dim_, num_heads_;
-    double dropout_;
-    bool batch_first_;
+    MultiheadAttentionOptions options_;
     Tensor in_proj_weight_, in_proj_bias_;
     std::shared_ptr<Linear> out_proj_;
     std::shared_ptr<Dropout> attention_dropout_;

@@ -2,10 +2,23 @@
 /// \file dropout.hpp
 /// Dropout: random zeroing of activations during training.
 
+#include "xgrad/nn/layer_options.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/random.hpp"
 
 namespace xgrad::nn {
+
+/// torch.nn.Dropout's and Dropout2d's arguments: `nn::DropoutOptions(0.1).generator(g)`.
+class DropoutOptions {
+public:
+    DropoutOptions(double p = 0.5) : p_(p) {}  // NOLINT: implicit, as torch's
+    /// The probability of zeroing an element (a channel for Dropout2d).
+    XGRAD_ARG(double, p);
+    /// Where the masks are drawn from; the generator must outlive the module.
+    XGRAD_ARG(GeneratorRef, generator);
+};
+/// As libtorch names it.
+using Dropout2dOptions = DropoutOptions;
 
 /// In training mode, zeroes each element with probability p and scales the others by 1 / (1 - p)
 /// (inverted dropout, so evaluation needs no rescaling); in evaluation mode, the identity. The
@@ -13,17 +26,19 @@ namespace xgrad::nn {
 class Dropout : public Module {
 public:
     /// ValueError unless 0 <= p <= 1.
-    explicit Dropout(double p = 0.5);
-    /// Draws masks from `generator`, which must outlive the module.
-    Dropout(double p, Generator& generator);
+    explicit Dropout(const DropoutOptions& options);
+    explicit Dropout(double p = 0.5) : Dropout(DropoutOptions(p)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::Dropout(nn::DropoutOptions(p).generator(g))")
+    Dropout(double p, Generator& generator) : Dropout(DropoutOptions(p).generator(generator)) {}
 
     Tensor forward(const Tensor& input) override;
     std::string describe() const override;
-    double p() const { return p_; }
+    double p() const { return options_.p(); }
+    /// The arguments the layer was built with.
+    const DropoutOptions& options() const { return options_; }
 
 private:
-    double p_;
-    Generator* generator_ = nullptr;
+    DropoutOptions options_;
 };
 
 /// Channel dropout, as torch.nn.Dropout2d: in training mode each channel of an (N, C, H, W) or
@@ -32,18 +47,21 @@ private:
 class Dropout2d : public Module {
 public:
     /// ValueError unless 0 <= p <= 1.
-    explicit Dropout2d(double p = 0.5);
-    /// Draws masks from `generator`, which must outlive the module.
-    Dropout2d(double p, Generator& generator);
+    explicit Dropout2d(const Dropout2dOptions& options);
+    explicit Dropout2d(double p = 0.5) : Dropout2d(Dropout2dOptions(p)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::Dropout2d(nn::Dropout2dOptions(p).generator(g))")
+    Dropout2d(double p, Generator& generator)
+        : Dropout2d(Dropout2dOptions(p).generator(generator)) {}
 
     /// ShapeError unless the input is 3-D or 4-D.
     Tensor forward(const Tensor& input) override;
     std::string describe() const override;
-    double p() const { return p_; }
+    double p() const { return options_.p(); }
+    /// The arguments the layer was built with.
+    const DropoutOptions& options() const { return options_; }
 
 private:
-    double p_;
-    Generator* generator_ = nullptr;
+    DropoutOptions options_;
 };
 
 }  // namespace xgrad::nn

@@ -7,9 +7,31 @@
 #include <cstddef>
 #include <optional>
 
+#include "xgrad/nn/layer_options.hpp"
 #include "xgrad/nn/module.hpp"
 
 namespace xgrad::nn {
+
+/// torch.nn.BatchNorm1d's and BatchNorm2d's arguments:
+/// `nn::BatchNorm2dOptions(32).eps(1e-3).momentum(0.01)`.
+class BatchNormOptions {
+public:
+    BatchNormOptions(std::size_t num_features)  // NOLINT: implicit, as torch's
+        : num_features_(num_features) {}
+    XGRAD_ARG(std::size_t, num_features);
+    XGRAD_ARG(double, eps) = 1e-5;
+    /// The weight of a batch's statistics in the running ones; std::nullopt for the cumulative
+    /// average (torch's momentum=None).
+    XGRAD_ARG(std::optional<double>, momentum) = 0.1;
+    /// Whether the layer has a learnable weight and bias.
+    XGRAD_ARG(bool, affine) = true;
+    /// Whether the layer keeps running statistics.
+    XGRAD_ARG(bool, track_running_stats) = true;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
+};
+/// As libtorch names them.
+using BatchNorm1dOptions = BatchNormOptions;
+using BatchNorm2dOptions = BatchNormOptions;
 
 /// Batch normalization per channel (see xgrad::batch_norm). In training mode the batch's
 /// statistics normalize and update the running ones (and num_batches_tracked counts the
@@ -30,36 +52,42 @@ public:
     /// Running mean 0, running var 1, no batches counted.
     void reset_running_stats();
     /// The weight of a batch's statistics in the running ones; unset is the cumulative average.
-    std::optional<double> momentum() const { return momentum_; }
+    std::optional<double> momentum() const { return options_.momentum(); }
     /// PyTorch's `bn.momentum = m` (update_bn sets None for the cumulative average).
-    void set_momentum(std::optional<double> momentum) { momentum_ = momentum; }
+    void set_momentum(std::optional<double> momentum) { options_.momentum(momentum); }
     /// Whether the layer keeps running statistics (false: it always normalizes by the batch's).
-    bool track_running_stats() const { return track_running_stats_; }
+    bool track_running_stats() const { return options_.track_running_stats(); }
+    /// The arguments the layer was built with (and its current momentum).
+    const BatchNormOptions& options() const { return options_; }
 
 protected:
-    BatchNorm(const char* name, std::size_t num_features, double eps,
-              std::optional<double> momentum, bool affine, bool track_running_stats, DType dtype);
+    /// `name` is the torch class name, for describe() and errors.
+    BatchNorm(const char* name, const BatchNormOptions& options);
     /// Whether an input of this rank is accepted, and the layout for the error message.
     virtual bool accepts(std::size_t rank) const = 0;
     virtual const char* layout() const = 0;
 
 private:
     const char* name_;
-    std::size_t num_features_;
-    double eps_;
-    std::optional<double> momentum_;
-    bool affine_, track_running_stats_;
+    BatchNormOptions options_;
     Tensor weight_, bias_, running_mean_, running_var_, num_batches_tracked_;
 };
 
 /// Batch normalization of (N, C) or (N, C, L) inputs.
 class BatchNorm1d : public BatchNorm {
 public:
-    explicit BatchNorm1d(std::size_t num_features, double eps = 1e-5,
-                         std::optional<double> momentum = 0.1, bool affine = true,
-                         bool track_running_stats = true, DType dtype = DType::Float32)
-        : BatchNorm("BatchNorm1d", num_features, eps, momentum, affine, track_running_stats,
-                    dtype) {}
+    explicit BatchNorm1d(const BatchNorm1dOptions& options) : BatchNorm("BatchNorm1d", options) {}
+    explicit BatchNorm1d(std::size_t num_features, double eps = 1e-5)
+        : BatchNorm1d(BatchNorm1dOptions(num_features).eps(eps)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::BatchNorm1d(nn::BatchNorm1dOptions(n).eps(e).momentum(m))")
+    BatchNorm1d(std::size_t num_features, double eps, std::optional<double> momentum,
+                bool affine = true, bool track_running_stats = true, DType dtype = DType::Float32)
+        : BatchNorm1d(BatchNorm1dOptions(num_features)
+                          .eps(eps)
+                          .momentum(momentum)
+                          .affine(affine)
+                          .track_running_stats(track_running_stats)
+                          .dtype(dtype)) {}
 
 protected:
     bool accepts(std::size_t rank) const override { return rank == 2 || rank == 3; }
@@ -69,48 +97,97 @@ protected:
 /// Batch normalization of (N, C, H, W) inputs.
 class BatchNorm2d : public BatchNorm {
 public:
-    explicit BatchNorm2d(std::size_t num_features, double eps = 1e-5,
-                         std::optional<double> momentum = 0.1, bool affine = true,
-                         bool track_running_stats = true, DType dtype = DType::Float32)
-        : BatchNorm("BatchNorm2d", num_features, eps, momentum, affine, track_running_stats,
-                    dtype) {}
+    explicit BatchNorm2d(const BatchNorm2dOptions& options) : BatchNorm("BatchNorm2d", options) {}
+    explicit BatchNorm2d(std::size_t num_features, double eps = 1e-5)
+        : BatchNorm2d(BatchNorm2dOptions(num_features).eps(eps)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::BatchNorm2d(nn::BatchNorm2dOptions(n).eps(e).momentum(m))")
+    BatchNorm2d(std::size_t num_features, double eps, std::optional<double> momentum,
+                bool affine = true, bool track_running_stats = true, DType dtype = DType::Float32)
+        : BatchNorm2d(BatchNorm2dOptions(num_features)
+                          .eps(eps)
+                          .momentum(momentum)
+                          .affine(affine)
+                          .track_running_stats(track_running_stats)
+                          .dtype(dtype)) {}
 
 protected:
     bool accepts(std::size_t rank) const override { return rank == 4; }
     const char* layout() const override { return "(N, C, H, W)"; }
 };
 
+/// torch.nn.LayerNorm's arguments: `nn::LayerNormOptions({64}).eps(1e-6)`.
+class LayerNormOptions {
+public:
+    LayerNormOptions(Shape normalized_shape)  // NOLINT: implicit, as torch's
+        : normalized_shape_(std::move(normalized_shape)) {}
+    XGRAD_ARG(Shape, normalized_shape);
+    XGRAD_ARG(double, eps) = 1e-5;
+    /// Whether the layer has a learnable weight and bias.
+    XGRAD_ARG(bool, elementwise_affine) = true;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
+};
+
 /// Layer normalization over the trailing axes normalized_shape (see xgrad::layer_norm); weight
 /// and bias of shape normalized_shape when elementwise_affine.
 class LayerNorm : public Module {
 public:
-    explicit LayerNorm(Shape normalized_shape, double eps = 1e-5, bool elementwise_affine = true,
-                       DType dtype = DType::Float32);
+    /// ValueError for an empty normalized_shape.
+    explicit LayerNorm(const LayerNormOptions& options);
+    explicit LayerNorm(Shape normalized_shape, double eps = 1e-5)
+        : LayerNorm(LayerNormOptions(std::move(normalized_shape)).eps(eps)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::LayerNorm(nn::LayerNormOptions(shape).eps(e))")
+    LayerNorm(Shape normalized_shape, double eps, bool elementwise_affine,
+              DType dtype = DType::Float32)
+        : LayerNorm(LayerNormOptions(std::move(normalized_shape))
+                        .eps(eps)
+                        .elementwise_affine(elementwise_affine)
+                        .dtype(dtype)) {}
     Tensor forward(const Tensor& input) override;
     std::string describe() const override;
     const Tensor& weight() const { return weight_; }
     const Tensor& bias() const { return bias_; }
+    /// The arguments the layer was built with.
+    const LayerNormOptions& options() const { return options_; }
 
 private:
-    Shape normalized_shape_;
-    double eps_;
+    LayerNormOptions options_;
     Tensor weight_, bias_;
+};
+
+/// torch.nn.GroupNorm's arguments: `nn::GroupNormOptions(4, 32).eps(1e-6).affine(false)`.
+class GroupNormOptions {
+public:
+    GroupNormOptions(std::size_t num_groups, std::size_t num_channels)
+        : num_groups_(num_groups), num_channels_(num_channels) {}
+    XGRAD_ARG(std::size_t, num_groups);
+    XGRAD_ARG(std::size_t, num_channels);
+    XGRAD_ARG(double, eps) = 1e-5;
+    /// Whether the layer has a learnable weight and bias.
+    XGRAD_ARG(bool, affine) = true;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
 };
 
 /// Group normalization (see xgrad::group_norm); weight and bias of shape (num_channels,) when
 /// affine. ValueError unless num_groups divides num_channels.
 class GroupNorm : public Module {
 public:
-    GroupNorm(std::size_t num_groups, std::size_t num_channels, double eps = 1e-5,
-              bool affine = true, DType dtype = DType::Float32);
+    explicit GroupNorm(const GroupNormOptions& options);
+    GroupNorm(std::size_t num_groups, std::size_t num_channels, double eps = 1e-5)
+        : GroupNorm(GroupNormOptions(num_groups, num_channels).eps(eps)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::GroupNorm(nn::GroupNormOptions(groups, channels).eps(e))")
+    GroupNorm(std::size_t num_groups, std::size_t num_channels, double eps, bool affine,
+              DType dtype = DType::Float32)
+        : GroupNorm(
+              GroupNormOptions(num_groups, num_channels).eps(eps).affine(affine).dtype(dtype)) {}
     Tensor forward(const Tensor& input) override;
     std::string describe() const override;
     const Tensor& weight() const { return weight_; }
     const Tensor& bias() const { return bias_; }
+    /// The arguments the layer was built with.
+    const GroupNormOptions& options() const { return options_; }
 
 private:
-    std::size_t num_groups_, num_channels_;
-    double eps_;
+    GroupNormOptions options_;
     Tensor weight_, bias_;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "xgrad/nn/dropout.hpp"
+#include "xgrad/nn/layer_options.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/rnn_cell.hpp"
 #include "xgrad/random.hpp"
@@ -83,14 +84,50 @@ private:
     Dropout between_layers_;
 };
 
+/// torch.nn.RNN's arguments: `nn::RNNOptions(32, 64).nonlinearity("relu")`.
+class RNNOptions {
+public:
+    RNNOptions(std::size_t input_size, std::size_t hidden_size)
+        : input_size_(input_size), hidden_size_(hidden_size) {}
+    XGRAD_ARG(std::size_t, input_size);
+    XGRAD_ARG(std::size_t, hidden_size);
+    /// The number of stacked layers.
+    XGRAD_ARG(std::size_t, num_layers) = 1;
+    /// "tanh" or "relu".
+    XGRAD_ARG(std::string, nonlinearity) = "tanh";
+    XGRAD_ARG(bool, bias) = true;
+    /// Whether input and output are (N, L, features) rather than (L, N, features).
+    XGRAD_ARG(bool, batch_first) = false;
+    /// The dropout probability on the outputs of every layer but the last, in training mode.
+    XGRAD_ARG(double, dropout) = 0.0;
+    /// Whether every layer also runs from the last step to the first.
+    XGRAD_ARG(bool, bidirectional) = false;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
+    /// Where the initial parameters and the dropout masks are drawn from.
+    XGRAD_ARG(GeneratorRef, generator);
+};
+
 /// torch.nn.RNN: h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh), act tanh or relu.
 class RNN : public RNNBase {
 public:
-    /// Arguments in torch's order; `nonlinearity` "tanh" or "relu" (ValueError otherwise).
-    RNN(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers = 1,
-        const std::string& nonlinearity = "tanh", bool bias = true, bool batch_first = false,
+    /// ValueError for a nonlinearity other than "tanh" or "relu".
+    explicit RNN(const RNNOptions& options);
+    RNN(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers = 1)
+        : RNN(RNNOptions(input_size, hidden_size).num_layers(num_layers)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::RNN(nn::RNNOptions(in, hidden).num_layers(n).nonlinearity(f))")
+    RNN(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers,
+        const std::string& nonlinearity, bool bias = true, bool batch_first = false,
         double dropout = 0.0, bool bidirectional = false, DType dtype = DType::Float32,
-        Generator& generator = default_generator());
+        Generator& generator = default_generator())
+        : RNN(RNNOptions(input_size, hidden_size)
+                  .num_layers(num_layers)
+                  .nonlinearity(nonlinearity)
+                  .bias(bias)
+                  .batch_first(batch_first)
+                  .dropout(dropout)
+                  .bidirectional(bidirectional)
+                  .dtype(dtype)
+                  .generator(generator)) {}
     using RNNBase::forward;
     /// (output, h_n) from `input` (L, N, I), (N, L, I) with batch_first or (L, I) unbatched,
     /// `h0` (num_layers D, N, H) or (num_layers D, H) (undefined for zeros) and optional
@@ -98,15 +135,55 @@ public:
     RNNOutput forward(const Tensor& input, const Tensor& h0, const Lengths& lengths = {});
 };
 
+namespace detail {
+/// torch.nn.LSTM's and GRU's arguments (RNN's without the nonlinearity): two types, as libtorch's,
+/// of one definition.
+template <RNNMode Mode>
+class GatedRNNOptions {
+public:
+    GatedRNNOptions(std::size_t input_size, std::size_t hidden_size)
+        : input_size_(input_size), hidden_size_(hidden_size) {}
+    XGRAD_ARG(std::size_t, input_size);
+    XGRAD_ARG(std::size_t, hidden_size);
+    /// The number of stacked layers.
+    XGRAD_ARG(std::size_t, num_layers) = 1;
+    XGRAD_ARG(bool, bias) = true;
+    /// Whether input and output are (N, L, features) rather than (L, N, features).
+    XGRAD_ARG(bool, batch_first) = false;
+    /// The dropout probability on the outputs of every layer but the last, in training mode.
+    XGRAD_ARG(double, dropout) = 0.0;
+    /// Whether every layer also runs from the last step to the first.
+    XGRAD_ARG(bool, bidirectional) = false;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
+    /// Where the initial parameters and the dropout masks are drawn from.
+    XGRAD_ARG(GeneratorRef, generator);
+};
+}  // namespace detail
+/// torch.nn.LSTM's arguments: `nn::LSTMOptions(64, 128).num_layers(2).batch_first(true)`.
+using LSTMOptions = detail::GatedRNNOptions<RNNMode::LSTM>;
+/// torch.nn.GRU's arguments: `nn::GRUOptions(64, 128).bidirectional(true)`.
+using GRUOptions = detail::GatedRNNOptions<RNNMode::GRU>;
+
 /// torch.nn.LSTM: per layer and step, gates i, f, g, o from W_ih x_t + b_ih + W_hh h + b_hh;
 /// c_t = sigmoid(f) c_(t-1) + sigmoid(i) tanh(g), h_t = sigmoid(o) tanh(c_t).
 class LSTM : public RNNBase {
 public:
-    /// Arguments in torch's order.
-    LSTM(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers = 1,
-         bool bias = true, bool batch_first = false, double dropout = 0.0,
-         bool bidirectional = false, DType dtype = DType::Float32,
-         Generator& generator = default_generator());
+    explicit LSTM(const LSTMOptions& options);
+    LSTM(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers = 1)
+        : LSTM(LSTMOptions(input_size, hidden_size).num_layers(num_layers)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS(
+        "nn::LSTM(nn::LSTMOptions(in, hidden).num_layers(n).batch_first(b))")
+    LSTM(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers, bool bias,
+         bool batch_first = false, double dropout = 0.0, bool bidirectional = false,
+         DType dtype = DType::Float32, Generator& generator = default_generator())
+        : LSTM(LSTMOptions(input_size, hidden_size)
+                   .num_layers(num_layers)
+                   .bias(bias)
+                   .batch_first(batch_first)
+                   .dropout(dropout)
+                   .bidirectional(bidirectional)
+                   .dtype(dtype)
+                   .generator(generator)) {}
     using RNNBase::forward;
     /// (output, h_n, c_n) from `input` as for RNN, `h0` and `c0` (num_layers D, N, H) or
     /// (num_layers D, H) (each undefined for zeros) and optional per-sequence lengths.
@@ -118,11 +195,21 @@ public:
 /// h_t = (1 - z) n + z h_(t-1).
 class GRU : public RNNBase {
 public:
-    /// Arguments in torch's order.
-    GRU(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers = 1,
-        bool bias = true, bool batch_first = false, double dropout = 0.0,
-        bool bidirectional = false, DType dtype = DType::Float32,
-        Generator& generator = default_generator());
+    explicit GRU(const GRUOptions& options);
+    GRU(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers = 1)
+        : GRU(GRUOptions(input_size, hidden_size).num_layers(num_layers)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::GRU(nn::GRUOptions(in, hidden).num_layers(n).batch_first(b))")
+    GRU(std::size_t input_size, std::size_t hidden_size, std::size_t num_layers, bool bias,
+        bool batch_first = false, double dropout = 0.0, bool bidirectional = false,
+        DType dtype = DType::Float32, Generator& generator = default_generator())
+        : GRU(GRUOptions(input_size, hidden_size)
+                  .num_layers(num_layers)
+                  .bias(bias)
+                  .batch_first(batch_first)
+                  .dropout(dropout)
+                  .bidirectional(bidirectional)
+                  .dtype(dtype)
+                  .generator(generator)) {}
     using RNNBase::forward;
     /// (output, h_n) as for RNN.
     RNNOutput forward(const Tensor& input, const Tensor& h0, const Lengths& lengths = {});

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 
+#include "xgrad/nn/layer_options.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/random.hpp"
 
@@ -55,25 +56,77 @@ private:
     Tensor weight_ih_, weight_hh_, bias_ih_, bias_hh_;
 };
 
+/// torch.nn.RNNCell's arguments: `nn::RNNCellOptions(8, 16).nonlinearity("relu")`.
+class RNNCellOptions {
+public:
+    RNNCellOptions(std::size_t input_size, std::size_t hidden_size)
+        : input_size_(input_size), hidden_size_(hidden_size) {}
+    XGRAD_ARG(std::size_t, input_size);
+    XGRAD_ARG(std::size_t, hidden_size);
+    XGRAD_ARG(bool, bias) = true;
+    /// "tanh" or "relu".
+    XGRAD_ARG(std::string, nonlinearity) = "tanh";
+    XGRAD_ARG(DType, dtype) = DType::Float32;
+    /// Where the initial parameters are drawn from.
+    XGRAD_ARG(GeneratorRef, generator);
+};
+
 /// torch.nn.RNNCell: h' = act(W_ih x + b_ih + W_hh h + b_hh), act tanh or relu.
 class RNNCell : public RNNCellBase {
 public:
-    /// `nonlinearity` "tanh" or "relu" (ValueError otherwise).
-    RNNCell(std::size_t input_size, std::size_t hidden_size, bool bias = true,
-            const std::string& nonlinearity = "tanh", DType dtype = DType::Float32,
-            Generator& generator = default_generator());
+    /// ValueError for a nonlinearity other than "tanh" or "relu".
+    explicit RNNCell(const RNNCellOptions& options);
+    RNNCell(std::size_t input_size, std::size_t hidden_size, bool bias = true)
+        : RNNCell(RNNCellOptions(input_size, hidden_size).bias(bias)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::RNNCell(nn::RNNCellOptions(in, hidden).nonlinearity(f))")
+    RNNCell(std::size_t input_size, std::size_t hidden_size, bool bias,
+            const std::string& nonlinearity, DType dtype = DType::Float32,
+            Generator& generator = default_generator())
+        : RNNCell(RNNCellOptions(input_size, hidden_size)
+                      .bias(bias)
+                      .nonlinearity(nonlinearity)
+                      .dtype(dtype)
+                      .generator(generator)) {}
     /// h' from a zero state.
     Tensor forward(const Tensor& input) override;
     /// h' from `input` (N, I) or (I,) and `hx` (N, H) or (H,), undefined for zeros.
     Tensor forward(const Tensor& input, const Tensor& hx);
 };
 
+namespace detail {
+/// torch.nn.LSTMCell's and GRUCell's arguments: two types, as libtorch's, of one definition.
+template <RNNMode Mode>
+class GatedCellOptions {
+public:
+    GatedCellOptions(std::size_t input_size, std::size_t hidden_size)
+        : input_size_(input_size), hidden_size_(hidden_size) {}
+    XGRAD_ARG(std::size_t, input_size);
+    XGRAD_ARG(std::size_t, hidden_size);
+    XGRAD_ARG(bool, bias) = true;
+    XGRAD_ARG(DType, dtype) = DType::Float32;
+    /// Where the initial parameters are drawn from.
+    XGRAD_ARG(GeneratorRef, generator);
+};
+}  // namespace detail
+/// torch.nn.LSTMCell's arguments: `nn::LSTMCellOptions(8, 16).bias(false)`.
+using LSTMCellOptions = detail::GatedCellOptions<RNNMode::LSTM>;
+/// torch.nn.GRUCell's arguments: `nn::GRUCellOptions(8, 16).bias(false)`.
+using GRUCellOptions = detail::GatedCellOptions<RNNMode::GRU>;
+
 /// torch.nn.LSTMCell: gates i, f, g, o (rows of the weights in that order), c' = f c + i g,
 /// h' = o tanh(c').
 class LSTMCell : public RNNCellBase {
 public:
-    LSTMCell(std::size_t input_size, std::size_t hidden_size, bool bias = true,
-             DType dtype = DType::Float32, Generator& generator = default_generator());
+    explicit LSTMCell(const LSTMCellOptions& options);
+    LSTMCell(std::size_t input_size, std::size_t hidden_size, bool bias = true)
+        : LSTMCell(LSTMCellOptions(input_size, hidden_size).bias(bias)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::LSTMCell(nn::LSTMCellOptions(in, hidden).bias(b).dtype(d))")
+    LSTMCell(std::size_t input_size, std::size_t hidden_size, bool bias, DType dtype,
+             Generator& generator = default_generator())
+        : LSTMCell(LSTMCellOptions(input_size, hidden_size)
+                       .bias(bias)
+                       .dtype(dtype)
+                       .generator(generator)) {}
     /// h' from zero states.
     Tensor forward(const Tensor& input) override;
     /// (h', c') from `input` (N, I) or (I,) and `h`, `c` (N, H) or (H,), each undefined for zeros.
@@ -84,8 +137,16 @@ public:
 /// h' = (1 - z) n + z h.
 class GRUCell : public RNNCellBase {
 public:
-    GRUCell(std::size_t input_size, std::size_t hidden_size, bool bias = true,
-            DType dtype = DType::Float32, Generator& generator = default_generator());
+    explicit GRUCell(const GRUCellOptions& options);
+    GRUCell(std::size_t input_size, std::size_t hidden_size, bool bias = true)
+        : GRUCell(GRUCellOptions(input_size, hidden_size).bias(bias)) {}
+    XGRAD_DEPRECATED_LAYER_ARGS("nn::GRUCell(nn::GRUCellOptions(in, hidden).bias(b).dtype(d))")
+    GRUCell(std::size_t input_size, std::size_t hidden_size, bool bias, DType dtype,
+            Generator& generator = default_generator())
+        : GRUCell(GRUCellOptions(input_size, hidden_size)
+                      .bias(bias)
+                      .dtype(dtype)
+                      .generator(generator)) {}
     /// h' from a zero state.
     Tensor forward(const Tensor& input) override;
     /// h' from `input` (N, I) or (I,) and `hx` (N, H) or (H,), undefined for zeros.
