@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "xgrad/parallel.hpp"
+
 namespace xgrad::detail {
 namespace {
 CBLAS_TRANSPOSE flag(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
@@ -93,6 +95,33 @@ void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std:
           double alpha, const double* a, std::size_t lda, const double* b, std::size_t ldb,
           double beta, double* c, std::size_t ldc) {
     product(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+namespace {
+/// OpenBLAS on one thread while it lives; its former count restored after.
+class OneBlasThread {
+public:
+    OneBlasThread() : previous_(openblas_get_num_threads()) {
+        if (previous_ > 1) openblas_set_num_threads(1);
+    }
+    ~OneBlasThread() {
+        if (previous_ > 1) openblas_set_num_threads(previous_);
+    }
+    OneBlasThread(const OneBlasThread&) = delete;
+    OneBlasThread& operator=(const OneBlasThread&) = delete;
+
+private:
+    int previous_;
+};
+}  // namespace
+
+void run_product_chunks(std::size_t chunks, const std::function<void(std::size_t)>& chunk) {
+    if (chunks <= 1 || op_threads() <= 1) {
+        for (std::size_t c = 0; c < chunks; ++c) chunk(c);
+        return;
+    }
+    const OneBlasThread one;
+    run_chunks(chunks, chunk);
 }
 
 }  // namespace xgrad::detail

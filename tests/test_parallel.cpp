@@ -34,9 +34,50 @@ std::vector<std::vector<double>> run(int threads, DType dtype) {
             a.grad().to_vector(), b.grad().to_vector(), s.to_vector()};
 }
 
+/// Values and gradients of convolutions whose batch is lowered in several chunks (run on several
+/// threads) and whose weight gradient adds several parts: plain, strided and dilated with groups,
+/// and depthwise.
+std::vector<std::vector<double>> run_convolutions(int threads, DType dtype) {
+    set_num_threads(threads);
+    std::vector<std::vector<double>> out;
+    struct Case {
+        Shape x, w;
+        Pair2 stride, padding, dilation;
+        std::size_t groups;
+    };
+    const std::vector<Case> cases{{{24, 8, 20, 20}, {12, 8, 3, 3}, 1, 1, 1, 1},
+                                  {{13, 6, 31, 25}, {9, 2, 3, 2}, {2, 1}, {1, 0}, {2, 1}, 3},
+                                  {{20, 16, 24, 24}, {16, 1, 3, 3}, 1, 1, 1, 16}};
+    std::uint64_t seed = 11;
+    for (const Case& c : cases) {
+        const Tensor x = testing::uniform(c.x, seed++, -1.0, 1.0, false).to(dtype).requires_grad_();
+        const Tensor w = testing::uniform(c.w, seed++, -1.0, 1.0, false).to(dtype).requires_grad_();
+        const Tensor b =
+            testing::uniform({c.w[0]}, seed++, -1.0, 1.0, false).to(dtype).requires_grad_();
+        const Tensor y = conv2d(x, w, b, c.stride, c.padding, c.dilation, c.groups);
+        const Tensor probe = testing::uniform(y.shape(), seed++, -1.0, 1.0, false).to(dtype);
+        sum(y * probe).backward();
+        for (const Tensor& t : {y, x.grad(), w.grad(), b.grad()}) out.push_back(t.to_vector());
+    }
+    return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(parallel)
+
+BOOST_AUTO_TEST_CASE(convolutions_do_not_depend_on_the_thread_count) {
+    const KeepThreads keep;
+    for (DType dtype : {DType::Float32, DType::Float64}) {
+        const auto one = run_convolutions(1, dtype);
+        for (int threads : {2, 3}) {
+            const auto many = run_convolutions(threads, dtype);
+            for (std::size_t i = 0; i < one.size(); ++i)
+                BOOST_TEST((many[i] == one[i]),
+                           "output " << i << " with " << threads << " threads");
+        }
+    }
+}
 
 BOOST_AUTO_TEST_CASE(results_do_not_depend_on_the_thread_count) {
     const KeepThreads keep;
