@@ -1,14 +1,16 @@
 #pragma once
 // The three products of a convolution over a lowered batch (im2col.hpp): the forward
 // y = W cols, the input gradient col2im(W^T G) and the weight gradient G cols^T, one gemm per
-// group, the batch's chunks shared out among the threads. Plain functions over raw arrays, for the
-// ops in conv.cpp.
+// group, the batch's chunks shared out among the threads. A depthwise convolution goes to the
+// direct kernels of depthwise_conv.hpp instead. Plain functions over raw arrays, for the ops in
+// conv.cpp.
 
 #include <algorithm>
 #include <cstddef>
 #include <xtensor/xarray.hpp>
 
 #include "blas.hpp"
+#include "ops/depthwise_conv.hpp"
 #include "ops/im2col.hpp"
 #include "pool.hpp"
 
@@ -76,6 +78,7 @@ void for_each_chunk_in_parallel(const ConvGeometry& g, F f) {
 
 template <class T>
 xt::xarray<T> conv_forward(const T* x, const T* w, const T* bias, const ConvGeometry& g) {
+    if (is_depthwise(g)) return depthwise_forward(x, w, bias, g);
     const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
     const std::size_t max_cols = chunk_size<T>(g) * area;
     xt::xarray<T> y = new_array<T>({g.batch, g.out_channels, g.out_h, g.out_w});
@@ -100,6 +103,7 @@ xt::xarray<T> conv_forward(const T* x, const T* w, const T* bias, const ConvGeom
 
 template <class T>
 xt::xarray<T> conv_input_grad(const T* grad, const T* w, const ConvGeometry& g) {
+    if (is_depthwise(g)) return depthwise_input_grad(grad, w, g);
     const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
     const std::size_t max_cols = chunk_size<T>(g) * area;
     const std::size_t image = g.in_channels * g.height * g.width;
@@ -131,6 +135,7 @@ constexpr std::size_t kPartialBytes = std::size_t(4) << 20;
 
 template <class T>
 xt::xarray<T> conv_weight_grad(const T* x, const T* grad, const ConvGeometry& g) {
+    if (is_depthwise(g)) return depthwise_weight_grad(x, grad, g);
     const std::size_t rows = g.group_rows(), og = g.group_out_channels(), area = g.out_area();
     const std::size_t max_cols = chunk_size<T>(g) * area;
     xt::xarray<T> w =
