@@ -62,9 +62,42 @@ std::vector<std::vector<double>> run_convolutions(int threads, DType dtype) {
     return out;
 }
 
+/// Values and gradients of batch, layer and group norm and of max pooling (regular and padded
+/// windows) over more elements than one thread takes: channels and planes split across threads.
+std::vector<std::vector<double>> run_norms_and_pooling(int threads, DType dtype) {
+    set_num_threads(threads);
+    const Tensor x =
+        testing::uniform({16, 24, 18, 18}, 31, -2.0, 2.0, false).to(dtype).requires_grad_();
+    const Tensor w = testing::uniform({24}, 32, 0.5, 1.5, false).to(dtype).requires_grad_();
+    const Tensor b = testing::uniform({24}, 33, -1.0, 1.0, false).to(dtype).requires_grad_();
+    const Tensor mean = zeros({24}, dtype), var = ones({24}, dtype);
+    const Tensor y =
+        batch_norm(x, mean, var, w, b, true) + layer_norm(x, {18, 18}) + group_norm(x, 6, w, b);
+    const Tensor pooled = max_pool2d(y, 2) * 2.0;
+    const Tensor padded = max_pool2d(y, 3, 2, 1);
+    const Tensor probe = testing::uniform(pooled.shape(), 34, -1.0, 1.0, false).to(dtype);
+    const Tensor probe2 = testing::uniform(padded.shape(), 35, -1.0, 1.0, false).to(dtype);
+    (sum(pooled * probe) + sum(padded * probe2)).backward();
+    return {y.to_vector(),        pooled.to_vector(),   padded.to_vector(), x.grad().to_vector(),
+            w.grad().to_vector(), b.grad().to_vector(), mean.to_vector(),   var.to_vector()};
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(parallel)
+
+BOOST_AUTO_TEST_CASE(norms_and_pooling_do_not_depend_on_the_thread_count) {
+    const KeepThreads keep;
+    for (DType dtype : {DType::Float32, DType::Float64}) {
+        const auto one = run_norms_and_pooling(1, dtype);
+        for (int threads : {2, 3}) {
+            const auto many = run_norms_and_pooling(threads, dtype);
+            for (std::size_t i = 0; i < one.size(); ++i)
+                BOOST_TEST((many[i] == one[i]),
+                           "output " << i << " with " << threads << " threads");
+        }
+    }
+}
 
 BOOST_AUTO_TEST_CASE(convolutions_do_not_depend_on_the_thread_count) {
     const KeepThreads keep;

@@ -16,16 +16,26 @@
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
+#include "xgrad/parallel.hpp"
 
 namespace xgrad::detail {
 
 namespace {
 
-/// Calls f(channel, run) for every contiguous run (of `inner` values) of a channel.
+/// Calls f(channel, run) for every contiguous run (of `inner` values) of a channel, a channel's
+/// runs in order on one thread, the channels split across the threads (parallel.hpp): f may
+/// write anything of its channel's, and a channel's sums do not depend on the thread count.
 template <class T, class F>
 void for_each_run(T* data, const NormLayout& l, F f) {
-    for (std::size_t o = 0; o < l.outer; ++o)
-        for (std::size_t c = 0; c < l.channels; ++c) f(c, data + (o * l.channels + c) * l.inner);
+    const std::size_t per_channel = std::max<std::size_t>(1, l.count());
+    parallel_for(
+        l.channels,
+        [&](std::size_t begin, std::size_t end) {
+            for (std::size_t c = begin; c < end; ++c)
+                for (std::size_t o = 0; o < l.outer; ++o)
+                    f(c, data + (o * l.channels + c) * l.inner);
+        },
+        std::max<std::size_t>(1, kParallelGrain / per_channel), 1);
 }
 
 /// Two running sums over a channel's values, fed a contiguous run at a time: kLanes partial
