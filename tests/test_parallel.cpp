@@ -2,6 +2,7 @@
 // threads give bit for bit what one thread gives, and the thread setting is checked.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <vector>
 
 #include "helpers.hpp"
@@ -82,9 +83,50 @@ std::vector<std::vector<double>> run_norms_and_pooling(int threads, DType dtype)
             w.grad().to_vector(), b.grad().to_vector(), mean.to_vector(),   var.to_vector()};
 }
 
+/// Matrix products large enough to be split across threads (by columns, and by rows when there
+/// are more rows), with their gradients (transposed operands).
+std::vector<std::vector<double>> run_products(int threads, DType dtype) {
+    set_num_threads(threads);
+    std::vector<std::vector<double>> out;
+    const std::vector<std::pair<Shape, Shape>> cases{
+        {{300, 500}, {500, 700}}, {{1000, 70}, {70, 90}}, {{257, 1031}, {1031, 129}}};
+    std::uint64_t seed = 51;
+    for (const auto& [sa, sb] : cases) {
+        const Tensor a = testing::uniform(sa, seed++, -1.0, 1.0, false).to(dtype).requires_grad_();
+        const Tensor b = testing::uniform(sb, seed++, -1.0, 1.0, false).to(dtype).requires_grad_();
+        const Tensor y = matmul(a, b);
+        const Tensor probe = testing::uniform(y.shape(), seed++, -1.0, 1.0, false).to(dtype);
+        sum(y * probe).backward();
+        for (const Tensor& t : {y, a.grad(), b.grad()}) out.push_back(t.to_vector());
+    }
+    return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(parallel)
+
+BOOST_AUTO_TEST_CASE(matrix_products_split_across_threads) {
+    // Split into bands of columns or rows on several threads, a product gives the one-thread
+    // values up to rounding (like OpenBLAS's own threads, the bands change how BLAS blocks the
+    // product, so not bit for bit).
+    const KeepThreads keep;
+    for (DType dtype : {DType::Float32, DType::Float64}) {
+        const double tol = dtype == DType::Float32 ? 1e-4 : 1e-12;  // sums of 1031 products
+        const auto one = run_products(1, dtype);
+        for (int threads : {2, 3}) {
+            const auto many = run_products(threads, dtype);
+            for (std::size_t i = 0; i < one.size(); ++i) {
+                double worst = 0.0;
+                for (std::size_t j = 0; j < one[i].size(); ++j)
+                    worst = std::max(
+                        worst, std::abs(many[i][j] - one[i][j]) / (1.0 + std::abs(one[i][j])));
+                BOOST_TEST(worst <= tol,
+                           "output " << i << " with " << threads << " threads: " << worst);
+            }
+        }
+    }
+}
 
 BOOST_AUTO_TEST_CASE(norms_and_pooling_do_not_depend_on_the_thread_count) {
     const KeepThreads keep;
