@@ -253,7 +253,7 @@ Tensor window_max(const char* name, const Tensor& x, const Windows& windows) {
             return out;
         },
         array_of(x));
-    return detail::gathered_op(name, std::move(value), x, map);
+    return detail::gathered_op(name, std::move(value), x, map, nullptr, planes);
 }
 
 Tensor window_mean_adjoint(const Tensor& g, const WindowsPtr& windows, const Shape& in_shape);
