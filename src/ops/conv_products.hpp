@@ -71,6 +71,7 @@ std::size_t chunk_count(const ConvGeometry& g) {
 
 /// Calls f(part, first) for every chunk of the batch, the chunks shared out among the threads
 /// (each with its products on one BLAS thread): f must write only its own examples' outputs.
+/// A lone chunk runs on the caller, its products split like any other (blas.cpp).
 template <class T, class F>
 void for_each_chunk_in_parallel(const ConvGeometry& g, F f) {
     run_product_chunks(chunk_count<T>(g), [&](std::size_t c) { for_chunks<T>(g, c, c + 1, f); });
