@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "xgrad/parallel.hpp"
+
 namespace xgrad::detail {
 namespace {
 CBLAS_TRANSPOSE flag(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
@@ -30,10 +32,61 @@ struct Blas<double> {
     static constexpr auto ger = cblas_dger;
 };
 
+/// OpenBLAS on one thread while it lives; its former count restored after.
+class OneBlasThread {
+public:
+    OneBlasThread() : previous_(openblas_get_num_threads()) {
+        if (previous_ > 1) openblas_set_num_threads(1);
+    }
+    ~OneBlasThread() {
+        if (previous_ > 1) openblas_set_num_threads(previous_);
+    }
+    OneBlasThread(const OneBlasThread&) = delete;
+    OneBlasThread& operator=(const OneBlasThread&) = delete;
+
+private:
+    int previous_;
+};
+
+/// A product is split across xgrad's workers when each part keeps at least this many
+/// multiply-adds: waking a worker costs some microseconds.
+constexpr double kSplitWork = double(1 << 21);
+/// Parts start at multiples of this many rows or columns, so that BLAS tiles each part as it
+/// tiles the whole product (its register tiles divide 64): every element is the same sum.
+constexpr std::size_t kSplitAlign = 64;
+
+/// Calls part(row, rows, col, cols) for the blocks of an m x n product: the whole on the calling
+/// thread, or (more than one thread, enough work) bands of columns (rows when there are more)
+/// on xgrad's workers. Every product runs on one BLAS thread: OpenBLAS's own threads spin for a
+/// while after each product they run, taking a core from xgrad's workers' next pass.
+template <class Part>
+void split_product(std::size_t m, std::size_t n, std::size_t k, const Part& part) {
+    const bool by_columns = n >= m;
+    const std::size_t extent = by_columns ? n : m;
+    const std::size_t blocks = (extent + kSplitAlign - 1) / kSplitAlign;
+    const double work = double(m) * double(n) * double(k);
+    const std::size_t parts = std::min({static_cast<std::size_t>(op_threads()), blocks,
+                                        static_cast<std::size_t>(work / kSplitWork)});
+    if (parts <= 1) {
+        part(0, m, 0, n);
+        return;
+    }
+    run_product_chunks(parts, [&](std::size_t p) {
+        const std::size_t begin = std::min(extent, blocks * p / parts * kSplitAlign);
+        const std::size_t end = std::min(extent, blocks * (p + 1) / parts * kSplitAlign);
+        if (begin == end) return;
+        if (by_columns)
+            part(0, m, begin, end - begin);
+        else
+            part(begin, end - begin, 0, n);
+    });
+}
+
 template <class T>
 void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
              std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
     check_blas_kernel();
+    const OneBlasThread one;  // xgrad's workers split the product instead (split_product)
     using B = Blas<T>;
     if (m == 0 || n == 0) return;
     if (k == 0) {  // C = beta C
@@ -78,8 +131,15 @@ void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T al
                c, lead(ldc));
         return;
     }
-    B::gemm(CblasRowMajor, flag(ta), flag(tb), dim(m), dim(n), dim(k), alpha, a, lead(lda), b,
-            lead(ldb), beta, c, lead(ldc));
+    split_product(
+        m, n, k, [&](std::size_t row, std::size_t rows, std::size_t col, std::size_t cols) {
+            // Rows of op(A) and columns of op(B): A stored m x k (k x m when transposed), B k x n
+            // (n x k).
+            const T* a_part = a + (ta ? row : row * lda);
+            const T* b_part = b + (tb ? col * ldb : col);
+            B::gemm(CblasRowMajor, flag(ta), flag(tb), dim(rows), dim(cols), dim(k), alpha, a_part,
+                    lead(lda), b_part, lead(ldb), beta, c + row * ldc + col, lead(ldc));
+        });
 }
 }  // namespace
 
@@ -93,6 +153,15 @@ void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std:
           double alpha, const double* a, std::size_t lda, const double* b, std::size_t ldb,
           double beta, double* c, std::size_t ldc) {
     product(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void run_product_chunks(std::size_t chunks, const std::function<void(std::size_t)>& chunk) {
+    if (chunks <= 1 || op_threads() <= 1) {
+        for (std::size_t c = 0; c < chunks; ++c) chunk(c);
+        return;
+    }
+    const OneBlasThread one;
+    run_chunks(chunks, chunk);
 }
 
 }  // namespace xgrad::detail

@@ -7,6 +7,7 @@
 #include "portable_gemm.hpp"
 #include "xgrad/blas.hpp"
 #include "xgrad/error.hpp"
+#include "xgrad/parallel.hpp"
 
 namespace xgrad {
 
@@ -38,6 +39,11 @@ void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std:
           double alpha, const double* a, std::size_t lda, const double* b, std::size_t ldb,
           double beta, double* c, std::size_t ldc) {
     portable_gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// The portable kernel always runs on its caller's thread.
+void run_product_chunks(std::size_t chunks, const std::function<void(std::size_t)>& chunk) {
+    run_chunks(chunks, chunk);
 }
 }  // namespace detail
 }  // namespace xgrad

@@ -44,7 +44,9 @@ public:
             ++generation_;
         }
         wake_.notify_all();
+        in_worker = true;  // the caller's chunks, like the workers', see one thread
         take_chunks();
+        in_worker = false;
         std::unique_lock<std::mutex> lock(mutex_);
         done_.wait(lock, [this] { return finished_ == chunks_; });
         job_ = nullptr;

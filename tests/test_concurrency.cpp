@@ -108,6 +108,39 @@ BOOST_AUTO_TEST_CASE(two_threads_sharing_the_worker_pool) {
     BOOST_TEST(results[1] == expected);
 }
 
+BOOST_AUTO_TEST_CASE(two_threads_running_convolutions_on_the_worker_pool) {
+    // A convolution's chunks of examples run on xgrad's workers, each gemm on one OpenBLAS
+    // thread (set and restored around them), while another user thread does the same or finds
+    // the pool taken and runs its chunks itself: both get the one-thread values bit for bit.
+    const int previous = get_num_threads();
+    const auto pass = [] {
+        Tensor x = zeros({32, 6, 20, 20});  // lowered in 3 chunks
+        Generator(5).fill_normal(x.value<float>().data(), x.numel());
+        x.requires_grad_();
+        Tensor w = zeros({10, 6, 3, 3});
+        Generator(6).fill_normal(w.value<float>().data(), w.numel());
+        w.requires_grad_();
+        const Tensor loss = sum(tanh(conv2d(x, w, Tensor(), 1, 1)));
+        loss.backward();
+        return std::vector<double>{loss.item(), sum(x.grad()).item(), sum(w.grad()).item()};
+    };
+    set_num_threads(1);
+    const std::vector<double> expected = pass();
+    set_num_threads(2);
+    std::vector<std::vector<double>> results(2);
+    std::thread first([&] {
+        for (int i = 0; i < 4; ++i) results[0] = pass();
+    });
+    std::thread second([&] {
+        for (int i = 0; i < 4; ++i) results[1] = pass();
+    });
+    first.join();
+    second.join();
+    set_num_threads(previous);
+    BOOST_TEST(results[0] == expected);
+    BOOST_TEST(results[1] == expected);
+}
+
 BOOST_AUTO_TEST_CASE(no_grad_in_one_thread_does_not_affect_another) {
     std::promise<void> guard_set, other_done;
     std::future<void> done = other_done.get_future();

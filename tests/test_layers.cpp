@@ -150,6 +150,106 @@ BOOST_AUTO_TEST_CASE(conv2d_lowered_in_chunks_matches_direct_sums) {
     BOOST_TEST(max_error(grads[1], Tensor(expected_dw)) <= 1e-12);
 }
 
+BOOST_AUTO_TEST_CASE(depthwise_conv2d_matches_the_lowered_path_and_direct_sums) {
+    // Depthwise convolutions (groups == input channels) run on their own direct kernels. Each
+    // case is compared with direct sums and with the same convolution through im2col + gemm: a
+    // dense (groups = 1) convolution whose weight is zero outside the depthwise blocks.
+    struct Case {
+        Shape x;
+        std::size_t multiplier, kh, kw;
+        Pair2 stride, padding, dilation;
+    };
+    const std::vector<Case> cases{
+        {{3, 4, 7, 6}, 1, 3, 3, 1, 1, 1},
+        {{2, 3, 9, 8}, 2, 3, 2, {2, 3}, {1, 2}, {2, 1}},  // multiplier, stride, dilation
+        {{2, 2, 5, 5}, 1, 5, 5, 1, 2, 1},                 // every tap reaches the padding
+        {{1, 3, 4, 6}, 3, 1, 1, 2, 0, 1},                 // 1x1, stride 2
+        {{2, 2, 1, 1}, 1, 3, 3, 1, 1, 1},                 // 1x1 image, kernel in the padding
+        {{1, 5, 1, 9}, 1, 1, 4, {1, 2}, {0, 3}, {1, 2}},  // one row
+        {{2, 2, 3, 3}, 2, 2, 2, 1, 3, 1},                 // output rows entirely in padding
+    };
+    std::uint64_t seed = 40;
+    for (const Case& c : cases) {
+        const std::size_t n = c.x[0], ch = c.x[1], h = c.x[2], wd = c.x[3], o = ch * c.multiplier;
+        BOOST_TEST_CONTEXT("input " << shape_str(c.x) << ", multiplier " << c.multiplier
+                                    << ", kernel " << c.kh << "x" << c.kw) {
+            const Tensor x = uniform(c.x, seed++), w = uniform({o, 1, c.kh, c.kw}, seed++),
+                         b = uniform({o}, seed++);
+            const Tensor y = conv2d(x, w, b, c.stride, c.padding, c.dilation, ch);
+            const Tensor probe = uniform(y.shape(), seed++, -1, 1, false);
+            const auto grads = grad({sum(y * probe)}, {x, w, b});
+
+            // Direct sums.
+            const std::size_t oh = y.shape()[2], ow = y.shape()[3];
+            const auto& xv = x.value<double>();
+            const auto& wv = w.value<double>();
+            const auto& gv = probe.value<double>();
+            xt::xarray<double> ey = xt::zeros<double>(y.shape()), edx = xt::zeros<double>(c.x),
+                               edw = xt::zeros<double>(w.shape()), edb = xt::zeros<double>({o});
+            for (std::size_t e = 0; e < n; ++e)
+                for (std::size_t p = 0; p < o; ++p) {
+                    const std::size_t q = p / c.multiplier;
+                    for (std::size_t r = 0; r < oh; ++r)
+                        for (std::size_t s = 0; s < ow; ++s) {
+                            ey(e, p, r, s) += b.value<double>()(p);
+                            edb(p) += gv(e, p, r, s);
+                            for (std::size_t i = 0; i < c.kh; ++i)
+                                for (std::size_t j = 0; j < c.kw; ++j) {
+                                    const std::ptrdiff_t a =
+                                        std::ptrdiff_t(r * c.stride.h + i * c.dilation.h) -
+                                        std::ptrdiff_t(c.padding.h);
+                                    const std::ptrdiff_t d =
+                                        std::ptrdiff_t(s * c.stride.w + j * c.dilation.w) -
+                                        std::ptrdiff_t(c.padding.w);
+                                    if (a < 0 || d < 0 || a >= std::ptrdiff_t(h) ||
+                                        d >= std::ptrdiff_t(wd))
+                                        continue;
+                                    ey(e, p, r, s) += wv(p, 0, i, j) * xv(e, q, a, d);
+                                    edx(e, q, a, d) += wv(p, 0, i, j) * gv(e, p, r, s);
+                                    edw(p, 0, i, j) += gv(e, p, r, s) * xv(e, q, a, d);
+                                }
+                        }
+                }
+            BOOST_TEST(max_error(y, Tensor(ey)) <= 1e-12);
+            BOOST_TEST(max_error(grads[0], Tensor(edx)) <= 1e-12);
+            BOOST_TEST(max_error(grads[1], Tensor(edw)) <= 1e-12);
+            BOOST_TEST(max_error(grads[2], Tensor(edb)) <= 1e-12);
+
+            // The lowered path, on the block-diagonal dense weight.
+            xt::xarray<double> dense = xt::zeros<double>({o, ch, c.kh, c.kw});
+            for (std::size_t p = 0; p < o; ++p)
+                for (std::size_t i = 0; i < c.kh; ++i)
+                    for (std::size_t j = 0; j < c.kw; ++j)
+                        dense(p, p / c.multiplier, i, j) = wv(p, 0, i, j);
+            const Tensor wd_dense(dense, true);
+            const Tensor yd = conv2d(x, wd_dense, b, c.stride, c.padding, c.dilation, 1);
+            const auto dense_grads = grad({sum(yd * probe)}, {x, wd_dense});
+            xt::xarray<double> dw_blocks = xt::zeros<double>(w.shape());
+            for (std::size_t p = 0; p < o; ++p)
+                for (std::size_t i = 0; i < c.kh; ++i)
+                    for (std::size_t j = 0; j < c.kw; ++j)
+                        dw_blocks(p, 0, i, j) =
+                            dense_grads[1].value<double>()(p, p / c.multiplier, i, j);
+            BOOST_TEST(max_error(y, yd) <= 1e-12);
+            BOOST_TEST(max_error(grads[0], dense_grads[0]) <= 1e-12);
+            BOOST_TEST(max_error(grads[1], Tensor(dw_blocks)) <= 1e-12);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(depthwise_conv2d_gradients) {
+    // First and second order through the direct kernels: the gradient ops of a depthwise
+    // convolution are depthwise again.
+    check_gradients(
+        [](const std::vector<Tensor>& v) {
+            return conv2d(v[0], v[1], v[2], {2, 1}, 1, {1, 2}, 2);
+        },
+        {uniform({2, 2, 6, 7}, 61), uniform({4, 1, 3, 2}, 62), uniform({4}, 63)}, true);
+    check_gradients(
+        [](const std::vector<Tensor>& v) { return conv2d(v[0], v[1], Tensor(), 1, 2, 1, 3); },
+        {uniform({1, 3, 2, 3}, 64), uniform({3, 1, 3, 3}, 65)}, true);
+}
+
 BOOST_AUTO_TEST_CASE(conv1d_and_conv_transpose2d_gradients) {
     check_gradients(
         [](const std::vector<Tensor>& v) { return conv1d(v[0], v[1], v[2], 2, 1, 2, 1); },

@@ -32,7 +32,9 @@ struct BlasInfo {
 /// The BLAS kernel and thread count in use.
 BlasInfo blas_info();
 
-/// Sets the number of threads of BLAS matrix products (OpenBLAS's own pool, not OpenMP).
+/// Sets the number of threads of OpenBLAS's own pool (not OpenMP), for BLAS calls made outside
+/// xgrad; xgrad's own products call OpenBLAS on one thread and split on its workers instead
+/// (parallel.hpp).
 /// ValueError unless threads >= 1.
 void set_blas_threads(int threads);
 

@@ -1,9 +1,10 @@
 #pragma once
 /// \file parallel.hpp
-/// How many threads one op may use. Matrix products run on OpenBLAS's threads; elementwise ops,
-/// their gradients and large sums split their arrays across xgrad's own workers. The two never
-/// run at once (an op is either a matrix product or a pass over memory), so one setting governs
-/// both, as torch.set_num_threads does.
+/// How many threads one op may use. Elementwise ops, their gradients, large sums, normalization,
+/// pooling, a convolution's chunks of examples and large matrix products (in bands, each on one
+/// BLAS thread) split their work across xgrad's own workers, which sleep between ops. xgrad's
+/// products do not use OpenBLAS's threads: those spin for a while after each product, taking a
+/// core from the workers' next pass. One setting governs both, as torch.set_num_threads does.
 
 #include <algorithm>
 #include <cstddef>
@@ -11,7 +12,8 @@
 
 namespace xgrad {
 
-/// Sets the threads of one op: xgrad's workers and OpenBLAS's (set_blas_threads). ValueError
+/// Sets the threads of one op: xgrad's workers, and OpenBLAS's (set_blas_threads) for code that
+/// calls BLAS itself. ValueError
 /// unless threads >= 1. The default is OpenBLAS's own count when the program starts (all cores,
 /// or OPENBLAS_NUM_THREADS / OMP_NUM_THREADS).
 void set_num_threads(int threads);

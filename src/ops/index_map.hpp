@@ -24,13 +24,16 @@ Tensor gather_by_map(const char* name, const Tensor& x, const IndexMap& map, con
 
 /// The op `name` whose value (computed by the caller) is x gathered by `map`: its gradient
 /// scatter-adds by `grad_map` (by default `map`). For ops that find their map and value in one
-/// pass (max pooling).
+/// pass (max pooling). `blocks` > 1 says that the map sends the i-th of `blocks` equal parts of
+/// the output only into the i-th of `blocks` equal parts of x (max pooling's planes): the
+/// gradient then scatters part by part in parallel.
 Tensor gathered_op(const char* name, Array value, const Tensor& x, const IndexMap& map,
-                   IndexMap grad_map = nullptr);
+                   IndexMap grad_map = nullptr, std::size_t blocks = 1);
 
 /// out of shape `out_shape`, zero, then out.flat[map[i]] += g.flat[i] for map[i] >= 0: the
-/// adjoint of gather_by_map (its gradient is gather_by_map again).
+/// adjoint of gather_by_map (its gradient is gather_by_map again). `blocks` as for gathered_op:
+/// each part of out is zeroed and filled by one thread, its adds in order.
 Tensor scatter_add_by_map(const char* name, const Tensor& g, const IndexMap& map,
-                          const Shape& out_shape);
+                          const Shape& out_shape, std::size_t blocks = 1);
 
 }  // namespace xgrad::detail

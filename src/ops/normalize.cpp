@@ -11,21 +11,33 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <tuple>
 
 #include "ops/common.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/reduce.hpp"
 #include "xgrad/ops/shape.hpp"
+#include "xgrad/parallel.hpp"
 
 namespace xgrad::detail {
 
 namespace {
 
-/// Calls f(channel, run) for every contiguous run (of `inner` values) of a channel.
+/// Calls f(channel, run) for every contiguous run (of `inner` values) of a channel, a channel's
+/// runs in order on one thread, the channels split across the threads (parallel.hpp): f may
+/// write anything of its channel's, and a channel's sums do not depend on the thread count.
 template <class T, class F>
 void for_each_run(T* data, const NormLayout& l, F f) {
-    for (std::size_t o = 0; o < l.outer; ++o)
-        for (std::size_t c = 0; c < l.channels; ++c) f(c, data + (o * l.channels + c) * l.inner);
+    const std::size_t per_channel = std::max<std::size_t>(1, l.count());
+    parallel_for(
+        l.channels,
+        [&](std::size_t begin, std::size_t end) {
+            for (std::size_t c = begin; c < end; ++c)
+                for (std::size_t o = 0; o < l.outer; ++o)
+                    f(c, data + (o * l.channels + c) * l.inner);
+        },
+        std::max<std::size_t>(1, kParallelGrain / per_channel), 1);
 }
 
 /// Two running sums over a channel's values, fed a contiguous run at a time: kLanes partial
@@ -148,6 +160,32 @@ std::vector<std::pair<double, double>> gradient_sums(const T* g, const T* x, con
     return totals;
 }
 
+/// `stats` (the mean and variance of x) with the gradient sums of g added.
+NormSums with_gradient_sums(const NormSums& stats, const Tensor& g, const Tensor& x,
+                            const NormLayout& l) {
+    check_same_dtype("normalize", {g, x});
+    NormSums out = stats;
+    std::visit(
+        [&](const auto& a) {
+            using A = std::decay_t<decltype(a)>;
+            const auto sums = gradient_sums(std::get<A>(array_of(g)).data(), a.data(), l, out.mean);
+            out.g_sum.resize(l.channels);
+            out.gx_sum.resize(l.channels);
+            for (std::size_t c = 0; c < l.channels; ++c)
+                std::tie(out.g_sum[c], out.gx_sum[c]) = sums[c];
+        },
+        array_of(x));
+    return out;
+}
+
+/// The statistics of x and the gradient sums of g.
+NormSums norm_sums(const Tensor& g, const Tensor& x, const NormLayout& l) {
+    NormSums stats;
+    std::visit([&](const auto& a) { channel_stats(a.data(), l, stats.mean, stats.var); },
+               array_of(x));
+    return with_gradient_sums(stats, g, x, l);
+}
+
 /// The per-channel values of an optional (channels,) tensor, or `fallback` when undefined.
 template <class T>
 std::vector<T> per_channel(const Tensor& t, std::size_t channels, T fallback) {
@@ -168,15 +206,20 @@ Tensor channel_mean(const Tensor& v) {
 
 }  // namespace
 
-Tensor channel_sum(const Tensor& v, const NormLayout& layout) {
+Tensor channel_sum(const Tensor& v, const NormLayout& layout, const std::vector<double>* known) {
     Array value = std::visit(
         [&](const auto& a) -> Array {
             using T = element_t<decltype(a)>;
+            xt::xarray<T> out = new_array<T>({layout.channels});
+            if (known) {
+                for (std::size_t c = 0; c < layout.channels; ++c)
+                    out.data()[c] = static_cast<T>((*known)[c]);
+                return out;
+            }
             std::vector<LaneSums<T>> sums(layout.channels);
             for_each_run(a.data(), layout, [&](std::size_t c, const T* run) {
                 sums[c].add_shifted(run, layout.inner, T(0));
             });
-            xt::xarray<T> out = new_array<T>({layout.channels});
             for (std::size_t c = 0; c < layout.channels; ++c)
                 out.data()[c] = static_cast<T>(sums[c].total().first);
             return out;
@@ -217,33 +260,34 @@ Tensor normalize(const Tensor& x, const NormLayout& layout, double eps, const Te
     if (weight.defined()) inputs.push_back(weight);
     if (bias.defined()) inputs.push_back(bias);
     const bool has_weight = weight.defined(), has_bias = bias.defined();
-    return make_op(
-        "normalize", std::move(value), inputs,
-        [layout, eps, has_weight, has_bias](const Tensor& g, const Tensor&, const Inputs& in) {
-            const Tensor w = has_weight ? in[1] : Tensor();
-            Grads grads(in.size());
-            if (in[0].requires_grad()) grads[0] = normalize_input_grad(g, in[0], w, layout, eps);
-            if (has_weight && in[1].requires_grad())
-                grads[1] = normalize_weight_grad(g, in[0], layout, eps);
-            if (has_bias && in.back().requires_grad()) grads.back() = channel_sum(g, layout);
-            return grads;
-        });
+    auto stats =
+        std::make_shared<const NormSums>(NormSums{std::move(mu), std::move(variance), {}, {}});
+    return make_op("normalize", std::move(value), inputs,
+                   [layout, eps, has_weight, has_bias, stats](const Tensor& g, const Tensor&,
+                                                              const Inputs& in) {
+                       const Tensor w = has_weight ? in[1] : Tensor();
+                       const NormSums sums = with_gradient_sums(*stats, g, in[0], layout);
+                       Grads grads(in.size());
+                       if (in[0].requires_grad())
+                           grads[0] = normalize_input_grad(g, in[0], w, layout, eps, &sums);
+                       if (has_weight && in[1].requires_grad())
+                           grads[1] = normalize_weight_grad(g, in[0], layout, eps, &sums);
+                       if (has_bias && in.back().requires_grad())
+                           grads.back() = channel_sum(g, layout, &sums.g_sum);
+                       return grads;
+                   });
 }
 
-Tensor normalize_weight_grad(const Tensor& g, const Tensor& x, const NormLayout& layout,
-                             double eps) {
+Tensor normalize_weight_grad(const Tensor& g, const Tensor& x, const NormLayout& layout, double eps,
+                             const NormSums* known) {
     check_same_dtype("normalize_weight_grad", {g, x});
+    const NormSums sums = known ? *known : norm_sums(g, x, layout);
     Array value = std::visit(
         [&](const auto& a) -> Array {
-            using A = std::decay_t<decltype(a)>;
-            using T = element_t<A>;
-            const A& ga = std::get<A>(array_of(g));
-            std::vector<double> mu, variance;
-            channel_stats(a.data(), layout, mu, variance);
-            const auto sums = gradient_sums(ga.data(), a.data(), layout, mu);
+            using T = element_t<decltype(a)>;
             xt::xarray<T> out = new_array<T>({layout.channels});
             for (std::size_t c = 0; c < layout.channels; ++c)
-                out.data()[c] = static_cast<T>(sums[c].second / std::sqrt(variance[c] + eps));
+                out.data()[c] = static_cast<T>(sums.gx_sum[c] / std::sqrt(sums.var[c] + eps));
             return out;
         },
         array_of(x));
@@ -260,24 +304,21 @@ Tensor normalize_weight_grad(const Tensor& g, const Tensor& x, const NormLayout&
 }
 
 Tensor normalize_input_grad(const Tensor& g, const Tensor& x, const Tensor& weight,
-                            const NormLayout& layout, double eps) {
+                            const NormLayout& layout, double eps, const NormSums* known) {
     check_same_dtype("normalize_input_grad", {g, x});
+    const NormSums sums = known ? *known : norm_sums(g, x, layout);
     Array value = std::visit(
         [&](const auto& a) -> Array {
             using A = std::decay_t<decltype(a)>;
             using T = element_t<A>;
             const A& ga = std::get<A>(array_of(g));
             const std::vector<T> w = per_channel(weight, layout.channels, T(1));
-            std::vector<double> mu, variance, g_sum(layout.channels), gx_sum(layout.channels);
-            channel_stats(a.data(), layout, mu, variance);
-            std::vector<double> r(layout.channels);
-            for (std::size_t c = 0; c < layout.channels; ++c)
-                r[c] = 1.0 / std::sqrt(variance[c] + eps);
-            const auto sums = gradient_sums(ga.data(), a.data(), layout, mu);
+            const std::vector<double>& mu = sums.mean;
+            const std::vector<double>& g_sum = sums.g_sum;
+            std::vector<double> r(layout.channels), gx_sum(layout.channels);
             for (std::size_t c = 0; c < layout.channels; ++c) {
-                const auto [s, sx] = sums[c];
-                g_sum[c] = s;
-                gx_sum[c] = sx * r[c];
+                r[c] = 1.0 / std::sqrt(sums.var[c] + eps);
+                gx_sum[c] = sums.gx_sum[c] * r[c];
             }
             const double m = static_cast<double>(layout.count());
             xt::xarray<T> out = new_array<T>(a.shape());

@@ -5,13 +5,18 @@
 // window_mean_adjoint are each other's gradient.
 #include "xgrad/ops/pool.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "ops/common.hpp"
 #include "ops/index_map.hpp"
 #include "xgrad/op_trace.hpp"
 #include "xgrad/ops/shape.hpp"
+#include "xgrad/parallel.hpp"
 
 namespace xgrad {
 using detail::element_t;
@@ -129,6 +134,21 @@ std::size_t regular_stride(const std::vector<Taps>& taps) {
     return stride;
 }
 
+/// take ? a : b without a branch (the maxima of a window are random, a branch mispredicts half
+/// the time, and GCC branches on a float ?: here): a mask over the bits.
+template <class T>
+T select(bool take, T a, T b) {
+    using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    Bits x, y;
+    std::memcpy(&x, &a, sizeof x);
+    std::memcpy(&y, &b, sizeof y);
+    const Bits mask = Bits(0) - static_cast<Bits>(take);
+    const Bits r = (x & mask) | (y & ~mask);
+    T out;
+    std::memcpy(&out, &r, sizeof out);
+    return out;
+}
+
 /// The maximum of a window's taps window[r * row_step + c * column_step] and the offset of its
 /// argmax in the window. The first maximum wins; a NaN propagates (PyTorch's rule).
 template <std::size_t Rows, std::size_t Columns, class T>
@@ -142,24 +162,25 @@ T window_argmax(const T* window, std::size_t rows, std::size_t columns, std::siz
         for (std::size_t c = 0; c < columns; ++c) {
             const std::size_t k = r * row_step + c * column_step;
             const T v = window[k];
-            const bool take = v > best || v != v;
-            best = take ? v : best;  // branch-free: maxima are random
+            const bool take = (v > best) | (v != v);
+            best = select(take, v, best);
             best_k = take ? k : best_k;
         }
     at = best_k;
     return best;
 }
 
-/// Max pooling of `planes` planes (height x width) whose windows are regular along both axes
+/// Max pooling of planes [begin, end) (height x width) whose windows are regular along both axes
 /// (regular_stride), the common unpadded case: window (y, x) starts at (y stride_h, x stride_w).
-/// Rows and Columns fix the kernel at compile time (0: the taps' count).
+/// Rows and Columns fix the kernel at compile time (0: the taps' count). `out` and `map` point
+/// at plane `begin`'s outputs.
 template <std::size_t Rows, std::size_t Columns, class T>
-void regular_window_max(const T* in, std::size_t planes, const Windows& w, std::size_t stride_h,
-                        std::size_t stride_w, T* out, std::int64_t* map) {
+void regular_window_max(const T* in, std::size_t begin, std::size_t end, const Windows& w,
+                        std::size_t stride_h, std::size_t stride_w, T* out, std::int64_t* map) {
     const std::size_t area = w.height * w.width, out_h = w.out_h(), out_w = w.out_w();
     const std::size_t rows = w.taps_h[0].count, columns = w.taps_w[0].count;
     const std::size_t row_step = w.taps_h[0].step * w.width, column_step = w.taps_w[0].step;
-    for (std::size_t p = 0; p < planes; ++p)
+    for (std::size_t p = begin; p < end; ++p)
         for (std::size_t y = 0; y < out_h; ++y) {
             const std::size_t row = p * area + y * stride_h * w.width;
             for (std::size_t x = 0; x < out_w; ++x) {
@@ -172,11 +193,13 @@ void regular_window_max(const T* in, std::size_t planes, const Windows& w, std::
         }
 }
 
-/// Max pooling of any windows (clipped by padding, adaptive): -1 and 0 for an empty window.
+/// Max pooling of any windows (clipped by padding, adaptive) of planes [begin, end): -1 and 0 for
+/// an empty window.
 template <class T>
-void any_window_max(const T* in, std::size_t planes, const Windows& w, T* out, std::int64_t* map) {
+void any_window_max(const T* in, std::size_t begin, std::size_t end, const Windows& w, T* out,
+                    std::int64_t* map) {
     const std::size_t area = w.height * w.width;
-    for (std::size_t p = 0; p < planes; ++p)
+    for (std::size_t p = begin; p < end; ++p)
         for (std::size_t y = 0; y < w.out_h(); ++y)
             for (std::size_t x = 0; x < w.out_w(); ++x) {
                 const Taps& rows = w.taps_h[y];
@@ -201,7 +224,8 @@ Tensor window_max(const char* name, const Tensor& x, const Windows& windows) {
     const Shape out_shape = pooled_shape(x.shape(), windows);
     const std::size_t area = windows.height * windows.width;
     const std::size_t planes = area == 0 ? 0 : x.numel() / area;
-    auto map = detail::new_index_map(planes * windows.out_h() * windows.out_w());
+    const std::size_t out_area = windows.out_h() * windows.out_w();
+    auto map = detail::new_index_map(planes * out_area);
     const std::size_t stride_h = regular_stride(windows.taps_h);
     const std::size_t stride_w = regular_stride(windows.taps_w);
     const bool two_by_two = windows.taps_h[0].count == 2 && windows.taps_w[0].count == 2;
@@ -209,18 +233,27 @@ Tensor window_max(const char* name, const Tensor& x, const Windows& windows) {
         [&](const auto& a) -> Array {
             using T = element_t<decltype(a)>;
             xt::xarray<T> out = detail::new_array<T>(out_shape);
-            if (stride_h == 0 || stride_w == 0)
-                any_window_max(a.data(), planes, windows, out.data(), map->data());
-            else if (two_by_two)
-                regular_window_max<2, 2>(a.data(), planes, windows, stride_h, stride_w, out.data(),
-                                         map->data());
-            else
-                regular_window_max<0, 0>(a.data(), planes, windows, stride_h, stride_w, out.data(),
-                                         map->data());
+            // The planes split across the threads: each writes only its planes' outputs.
+            detail::parallel_for(
+                planes,
+                [&](std::size_t begin, std::size_t end) {
+                    T* o = out.data() + begin * out_area;
+                    std::int64_t* m = map->data() + begin * out_area;
+                    if (stride_h == 0 || stride_w == 0)
+                        any_window_max(a.data(), begin, end, windows, o, m);
+                    else if (two_by_two)
+                        regular_window_max<2, 2>(a.data(), begin, end, windows, stride_h, stride_w,
+                                                 o, m);
+                    else
+                        regular_window_max<0, 0>(a.data(), begin, end, windows, stride_h, stride_w,
+                                                 o, m);
+                },
+                std::max<std::size_t>(1, detail::kParallelGrain / std::max<std::size_t>(1, area)),
+                1);
             return out;
         },
         array_of(x));
-    return detail::gathered_op(name, std::move(value), x, map);
+    return detail::gathered_op(name, std::move(value), x, map, nullptr, planes);
 }
 
 Tensor window_mean_adjoint(const Tensor& g, const WindowsPtr& windows, const Shape& in_shape);
