@@ -1,11 +1,18 @@
-// Matrix products on OpenBLAS. A product with one row, one column or an inner size of 1 goes to
-// gemv / ger: OpenBLAS 0.3.21's gemm packs both operands whatever their shape, which for the
-// (1, 784) x (784, 128) product of a batch of one costs more than the arithmetic.
+// Matrix products on OpenBLAS, and on oneDNN's sgemm where it was measured faster (below). A
+// product with one row or one column goes to gemv: OpenBLAS 0.3.21's gemm packs both operands
+// whatever their shape (unless its kernel has small-matrix paths, as SkylakeX's has and Haswell's
+// has not), which for the (1, 784) x (784, 128) product of a batch of one costs more than the
+// arithmetic. An inner size of 1 is an outer product.
 #include "blas.hpp"
 
 #include <cblas.h>
 
 #include <algorithm>
+#include <type_traits>
+
+#if XGRAD_HAS_ONEDNN
+#include "blas_onednn.hpp"
+#endif
 
 namespace xgrad::detail {
 namespace {
@@ -29,6 +36,19 @@ struct Blas<double> {
     static constexpr auto gemv = cblas_dgemv;
     static constexpr auto ger = cblas_dger;
 };
+
+/// Whether oneDNN computes a float product: one of at least 64^3 multiply-adds while BLAS runs on
+/// one thread. bench/run --gemm measured oneDNN 2.6's sgemm 10-25 % faster than OpenBLAS 0.3.21's
+/// best kernel on such products of the MLP and CNN steps, and slower on smaller ones, where
+/// OpenBLAS's small-matrix kernels do better (docs/performance.md, "Matrix products"). With more
+/// BLAS threads every product stays on OpenBLAS: oneDNN runs on one thread only (blas_onednn.cpp)
+/// and a product split over OpenBLAS's threads is the faster one there.
+#if XGRAD_HAS_ONEDNN
+bool onednn_takes(std::size_t m, std::size_t n, std::size_t k) {
+    constexpr double kMinMultiplyAdds = 64.0 * 64.0 * 64.0;
+    return double(m) * double(n) * double(k) >= kMinMultiplyAdds && openblas_get_num_threads() == 1;
+}
+#endif
 
 template <class T>
 void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
@@ -66,7 +86,20 @@ void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T al
         return;
     }
     if (k == 1) {
-        // An outer product: C = alpha x y^T + beta C, x = op(A)'s column, y = op(B)'s row.
+        // An outer product: C = alpha x y^T + beta C, x = op(A)'s column, y = op(B)'s row. With
+        // beta = 0 it is written in one pass (ger would add it onto a zeroed C: two passes).
+        const std::size_t inc_x = ta ? 1 : lda, inc_y = tb ? ldb : 1;
+        if (beta == T(0)) {
+            for (std::size_t i = 0; i < m; ++i) {
+                const T ax = alpha * a[i * inc_x];
+                T* row = c + i * ldc;
+                if (inc_y == 1)
+                    for (std::size_t j = 0; j < n; ++j) row[j] = ax * b[j];
+                else
+                    for (std::size_t j = 0; j < n; ++j) row[j] = ax * b[j * inc_y];
+            }
+            return;
+        }
         for (std::size_t i = 0; i < m; ++i) {
             T* row = c + i * ldc;
             if (beta == T(0))
@@ -78,6 +111,12 @@ void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T al
                c, lead(ldc));
         return;
     }
+#if XGRAD_HAS_ONEDNN
+    if constexpr (std::is_same_v<T, float>)
+        if (onednn_takes(m, n, k) &&
+            onednn_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+            return;
+#endif
     B::gemm(CblasRowMajor, flag(ta), flag(tb), dim(m), dim(n), dim(k), alpha, a, lead(lda), b,
             lead(ldb), beta, c, lead(ldc));
 }
