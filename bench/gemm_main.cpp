@@ -172,25 +172,31 @@ int main(int argc, char** argv) {
         std::printf("%s\n", options.markdown ? " |" : "");
     }
 
+    // The sums per step: one column per library as in the table above, then the best per product.
     std::printf(
-        "\nAll products of a step, in sequence (GFLOP/s and %% of peak of the sum; "
-        "'best' takes the fastest correct library per product):\n");
+        "\nAll products of a step, in sequence: time, GFLOP/s and %% of peak of the sum "
+        "('best' takes the fastest correct library per product)\n\n");
+    std::printf("%s%-28s", options.markdown ? "| " : "", "step");
+    for (const auto& lib : libraries) std::printf("%s%-24s", sep.c_str(), lib.name.c_str());
+    std::printf("%s%-24s%s\n", sep.c_str(), "best", options.markdown ? " |" : "");
+    if (options.markdown) {
+        std::printf("| ---");
+        for (std::size_t i = 0; i <= libraries.size(); ++i) std::printf(" | ---");
+        std::printf(" |\n");
+    }
+    const auto total = [&](double seconds, const std::string& group) {
+        if (seconds <= 0) return std::string("n/a");
+        char time[32];
+        std::snprintf(time, sizeof time, "%.1f us ", seconds * 1e6);
+        return time + cell(seconds, group_flops[group], peak.gflops, options.markdown);
+    };
     for (const auto& group : group_order) {
-        std::printf("%s%-28s", options.markdown ? "| " : "  ", group.c_str());
+        std::printf("%s%-28s", options.markdown ? "| " : "", group.c_str());
         double best = 0;
         for (double s : group_best[group]) best += s;
-        for (std::size_t i = 0; i < libraries.size(); ++i) {
-            const double seconds = group_seconds[group][i];
-            char time[32];
-            std::snprintf(time, sizeof time, "%.1f us ", seconds * 1e6);
-            std::printf("%s%-10s%s", sep.c_str(), libraries[i].name.c_str(),
-                        seconds > 0 ? (time + cell(seconds, group_flops[group], peak.gflops,
-                                                   options.markdown))
-                                          .c_str()
-                                    : "n/a");
-        }
-        std::printf("%sbest %.1f us %s%s\n", sep.c_str(), best * 1e6,
-                    cell(best, group_flops[group], peak.gflops, options.markdown).c_str(),
+        for (std::size_t i = 0; i < libraries.size(); ++i)
+            std::printf("%s%-24s", sep.c_str(), total(group_seconds[group][i], group).c_str());
+        std::printf("%s%-24s%s\n", sep.c_str(), total(best, group).c_str(),
                     options.markdown ? " |" : "");
     }
     return 0;
