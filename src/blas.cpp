@@ -38,11 +38,12 @@ struct Blas<double> {
 };
 
 /// Whether oneDNN computes a float product: one of at least 64^3 multiply-adds while BLAS runs on
-/// one thread. bench/run --gemm measured oneDNN 2.6's sgemm 10-25 % faster than OpenBLAS 0.3.21's
-/// best kernel on such products of the MLP and CNN steps, and slower on smaller ones, where
-/// OpenBLAS's small-matrix kernels do better (docs/performance.md, "Matrix products"). With more
-/// BLAS threads every product stays on OpenBLAS: oneDNN runs on one thread only (blas_onednn.cpp)
-/// and a product split over OpenBLAS's threads is the faster one there.
+/// one thread. bench/run --gemm measured oneDNN 2.6's sgemm faster than OpenBLAS 0.3.21's best
+/// kernel on such products of the MLP and CNN steps (5-35 % less time on a step's sum), and slower
+/// on smaller ones, where OpenBLAS's small-matrix kernels do better (docs/performance.md, "Matrix
+/// products"). With more BLAS threads every product stays on OpenBLAS, which splits it over its
+/// threads: oneDNN is only ever run on the calling thread (blas_onednn.cpp), so that the process
+/// has one thread pool.
 #if XGRAD_HAS_ONEDNN
 bool onednn_takes(std::size_t m, std::size_t n, std::size_t k) {
     constexpr double kMinMultiplyAdds = 64.0 * 64.0 * 64.0;
@@ -100,13 +101,9 @@ void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T al
             }
             return;
         }
-        for (std::size_t i = 0; i < m; ++i) {
-            T* row = c + i * ldc;
-            if (beta == T(0))
-                std::fill_n(row, n, T(0));
-            else if (beta != T(1))
-                for (std::size_t j = 0; j < n; ++j) row[j] *= beta;
-        }
+        if (beta != T(1))
+            for (std::size_t i = 0; i < m; ++i)
+                for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] *= beta;
         B::ger(CblasRowMajor, dim(m), dim(n), alpha, a, ta ? 1 : lead(lda), b, tb ? lead(ldb) : 1,
                c, lead(ldc));
         return;
