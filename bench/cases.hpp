@@ -75,13 +75,14 @@ std::unique_ptr<Side> make_xgrad_side();
 /// Null when the benchmark was built without libtorch.
 std::unique_ptr<Side> make_torch_side();
 
-/// Seconds for the sgemm calls one training step of the MLP `layers` makes at batch `batch`
-/// (3 forward and 5 backward for 784-1024-1024-10), called directly through cblas_sgemm.
+/// Seconds for the matrix products one training step of the MLP `layers` makes at batch `batch`
+/// (3 forward and 5 backward for 784-1024-1024-10), called directly, each through the faster of
+/// cblas_sgemm and xgrad's detail::gemm (OpenBLAS or oneDNN).
 double sgemm_bound(const std::vector<std::size_t>& layers, std::size_t batch,
                    const TimingOptions& timing);
 
 /// Seconds for the sgemm calls one CNN training step of xgrad makes at batch `batch` (im2col
-/// convolutions over the whole batch and the linear layers), called directly.
+/// convolutions over the whole batch and the linear layers), called directly as sgemm_bound's.
 double cnn_sgemm_bound(std::size_t batch, const TimingOptions& timing);
 
 /// The BLAS kernel name, library and thread count (OpenBLAS's own report).

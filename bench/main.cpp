@@ -28,6 +28,7 @@
 #include <stdexcept>
 
 #include "cases.hpp"
+#include "fma_peak.hpp"
 #include "loss_curves.hpp"
 #include "markdown.hpp"
 #include "peers.hpp"
@@ -193,6 +194,10 @@ int main(int argc, char** argv) {
         slow.samples = args.quick ? 3 : std::max<std::size_t>(7, args.samples / 3);
         slow.warmup_seconds = 0.2;
 
+        // One core's float32 peak, for the wide step's fraction of it.
+        const FmaPeak fma_peak = measure_fma_peak();
+        std::cerr << "xgrad_bench: FMA peak " << fma_peak.gflops << " GFLOP/s per core ("
+                  << fma_peak.isa << ")\n";
         Header header;
         header.cpu = cpu_model();
         header.load = load_average();
@@ -240,11 +245,12 @@ int main(int argc, char** argv) {
                     std::max<std::size_t>(4, std::min<std::size_t>(64, 16384 / batch)));
                 const auto [x, t] =
                     measure([&](Side& s) { return s.mlp_step(small, batches, timing); });
-                const double target = batch == 64 && threads == 1 ? 0.6 : 1.0;
+                // Issue 19's targets at one thread: 0.6 at batch 64, 0.8 at every other batch.
+                const double target = threads > 1 ? 1.0 : batch == 64 ? 0.6 : 0.8;
                 rows.push_back(compare("mlp 784-128-10 step, batch " + std::to_string(batch),
                                        threads, x, t, false, target));
                 if (batch == 64) {  // the BLAS floor under the 0.6 target, then the peers
-                    rows.push_back(Row{"  sgemm calls of that step, direct", threads,
+                    rows.push_back(Row{"  gemm calls of that step, direct", threads,
                                        sgemm_bound(small, batch, timing), -1, "s"});
                     if (args.side.empty())
                         for (Row& row : peer_rows(peers, rows[rows.size() - 2].name, threads, x,
@@ -266,17 +272,26 @@ int main(int argc, char** argv) {
                 for (std::size_t r = 0; r < rounds; ++r)
                     bounds.push_back(sgemm_bound(big, 1024, slow));
                 const double bound = median(bounds);
-                rows.push_back(Row{"sgemm calls of that step, direct", threads, bound, -1, "s"});
+                rows.push_back(Row{"gemm calls of that step, direct", threads, bound, -1, "s"});
                 Row row{"mlp 784-1024-1024-10 step, batch 1024", threads, x, t, "s"};
                 row.ratio = x / bound;
-                row.ratio_of = "xgrad/sgemm";
-                row.target = "<= 1.15";
-                row.met = row.ratio <= 1.15;
+                row.ratio_of = "xgrad/gemm";
+                row.target = "<= 1.1";
+                row.met = row.ratio <= 1.1;
                 rows.insert(rows.end() - 1, row);
+                // The step's products against the arithmetic peak of the cores it runs on.
+                const double flops = 2.0 * 1024 * (784 * 1024 + 1024 * 1024 + 1024 * 10) * 2 +
+                                     2.0 * 1024 * (1024 * 1024 + 1024 * 10);
+                Row peak_row{"  step's gemm GFLOP/s vs FMA peak", threads, x, -1, "s"};
+                peak_row.ratio = flops / x * 1e-9 / (fma_peak.gflops * threads);
+                peak_row.ratio_of = "step/peak";
+                peak_row.target = ">= 0.7";
+                peak_row.met = peak_row.ratio >= 0.7;
+                rows.push_back(peak_row);
                 if (t > 0) {
-                    Row torch_row{"  (libtorch step against the same sgemm)", threads, -1, t, "s"};
+                    Row torch_row{"  (libtorch step against the same gemm)", threads, -1, t, "s"};
                     torch_row.ratio = t / bound;
-                    torch_row.ratio_of = "libtorch/sgemm";
+                    torch_row.ratio_of = "libtorch/gemm";
                     rows.push_back(torch_row);
                 }
             }
@@ -289,9 +304,9 @@ int main(int argc, char** argv) {
                 for (std::size_t r = 0; r < rounds; ++r)
                     bounds.push_back(cnn_sgemm_bound(64, slow));
                 const double bound = median(bounds);
-                Row floor{"  sgemm calls of that step, direct", threads, bound, -1, "s"};
+                Row floor{"  gemm calls of that step, direct", threads, bound, -1, "s"};
                 floor.ratio = x / bound;
-                floor.ratio_of = "xgrad/sgemm";
+                floor.ratio_of = "xgrad/gemm";
                 floor.target = "<= 1.3";
                 floor.met = floor.ratio <= 1.3;
                 rows.push_back(floor);

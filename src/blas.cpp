@@ -1,11 +1,18 @@
-// Matrix products on OpenBLAS. A product with one row, one column or an inner size of 1 goes to
-// gemv / ger: OpenBLAS 0.3.21's gemm packs both operands whatever their shape, which for the
-// (1, 784) x (784, 128) product of a batch of one costs more than the arithmetic.
+// Matrix products on OpenBLAS, and on oneDNN's sgemm where it was measured faster (below). A
+// product with one row or one column goes to gemv: OpenBLAS 0.3.21's gemm packs both operands
+// whatever their shape (unless its kernel has small-matrix paths, as SkylakeX's has and Haswell's
+// has not), which for the (1, 784) x (784, 128) product of a batch of one costs more than the
+// arithmetic. An inner size of 1 is an outer product.
 #include "blas.hpp"
 
 #include <cblas.h>
 
 #include <algorithm>
+#include <type_traits>
+
+#if XGRAD_HAS_ONEDNN
+#include "blas_onednn.hpp"
+#endif
 
 #include "xgrad/parallel.hpp"
 
@@ -82,6 +89,19 @@ void split_product(std::size_t m, std::size_t n, std::size_t k, const Part& part
     });
 }
 
+/// Whether oneDNN computes a float product: one of at least 64^3 multiply-adds. bench/run --gemm
+/// measured oneDNN 2.6's sgemm on one thread faster than OpenBLAS 0.3.21's best kernel on such
+/// products of the MLP and CNN steps (5-35 % less time on a step's sum), and slower on smaller
+/// ones, where OpenBLAS's small-matrix kernels do better (docs/performance.md, "Matrix products").
+/// Like OpenBLAS here, oneDNN runs on the calling thread only (blas_onednn.cpp): xgrad's workers
+/// are the process's one thread pool.
+#if XGRAD_HAS_ONEDNN
+bool onednn_takes(std::size_t m, std::size_t n, std::size_t k) {
+    constexpr double kMinMultiplyAdds = 64.0 * 64.0 * 64.0;
+    return double(m) * double(n) * double(k) >= kMinMultiplyAdds;
+}
+#endif
+
 template <class T>
 void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
              std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
@@ -119,27 +139,44 @@ void product(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T al
         return;
     }
     if (k == 1) {
-        // An outer product: C = alpha x y^T + beta C, x = op(A)'s column, y = op(B)'s row.
-        for (std::size_t i = 0; i < m; ++i) {
-            T* row = c + i * ldc;
-            if (beta == T(0))
-                std::fill_n(row, n, T(0));
-            else if (beta != T(1))
-                for (std::size_t j = 0; j < n; ++j) row[j] *= beta;
+        // An outer product: C = alpha x y^T + beta C, x = op(A)'s column, y = op(B)'s row. With
+        // beta = 0 it is written in one pass (ger would add it onto a zeroed C: two passes).
+        const std::size_t inc_x = ta ? 1 : lda, inc_y = tb ? ldb : 1;
+        if (beta == T(0)) {
+            for (std::size_t i = 0; i < m; ++i) {
+                const T ax = alpha * a[i * inc_x];
+                T* row = c + i * ldc;
+                if (inc_y == 1)
+                    for (std::size_t j = 0; j < n; ++j) row[j] = ax * b[j];
+                else
+                    for (std::size_t j = 0; j < n; ++j) row[j] = ax * b[j * inc_y];
+            }
+            return;
         }
+        if (beta != T(1))
+            for (std::size_t i = 0; i < m; ++i)
+                for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] *= beta;
         B::ger(CblasRowMajor, dim(m), dim(n), alpha, a, ta ? 1 : lead(lda), b, tb ? lead(ldb) : 1,
                c, lead(ldc));
         return;
     }
-    split_product(
-        m, n, k, [&](std::size_t row, std::size_t rows, std::size_t col, std::size_t cols) {
-            // Rows of op(A) and columns of op(B): A stored m x k (k x m when transposed), B k x n
-            // (n x k).
-            const T* a_part = a + (ta ? row : row * lda);
-            const T* b_part = b + (tb ? col * ldb : col);
-            B::gemm(CblasRowMajor, flag(ta), flag(tb), dim(rows), dim(cols), dim(k), alpha, a_part,
-                    lead(lda), b_part, lead(ldb), beta, c + row * ldc + col, lead(ldc));
-        });
+    split_product(m, n, k,
+                  [&](std::size_t row, std::size_t rows, std::size_t col, std::size_t cols) {
+                      // Rows of op(A) and columns of op(B): A stored m x k (k x m when transposed),
+                      // B k x n (n x k).
+                      const T* a_part = a + (ta ? row : row * lda);
+                      const T* b_part = b + (tb ? col * ldb : col);
+                      T* c_part = c + row * ldc + col;
+#if XGRAD_HAS_ONEDNN
+                      if constexpr (std::is_same_v<T, float>)
+                          if (onednn_takes(rows, cols, k) &&
+                              onednn_sgemm(ta, tb, rows, cols, k, alpha, a_part, lda, b_part, ldb,
+                                           beta, c_part, ldc))
+                              return;
+#endif
+                      B::gemm(CblasRowMajor, flag(ta), flag(tb), dim(rows), dim(cols), dim(k),
+                              alpha, a_part, lead(lda), b_part, lead(ldb), beta, c_part, lead(ldc));
+                  });
 }
 }  // namespace
 

@@ -112,4 +112,13 @@ BOOST_AUTO_TEST_CASE(portable_gemm_matches_blas_and_a_reference_float32) {
     check_portable_gemm<float>(1e-6);
 }
 
+// On one BLAS thread the float products of at least 64^3 multiply-adds go to oneDNN when the
+// library was built with it (src/blas.cpp): the same checks, every transpose pair and padding.
+BOOST_AUTO_TEST_CASE(gemm_on_one_blas_thread_matches_a_reference_float32) {
+    const int before = blas_info().threads;
+    set_blas_threads(1);
+    check_portable_gemm<float>(1e-6);
+    set_blas_threads(before);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -78,6 +78,35 @@ BOOST_AUTO_TEST_CASE(two_models_in_two_threads_match_the_sequential_runs) {
     BOOST_TEST(parallel_second == second);
 }
 
+// Products of at least 64^3 multiply-adds go to oneDNN on one BLAS thread when it is built in
+// (src/blas.cpp): two threads calling it at once get what one thread gets, bit for bit.
+BOOST_AUTO_TEST_CASE(large_products_in_two_threads_match_the_sequential_ones) {
+    const OneBlasThread blas;
+    const auto products = [](std::uint64_t seed) {
+        Generator generator(seed);
+        Tensor a = zeros({96, 112}), b = zeros({112, 80});
+        generator.fill_normal(a.value<float>().data(), a.numel());
+        generator.fill_normal(b.value<float>().data(), b.numel());
+        std::vector<double> values;
+        for (int i = 0; i < 20; ++i) {
+            // The three transpose pairs of a training step: x W, x x^T, W^T W.
+            for (const Tensor& c :
+                 {matmul(a, b), matmul(a, a, false, true), matmul(b, b, true, false)})
+                for (double v : c.to_vector()) values.push_back(v);
+            a = a * 0.5;
+        }
+        return values;
+    };
+    const std::vector<double> first = products(1), second = products(2);
+    std::vector<double> parallel_first, parallel_second;
+    std::thread a([&] { parallel_first = products(1); });
+    std::thread b([&] { parallel_second = products(2); });
+    a.join();
+    b.join();
+    BOOST_TEST(parallel_first == first);
+    BOOST_TEST(parallel_second == second);
+}
+
 BOOST_AUTO_TEST_CASE(two_threads_sharing_the_worker_pool) {
     // Large elementwise passes split across xgrad's workers (no matrix products: OpenBLAS's own
     // threads stay idle) while two user threads run them at once; one of them finds the pool
