@@ -52,7 +52,7 @@ int measure(bool streaming, const std::string& images, const std::string& labels
     const auto options =
         data::IdxOptions().input_scale(1.0 / 255.0).streaming(streaming).cache_dir(cache);
     auto dataset = std::make_shared<data::IdxDataset>(images, labels, options);
-    data::DataLoader loader(dataset, data::DataLoaderOptions{256, true, 1, false});
+    data::DataLoader loader(dataset, data::DataLoaderOptions(256).shuffle(true).seed(1));
     double checksum = 0.0;
     for (const data::Batch& batch : loader) {
         const auto& x = batch.inputs.value<float>();

@@ -17,7 +17,7 @@ inline Tensor uniform(const Shape& shape, std::uint64_t seed, double low = -1.0,
     std::uniform_real_distribution<double> dist(low, high);
     xt::xarray<double> values = xt::empty<double>(shape);
     for (auto& v : values) v = dist(engine);
-    return Tensor(values, requires_grad);
+    return Tensor(values, TensorOptions().requires_grad(requires_grad));
 }
 
 /// Values away from zero (for |x|, relu, ... whose derivative jumps at 0).

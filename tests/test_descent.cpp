@@ -102,7 +102,7 @@ void descend(std::vector<double>& w, double lr, const std::vector<Example>& exam
 Tensor weights(const std::vector<double>& values) {
     xt::xarray<double> w = xt::zeros<double>({values.size(), std::size_t{1}});
     std::copy(values.begin(), values.end(), w.begin());
-    return Tensor(w, true);
+    return Tensor(w, requires_grad());
 }
 
 void check_close(const std::vector<double>& actual, const std::vector<double>& expected,

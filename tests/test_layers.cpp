@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(depthwise_conv2d_matches_the_lowered_path_and_direct_sums) 
                 for (std::size_t i = 0; i < c.kh; ++i)
                     for (std::size_t j = 0; j < c.kw; ++j)
                         dense(p, p / c.multiplier, i, j) = wv(p, 0, i, j);
-            const Tensor wd_dense(dense, true);
+            const Tensor wd_dense(dense, requires_grad());
             const Tensor yd = conv2d(x, wd_dense, b, c.stride, c.padding, c.dilation, 1);
             const auto dense_grads = grad({sum(yd * probe)}, {x, wd_dense});
             xt::xarray<double> dw_blocks = xt::zeros<double>(w.shape());

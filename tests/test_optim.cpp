@@ -46,7 +46,7 @@ Tensor parameter(const std::vector<double>& values, DType dtype = DType::Float64
         using T = decltype(tag);
         xt::xarray<T> array = xt::zeros<T>({values.size()});
         std::copy(values.begin(), values.end(), array.begin());
-        return Tensor(std::move(array), true);
+        return Tensor(std::move(array), requires_grad());
     });
 }
 
@@ -845,7 +845,7 @@ BOOST_AUTO_TEST_CASE(clip_grad_norm_joins_parameters_and_checks_its_input) {
 }
 
 BOOST_AUTO_TEST_CASE(parameters_to_vector_and_back) {
-    Tensor a(xt::xarray<double>{{1.0, 2.0}, {3.0, 4.0}}, true);
+    Tensor a(xt::xarray<double>{{1.0, 2.0}, {3.0, 4.0}}, requires_grad());
     Tensor b = parameter({5.0});
     const Tensor v = nn::parameters_to_vector({a, b});
     BOOST_TEST(v.to_vector() == std::vector<double>({1, 2, 3, 4, 5}),
