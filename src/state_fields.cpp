@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "xgrad/error.hpp"
+#include "xgrad/function.hpp"
 
 namespace xgrad {
 namespace {
@@ -144,13 +145,7 @@ bool has_prefix(const StateDict& state, const std::string& prefix) {
 }
 
 Tensor copy_as(const Tensor& source, DType dtype) {
-    return dispatch(dtype, [&](auto tag) {
-        using T = decltype(tag);
-        return dispatch(source.dtype(), [&](auto source_tag) {
-            using S = decltype(source_tag);
-            return Tensor(xt::xarray<T>(xt::cast<T>(source.value<S>())));
-        });
-    });
+    return make_leaf(converted(array_of(source), dtype));
 }
 
 }  // namespace detail

@@ -20,7 +20,6 @@ std::string shape_str(const Shape& shape) {
 
 const char* dtype_name(DType dtype) { return dtype == DType::Float64 ? "float64" : "float32"; }
 
-namespace {
 Array converted(const Array& value, DType dtype) {
     return dispatch(dtype, [&](auto tag) -> Array {
         using T = decltype(tag);
@@ -29,6 +28,7 @@ Array converted(const Array& value, DType dtype) {
     });
 }
 
+namespace {
 /// An array's values as the options' dtype, when they set one.
 Array as_dtype(Array value, const TensorOptions& options) {
     const DType current = value.index() == 1 ? DType::Float64 : DType::Float32;

@@ -77,6 +77,9 @@ Tensor make_leaf(Array value, bool requires_grad = false);
 /// The array behind a tensor.
 const Array& array_of(const Tensor& tensor);
 
+/// A copy of `value` with elements of type `dtype`.
+Array converted(const Array& value, DType dtype);
+
 /// An array of `shape` with unspecified contents, for an op's value or gradient: a recycled
 /// buffer of the same element count when the thread has one, else a new one.
 template <class T>

@@ -259,16 +259,6 @@ Tensor Module::call_with_hooks(const Tensor& input) {
     return y;
 }
 
-namespace {
-Array converted(const Array& value, DType dtype) {
-    return dispatch(dtype, [&](auto tag) -> Array {
-        using T = decltype(tag);
-        return std::visit([](const auto& a) { return Array(xt::xarray<T>(xt::cast<T>(a))); },
-                          value);
-    });
-}
-}  // namespace
-
 void Module::to(DType dtype) {
     NamedTensors all;
     collect("", true, true, all);
